@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using FastPath.Model.Corefile;
+using FastPath.Model.Derivation;
+using FastPath.Model.Diagnostics;
+using FastPath.Model.Net;
+
+namespace FastPath.Model.Loading;
+
+/// <summary>
+/// Turns documents into a <see cref="Cluster"/>: reads each by kind, checks what spans objects (duplicates, shared
+/// clusterIPs, nodePorts), allocates missing addresses deterministically, and derives or mirrors endpoints.
+/// </summary>
+internal sealed class ClusterAssembler
+{
+    private readonly LoadOptions _options;
+    private readonly DiagnosticBag _bag;
+
+    public ClusterAssembler(LoadOptions options, DiagnosticBag bag) { _options = options; _bag = bag; }
+
+    public Cluster Assemble(List<ManifestDocument> docs, List<ManifestText> texts)
+    {
+        var services = new List<Service>();
+        var slices = new List<EndpointSlice>();
+        var endpoints = new List<(ObjectMeta Meta, IReadOnlyList<EndpointSlice> Slices)>();
+        var pods = new List<Pod>();
+        var nodes = new List<Node>();
+        var declaredNamespaces = new List<string>();
+        string? corefileFromConfigMap = null;
+        SourceLocation? corefileLocation = null;
+        var seen = new Dictionary<string, SourceLocation?>(StringComparer.Ordinal);
+
+        foreach (var doc in docs)
+        {
+            var root = doc.Root;
+            switch ((doc.Kind, doc.ApiVersion))
+            {
+                case ("Service", "v1"):
+                    if (ServiceReader.Read(root) is { } svc && Unique("Service", svc.Meta)) services.Add(svc);
+                    break;
+                case ("EndpointSlice", "discovery.k8s.io/v1"):
+                    if (EndpointSliceReader.Read(root) is { } slice && Unique("EndpointSlice", slice.Meta)) slices.Add(slice);
+                    break;
+                case ("Endpoints", "v1"):
+                    var meta = MetaReader.Read(root);
+                    if (meta is not null && Unique("Endpoints", meta) && EndpointsReader.Read(root) is { } mirrored) endpoints.Add((meta, mirrored));
+                    break;
+                case ("Pod", "v1"):
+                    if (PodReader.Read(root) is { } pod && Unique("Pod", pod.Meta)) pods.Add(pod);
+                    break;
+                case ("Node", "v1"):
+                    if (NodeReader.Read(root) is { } node && Unique("Node", node.Meta)) nodes.Add(node);
+                    break;
+                case ("Namespace", "v1"):
+                    if (MetaReader.Read(root, namespaced: false) is { } nsMeta && Unique("Namespace", nsMeta))
+                    {
+                        if (DnsNames.IsDns1123Label(nsMeta.Name)) declaredNamespaces.Add(nsMeta.Name);
+                        else _bag.Report(Descriptors.InvalidName, nsMeta.Location, "metadata.name", nsMeta.Name, "DNS-1123 label");
+                    }
+                    break;
+                case ("ConfigMap", "v1"):
+                    var cm = MetaReader.Read(root);
+                    if (cm is { Namespace: "kube-system", Name: "coredns" } && Unique("ConfigMap", cm))
+                    {
+                        var data = root.Map("data");
+                        var cfNode = data?.Get("Corefile");
+                        if (cfNode is null) _bag.Report(Descriptors.ConfigMapWithoutCorefile, cm.Location);
+                        else
+                        {
+                            corefileFromConfigMap = cfNode.AsString();
+                            // A block scalar's text starts on the line after its key.
+                            bool block = cfNode.Node is YamlDotNet.RepresentationModel.YamlScalarNode s && s.Style is YamlDotNet.Core.ScalarStyle.Literal or YamlDotNet.Core.ScalarStyle.Folded;
+                            corefileLocation = new SourceLocation(cfNode.File, cfNode.Location.Line + (block ? 1 : 0) - 1, 1);
+                        }
+                    }
+                    break;
+                default:
+                    _bag.Report(Descriptors.UnknownKind, doc.Location, doc.Kind, doc.ApiVersion);
+                    break;
+            }
+        }
+
+        var corefile = LoadCorefile(corefileFromConfigMap, corefileLocation);
+        services = AllocateAndCheck(services);
+        var nodeMap = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var allSlices = ResolveEndpoints(services, slices, endpoints, pods, nodeMap);
+
+        var namespaces = new SortedSet<string>(declaredNamespaces, StringComparer.Ordinal);
+        foreach (var s in services) namespaces.Add(s.Namespace);
+        foreach (var s in allSlices) namespaces.Add(s.Namespace);
+        foreach (var p in pods) namespaces.Add(p.Namespace);
+        foreach (var (m, _) in endpoints) namespaces.Add(m.Namespace);
+
+        return new Cluster(
+            namespaces.ToList(),
+            services.OrderBy(s => s.Meta.Key, StringComparer.Ordinal).ToList(),
+            allSlices.OrderBy(s => s.Meta.Key, StringComparer.Ordinal).ToList(),
+            pods.OrderBy(p => p.Meta.Key, StringComparer.Ordinal).ToList(),
+            nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList(),
+            corefile,
+            ContentHash(texts, corefile.Text));
+
+        bool Unique(string kind, ObjectMeta m)
+        {
+            var key = kind + " " + m.Key;
+            if (seen.TryGetValue(key, out var first))
+            {
+                _bag.Report(Descriptors.Duplicate, m.Location, kind, m.Key, first?.ToString() ?? "?");
+                return false;
+            }
+            seen[key] = m.Location;
+            return true;
+        }
+    }
+
+    private CorefileConfig LoadCorefile(string? fromConfigMap, SourceLocation? configMapLocation)
+    {
+        string text; string path; int offset = 0;
+        if (_options.CorefileText is not null) { text = _options.CorefileText; path = _options.CorefilePath ?? "Corefile"; }
+        else if (fromConfigMap is not null) { text = fromConfigMap; path = configMapLocation!.Path; offset = configMapLocation.Line; }
+        else { text = CorefileConfig.Default; path = "(default Corefile)"; }
+        var config = CorefileParser.Parse(text, path, _bag, offset, _options.Environment, _options.ReadFile);
+        if (!_bag.HasErrors && config.Kubernetes is null) _bag.Report(Descriptors.NoKubernetesBlock, new SourceLocation(path, offset + 1, 1));
+        return config;
+    }
+
+    /// <summary>
+    /// Checks clusterIPs and nodePorts across services and fills the missing ones. Allocation hashes the
+    /// service's name into the range and probes forward, visiting services in name order, so the result does not
+    /// depend on the order of files and barely moves when another service is added.
+    /// </summary>
+    private List<Service> AllocateAndCheck(List<Service> services)
+    {
+        var cidrs = ParseCidrs();
+        bool enforced = _options.ServiceCidr is not null;
+        var takenIps = new Dictionary<string, Service>(StringComparer.Ordinal);
+        var takenPorts = new Dictionary<string, Service>(StringComparer.Ordinal);
+        var ordered = services.OrderBy(s => s.Meta.Key, StringComparer.Ordinal).ToList();
+
+        foreach (var s in ordered)
+        {
+            if (s.IsHeadless || s.IsExternalName) continue;
+            foreach (var ip in s.ClusterIPs)
+            {
+                IpText.TryParse(ip, out var addr);
+                var canon = IpText.Canonical(addr);
+                if (takenIps.TryGetValue(canon, out var other)) _bag.Report(Descriptors.ClusterIpShared, s.Meta.Location, ip, other.Meta.Key);
+                else takenIps[canon] = s;
+                var cidr = cidrs.FirstOrDefault(c => c.Family == IpText.FamilyOf(addr));
+                if (enforced && (cidr is null || !cidr.Contains(addr)))
+                    _bag.Report(Descriptors.ClusterIpOutsideCidr, s.Meta.Location, ip, _options.ServiceCidr!);
+            }
+            foreach (var p in s.Ports.Where(p => p.NodePort != 0))
+            {
+                if (p.NodePort < LoadOptions.NodePortMin || p.NodePort > LoadOptions.NodePortMax)
+                    _bag.Report(Descriptors.NodePortRange, s.Meta.Location, $"spec.ports[{p.Name ?? p.Port.ToString()}].nodePort", p.NodePort);
+                else if (takenPorts.TryGetValue(p.NodePort + "/" + p.Protocol, out var other))
+                    _bag.Report(Descriptors.NodePortTaken, s.Meta.Location, "spec.ports nodePort", p.NodePort, other.Meta.Key);
+                else takenPorts[p.NodePort + "/" + p.Protocol] = s;
+            }
+        }
+
+        var result = new List<Service>();
+        foreach (var s in ordered)
+        {
+            var svc = s;
+            if (!svc.IsHeadless && !svc.IsExternalName && svc.ClusterIPs.Count == 0)
+            {
+                var ips = new List<string>();
+                foreach (var fam in FamiliesToAllocate(svc))
+                {
+                    var cidr = cidrs.FirstOrDefault(c => c.Family == fam);
+                    if (cidr is null) continue;
+                    ips.Add(AllocateIp(cidr, svc.Meta.Key, takenIps, svc));
+                }
+                svc = svc with { ClusterIPs = ips };
+            }
+            if (!svc.IsHeadless && !svc.IsExternalName && svc.IpFamilies.Count == 0)
+                svc = svc with { IpFamilies = svc.ClusterIPs.Select(ip => IpText.IsIPv6(ip) ? IpFamily.IPv6 : IpFamily.IPv4).ToList() };
+            bool wantsNodePorts = svc.Type == ServiceType.NodePort || (svc.Type == ServiceType.LoadBalancer && svc.AllocateLoadBalancerNodePorts != false);
+            if (wantsNodePorts && svc.Ports.Any(p => p.NodePort == 0))
+                svc = svc with { Ports = svc.Ports.Select(p => p.NodePort != 0 ? p : p with { NodePort = AllocatePort(svc.Meta.Key + "/" + p.Port + "/" + p.Protocol, p.Protocol, takenPorts, svc) }).ToList() };
+            if (svc.Type == ServiceType.LoadBalancer && svc.ExternalTrafficPolicy == TrafficPolicy.Local && svc.HealthCheckNodePort == 0)
+                svc = svc with { HealthCheckNodePort = AllocatePort(svc.Meta.Key + "/healthz", "TCP", takenPorts, svc) };
+            result.Add(svc);
+        }
+        return result;
+    }
+
+    private static IEnumerable<IpFamily> FamiliesToAllocate(Service s)
+    {
+        if (s.IpFamilies.Count > 0) return s.IpFamilies;
+        if (s.IpFamilyPolicy is "RequireDualStack" or "PreferDualStack") return [IpFamily.IPv4, IpFamily.IPv6];
+        return [IpFamily.IPv4];
+    }
+
+    private List<Cidr> ParseCidrs()
+    {
+        var text = _options.ServiceCidr ?? LoadOptions.DefaultServiceCidrV4 + "," + LoadOptions.DefaultServiceCidrV6;
+        var list = new List<Cidr>();
+        foreach (var part in text.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Cidr.TryParse(part.Trim(), out var c)) list.Add(c);
+            else _bag.Report(Descriptors.ServiceCidr, null, part);
+        }
+        if (_options.ServiceCidr is not null && list.All(c => c.Family != IpFamily.IPv6) && Cidr.TryParse(LoadOptions.DefaultServiceCidrV6, out var v6))
+            list.Add(v6); // an explicit IPv4 CIDR alone still lets dual-stack services get an IPv6 address
+        return list;
+    }
+
+    private static string AllocateIp(Cidr cidr, string key, Dictionary<string, Service> taken, Service owner)
+    {
+        // Offsets 0 (network) and 1 (the kubernetes Service by convention) and the last address are not handed out.
+        var usable = cidr.Size - 3;
+        var start = new BigInteger(StableHash(key)) % usable;
+        for (BigInteger i = 0; i < usable; i++)
+        {
+            var ip = IpText.Canonical(cidr.At(2 + (start + i) % usable));
+            if (!taken.ContainsKey(ip)) { taken[ip] = owner; return ip; }
+        }
+        return IpText.Canonical(cidr.At(2 + start)); // a full CIDR: reuse, the shared-IP warning rule applies
+    }
+
+    private static int AllocatePort(string key, string protocol, Dictionary<string, Service> taken, Service owner)
+    {
+        const int size = LoadOptions.NodePortMax - LoadOptions.NodePortMin + 1;
+        int start = (int)(StableHash(key) % size);
+        for (int i = 0; i < size; i++)
+        {
+            int port = LoadOptions.NodePortMin + (start + i) % size;
+            if (!taken.ContainsKey(port + "/" + protocol)) { taken[port + "/" + protocol] = owner; return port; }
+        }
+        return LoadOptions.NodePortMin + start;
+    }
+
+    /// <summary>FNV-1a: stable across processes and platforms, unlike string.GetHashCode.</summary>
+    internal static uint StableHash(string s)
+    {
+        uint h = 2166136261;
+        foreach (char c in s) { h ^= c; h *= 16777619; }
+        return h;
+    }
+
+    private List<EndpointSlice> ResolveEndpoints(List<Service> services, List<EndpointSlice> declared,
+        List<(ObjectMeta Meta, IReadOnlyList<EndpointSlice> Slices)> endpoints, List<Pod> pods, IReadOnlyDictionary<string, Node> nodes)
+    {
+        var byKey = services.ToDictionary(s => s.Meta.Key, StringComparer.Ordinal);
+        var result = new List<EndpointSlice>();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slice in declared)
+        {
+            if (slice.ServiceName is null) continue;
+            var key = slice.Namespace + "/" + slice.ServiceName;
+            if (!byKey.ContainsKey(key)) _bag.Report(Descriptors.SliceWithoutService, slice.Meta.Location, "EndpointSlice " + slice.Meta.Key, slice.ServiceName);
+            covered.Add(key);
+            result.Add(slice);
+        }
+        foreach (var (meta, mirrored) in endpoints)
+        {
+            if (covered.Contains(meta.Key)) { _bag.Report(Descriptors.EndpointsAndSlices, meta.Location, meta.Key); continue; }
+            if (!byKey.ContainsKey(meta.Key)) _bag.Report(Descriptors.SliceWithoutService, meta.Location, "Endpoints " + meta.Key, meta.Name);
+            covered.Add(meta.Key);
+            result.AddRange(mirrored);
+        }
+        foreach (var svc in services)
+            if (!covered.Contains(svc.Meta.Key)) result.AddRange(EndpointSliceController.Derive(svc, pods, nodes));
+        return result;
+    }
+
+    private static string ContentHash(List<ManifestText> texts, string corefile)
+    {
+        using var sha = SHA256.Create();
+        var sb = new StringBuilder();
+        foreach (var t in texts.Select(t => t.Text).OrderBy(t => t, StringComparer.Ordinal)) sb.Append(t).Append('\0');
+        sb.Append(corefile);
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
+        return BitConverter.ToString(hash).Replace("-", "").ToLowerInvariant();
+    }
+}
