@@ -27,6 +27,7 @@ public static class Program
             switch (command)
             {
                 case "check": usage = CheckCommand.Usage; return CheckCommand.Run(args, @out);
+                case "resolve": usage = ResolveCommand.Usage; return ResolveCommand.Run(args, @out, err);
                 default:
                     err.WriteLine($"fastpath: unknown command '{command}'");
                     PrintUsage(err);
@@ -46,5 +47,6 @@ public static class Program
         w.WriteLine("fastpath: Kubernetes Service networking (CoreDNS answers, kube-proxy choices) compiled for in-process use");
         w.WriteLine("commands:");
         w.WriteLine("  " + CheckCommand.Usage);
+        w.WriteLine("  " + ResolveCommand.Usage);
     }
 }
