@@ -28,6 +28,9 @@ public static class Program
             {
                 case "check": usage = CheckCommand.Usage; return CheckCommand.Run(args, @out);
                 case "resolve": usage = ResolveCommand.Usage; return ResolveCommand.Run(args, @out, err);
+                case "endpoints": usage = EndpointsCommand.Usage; return EndpointsCommand.Run(args, @out, err);
+                case "env": usage = EnvCommand.Usage; return EnvCommand.Run(args, @out, err);
+                case "select": usage = SelectCommand.Usage; return SelectCommand.Run(args, @out, err);
                 default:
                     err.WriteLine($"fastpath: unknown command '{command}'");
                     PrintUsage(err);
@@ -48,5 +51,8 @@ public static class Program
         w.WriteLine("commands:");
         w.WriteLine("  " + CheckCommand.Usage);
         w.WriteLine("  " + ResolveCommand.Usage);
+        w.WriteLine("  " + EndpointsCommand.Usage);
+        w.WriteLine("  " + SelectCommand.Usage);
+        w.WriteLine("  " + EnvCommand.Usage);
     }
 }

@@ -33,6 +33,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor LowerCaseProtocol = new("FP0023", W, "Protocol spelled in lower case", "{0} '{1}' should be '{2}'; read as '{2}' as kube-proxy and CoreDNS do");
     public static readonly DiagnosticDescriptor IpFamilyMismatch = new("FP0024", E, "IP family mismatch", "{0}");
     public static readonly DiagnosticDescriptor AffinityConfigWithoutClientIp = new("FP0025", E, "sessionAffinityConfig without ClientIP", "spec.sessionAffinityConfig may be set only with spec.sessionAffinity: ClientIP");
+    public static readonly DiagnosticDescriptor BadAnnotation = new("FP0027", E, "Invalid FastPath annotation", "metadata.annotations['{0}'] '{1}' is invalid: {2}");
     public static readonly DiagnosticDescriptor HeadlessWithPolicy = new("FP0026", W, "Ignored field", "{0} has no effect on this Service and is ignored");
 
     // EndpointSlice / Endpoints

@@ -96,6 +96,13 @@ internal static class ServiceReader
         string? lbIp = spec.Str("loadBalancerIP");
         if (lbIp is { Length: > 0 } && !IpText.IsValid(lbIp)) { bag.Report(Descriptors.InvalidIp, spec.Get("loadBalancerIP")!.Location, "spec.loadBalancerIP", lbIp); ok = false; }
 
+        var annotations = MetaReader.Annotations(root);
+        var where = root.Map("metadata")?.Map("annotations")?.Location ?? meta.Location;
+        if (annotations.TryGetValue(ServiceAnnotations.Scheduler, out var sched) && !ServiceAnnotations.Schedulers.Contains(sched))
+        { bag.Report(Descriptors.BadAnnotation, where, ServiceAnnotations.Scheduler, sched, "use one of " + string.Join(", ", ServiceAnnotations.Schedulers)); ok = false; }
+        if (annotations.TryGetValue(ServiceAnnotations.Weights, out var weights) && ServiceAnnotations.ParseWeights(weights) is null)
+        { bag.Report(Descriptors.BadAnnotation, where, ServiceAnnotations.Weights, weights, "write IP=WEIGHT pairs separated by commas, weights 0-65535"); ok = false; }
+
         bool? allocateNodePorts = spec.Bool("allocateLoadBalancerNodePorts");
         if (type == ServiceType.LoadBalancer && allocateNodePorts is null) allocateNodePorts = true;
 
@@ -126,7 +133,7 @@ internal static class ServiceReader
             PublishNotReadyAddresses = spec.Bool("publishNotReadyAddresses") ?? false,
             AllocateLoadBalancerNodePorts = allocateNodePorts,
             Labels = MetaReader.Labels(root),
-            Annotations = MetaReader.Annotations(root),
+            Annotations = annotations,
         } : null;
     }
 

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using FastPath.Runtime.Affinity;
+using FastPath.Runtime.Scheduling;
+
+namespace FastPath.Runtime;
+
+/// <summary>Client-IP affinity for one virtual service: the shared table, the service part of the key, the timeout.</summary>
+public sealed record AffinitySettings(PersistenceTable Table, UInt128 ServiceAddress, ushort Port, byte Protocol, int TimeoutSeconds);
+
+/// <summary>The endpoint chosen for a connection, and whether a persistence template chose it.</summary>
+public readonly record struct Selection(int Index, bool Sticky)
+{
+    public static readonly Selection None = new(-1, false);
+    public bool Found => Index >= 0;
+}
+
+/// <summary>
+/// Picks the endpoint for each new connection to one virtual service: the persistence template when ClientIP
+/// affinity holds one whose endpoint is still eligible, else the scheduler (and a new template). Nothing on
+/// <see cref="Select"/> allocates.
+/// </summary>
+public sealed class BackendSelector
+{
+    private readonly Scheduler _scheduler;
+    private readonly AffinitySettings? _affinity;
+    private readonly int[] _ids;          // stable endpoint ids (hash of ip:port), by index
+    private readonly int[] _sortedIds;    // the same ids sorted, with their indexes, to map a template back
+    private readonly int[] _sortedIndex;
+
+    public BackendSelector(IReadOnlyList<string> endpointKeys, Scheduler scheduler, AffinitySettings? affinity)
+    {
+        if (scheduler.Count != endpointKeys.Count) throw new ArgumentException("one scheduler destination per endpoint", nameof(scheduler));
+        Endpoints = endpointKeys;
+        _scheduler = scheduler;
+        _affinity = affinity;
+        _ids = new int[endpointKeys.Count];
+        for (int i = 0; i < _ids.Length; i++) _ids[i] = EndpointId(endpointKeys[i]);
+        _sortedIds = (int[])_ids.Clone();
+        _sortedIndex = new int[_ids.Length];
+        for (int i = 0; i < _sortedIndex.Length; i++) _sortedIndex[i] = i;
+        Array.Sort(_sortedIds, _sortedIndex);
+    }
+
+    public IReadOnlyList<string> Endpoints { get; }
+    public Scheduler Scheduler => _scheduler;
+
+    /// <summary>A stable id for "ip:port", so a template outlives the selector that wrote it (endpoint sets change).</summary>
+    public static int EndpointId(string key)
+    {
+        ulong h = 1469598103934665603UL;
+        foreach (char c in key) { h ^= c; h *= 1099511628211UL; }
+        return (int)IpKey.Mix(h) & int.MaxValue;
+    }
+
+    public Selection Select(UInt128 client)
+    {
+        if (_ids.Length == 0) return Selection.None;
+        if (_affinity is { } a)
+        {
+            var key = new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client);
+            int id = a.Table.Lookup(key, a.TimeoutSeconds);
+            if (id >= 0)
+            {
+                int at = Array.BinarySearch(_sortedIds, id);
+                // A template whose endpoint is gone or quiesced is replaced (ip_vs_check_template).
+                if (at >= 0 && _scheduler.IsAvailable(_sortedIndex[at])) return new Selection(_sortedIndex[at], true);
+            }
+            int pick = _scheduler.Pick(client);
+            if (pick < 0) return Selection.None;
+            a.Table.Set(key, _ids[pick], a.TimeoutSeconds);
+            return new Selection(pick, false);
+        }
+        int i = _scheduler.Pick(client);
+        return i < 0 ? Selection.None : new Selection(i, false);
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Buffers.Binary;
+using System.Net;
+
+namespace FastPath.Runtime;
+
+/// <summary>
+/// An IP address as a 128-bit number (IPv4 as ::ffff:a.b.c.d), so keys compare and hash without allocating.
+/// </summary>
+public static class IpKey
+{
+    public static UInt128 From(IPAddress address)
+    {
+        Span<byte> b = stackalloc byte[16];
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            b.Clear();
+            b[10] = 0xff; b[11] = 0xff;
+            address.TryWriteBytes(b.Slice(12), out _);
+        }
+        else address.TryWriteBytes(b, out _);
+        return BinaryPrimitives.ReadUInt128BigEndian(b);
+    }
+
+    public static UInt128 FromIPv4(uint hostOrder) => ((UInt128)0xffffUL << 32) | hostOrder;
+
+    public static bool IsIPv4(UInt128 key) => key >> 32 == 0xffffUL;
+
+    /// <summary>The address's 32 bits as IPVS's sh scheduler folds them (IPv6: XOR of the four words).</summary>
+    public static uint Fold(UInt128 key)
+    {
+        if (IsIPv4(key)) return (uint)key;
+        ulong hi = (ulong)(key >> 64), lo = (ulong)key;
+        return (uint)(hi >> 32) ^ (uint)hi ^ (uint)(lo >> 32) ^ (uint)lo;
+    }
+
+    public static IPAddress ToAddress(UInt128 key)
+    {
+        Span<byte> b = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(b, key);
+        return IsIPv4(key) ? new IPAddress(b.Slice(12)) : new IPAddress(b);
+    }
+
+    /// <summary>splitmix64 finaliser: a fixed, well-mixed hash, the same in every process.</summary>
+    public static ulong Mix(ulong x)
+    {
+        x ^= x >> 30; x *= 0xbf58476d1ce4e5b9UL;
+        x ^= x >> 27; x *= 0x94d049bb133111ebUL;
+        return x ^ (x >> 31);
+    }
+
+    public static ulong Hash(UInt128 key, ulong seed = 0) => Mix(Mix((ulong)(key >> 64) ^ seed) ^ (ulong)key);
+}
