@@ -10,7 +10,7 @@ namespace FastPath.Cli.Commands;
 /// <summary><c>fastpath resolve NAME [TYPE]</c>: one DNS answer, printed in dig's layout.</summary>
 internal static class ResolveCommand
 {
-    public const string Usage = "fastpath resolve NAME [TYPE] [--client IP] [--dns-ip IP]... [--manifests DIR]... [--corefile FILE] [--service-cidr CIDR] [--engine reference]";
+    public const string Usage = "fastpath resolve NAME [TYPE] [--client IP] [--dns-ip IP]... [--manifests DIR]... [--corefile FILE] [--service-cidr CIDR] [--engine compiled|reference]";
 
     public static int Run(CliArgs args, TextWriter @out, TextWriter err)
     {
@@ -20,15 +20,20 @@ internal static class ResolveCommand
         if (!DnsNaming.TryParseType(typeText, out var type)) throw new UsageException($"unknown record type '{typeText}'");
         var client = ParseIp(args.Option("--client"), "--client");
         var dnsIps = args.Options("--dns-ip").Select(ip => ParseIp(ip, "--dns-ip")!).ToList();
-        var engine = args.Option("--engine") ?? "reference";
-        if (engine != "reference")
-            throw new UsageException($"engine '{engine}' is not available: the compiled engine does not exist yet; use --engine reference");
+        var engine = Engines.Parse(args.Option("--engine"));
         var cluster = ClusterInput.LoadOrReport(args, err);
         args.RejectUnknown();
         if (cluster is null) return 1;
 
-        var resolver = new ReferenceResolver(cluster, new ReferenceDnsOptions { DnsIPs = dnsIps.Count > 0 ? dnsIps : null });
-        var result = resolver.Resolve(new DnsQuery(name, type, client));
+        var query = new DnsQuery(name, type, client);
+        DnsResult result;
+        if (engine == "reference")
+            result = new ReferenceResolver(cluster, new ReferenceDnsOptions { DnsIPs = dnsIps.Count > 0 ? dnsIps : null }).Resolve(query);
+        else
+        {
+            using var compiled = Engines.Compile(cluster, dnsIps.Count > 0 ? dnsIps : null);
+            result = compiled.Dns.Resolve(query);
+        }
         DigFormatter.Write(result.Response, @out, $"; <<>> fastpath resolve ({engine}) <<>> {name} {DnsNaming.TypeText(type)}");
         if (result.Outcome == DnsOutcome.Forward)
             @out.WriteLine($";; FORWARD: the forward plugin sends this query to {string.Join(" ", result.Upstreams)} (fastpath serve does; resolve does not)");

@@ -102,7 +102,9 @@ internal sealed class ClusterAssembler
             pods.OrderBy(p => p.Meta.Key, StringComparer.Ordinal).ToList(),
             nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList(),
             corefile,
-            ContentHash(texts, corefile.Text));
+            ContentHash(texts, corefile.Text),
+            texts.OrderBy(t => t.Path, StringComparer.Ordinal).ToList(),
+            _options.ServiceCidr);
 
         bool Unique(string kind, ObjectMeta m)
         {

@@ -12,8 +12,11 @@ namespace FastPath.Model;
 public sealed class Cluster
 {
     public Cluster(IReadOnlyList<string> namespaces, IReadOnlyList<Service> services, IReadOnlyList<EndpointSlice> slices,
-        IReadOnlyList<Pod> pods, IReadOnlyList<Node> nodes, CorefileConfig corefile, string contentHash)
+        IReadOnlyList<Pod> pods, IReadOnlyList<Node> nodes, CorefileConfig corefile, string contentHash,
+        IReadOnlyList<Loading.ManifestText>? sources = null, string? serviceCidr = null)
     {
+        Sources = sources ?? [];
+        ServiceCidr = serviceCidr;
         Namespaces = namespaces; Services = services; EndpointSlices = slices; Pods = pods; Nodes = nodes;
         Corefile = corefile; ContentHash = contentHash;
         _servicesByKey = services.ToDictionary(s => s.Meta.Key, StringComparer.Ordinal);
@@ -36,6 +39,11 @@ public sealed class Cluster
     public CorefileConfig Corefile { get; }
     /// <summary>A hash of the manifests' content: the source of the SOA serial, so the same input gives the same bytes.</summary>
     public string ContentHash { get; }
+
+    /// <summary>The manifests the cluster was read from, in path order.</summary>
+    public IReadOnlyList<Loading.ManifestText> Sources { get; }
+    /// <summary>The service CIDR option it was loaded with (null: the defaults, not enforced).</summary>
+    public string? ServiceCidr { get; }
 
     public bool NamespaceExists(string ns) => _namespaces.Contains(ns);
     public Service? FindService(string ns, string name) => _servicesByKey.TryGetValue(ns + "/" + name, out var s) ? s : null;

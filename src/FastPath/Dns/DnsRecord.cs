@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -50,4 +51,12 @@ public sealed record DnsRecord(string Name, DnsType Type, uint Ttl, RData Data, 
 
     public static DnsRecord Address(string name, uint ttl, IPAddress ip) =>
         new(name, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? DnsType.AAAA : DnsType.A, ttl, new AddressData(ip));
+}
+
+/// <summary>Rdata FastPath does not interpret, printed in RFC 3597's generic form.</summary>
+public sealed record OpaqueData(byte[] Bytes) : RData
+{
+    public override string ToText() => $"\\# {Bytes.Length} {Convert.ToHexString(Bytes)}";
+    public bool Equals(OpaqueData? other) => other is not null && Bytes.AsSpan().SequenceEqual(other.Bytes);
+    public override int GetHashCode() => Bytes.Length;
 }

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Security.Cryptography;
+using System.Text;
+using FastPath.Compiled;
+using FastPath.Model;
+using FastPath.Model.Emit;
+using FastPath.Model.Planning;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace FastPath.Compiler;
+
+/// <summary>A cluster compiled at run time and loaded in its own collectible load context; dispose to unload it.</summary>
+public sealed class CompiledCluster : IDisposable
+{
+    private AssemblyLoadContext? _context;
+
+    internal CompiledCluster(AssemblyLoadContext context, Type type, string source)
+    {
+        _context = context;
+        Type = type;
+        Source = source;
+        Dns = (CompiledDns)type.GetProperty("Dns", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+    }
+
+    /// <summary>The generated class.</summary>
+    public Type Type { get; }
+    public string Source { get; }
+    public CompiledDns Dns { get; }
+
+    public T Get<T>(string property) => (T)Type.GetProperty(property, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+    public void Dispose()
+    {
+        _context?.Unload();
+        _context = null;
+    }
+}
+
+/// <summary>
+/// Compiles a cluster with the emitter the source generator uses and Roslyn in-process. Compiled assemblies are kept
+/// in a cache folder keyed by the source's hash, so the same manifests compile once.
+/// </summary>
+public static class ClusterCompiler
+{
+    private static readonly Lazy<MetadataReference[]> References = new(LoadReferences);
+
+    public static string EmitSource(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string className = "")
+    {
+        var plan = DnsPlanner.Plan(cluster, dnsIps);
+        var name = className.Length > 0 ? className : "Cluster_" + cluster.ContentHash.Substring(0, 12);
+        return ClusterEmitter.Emit(new EmitRequest
+        {
+            Namespace = "FastPath.Generated",
+            ClassName = name,
+            Accessibility = "public",
+            Cluster = cluster,
+            Plan = plan,
+            Manifests = cluster.Sources,
+            CorefileText = cluster.Corefile.Text,
+            ServiceCidr = cluster.ServiceCidr,
+            Description = "a cluster compiled at run time",
+        });
+    }
+
+    /// <param name="cacheDirectory">Where compiled assemblies are kept; null for no cache.</param>
+    public static CompiledCluster Compile(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string? cacheDirectory = null)
+    {
+        var source = EmitSource(cluster, dnsIps);
+        var className = "FastPath.Generated.Cluster_" + cluster.ContentHash.Substring(0, 12);
+        var bytes = cacheDirectory is null ? Build(source) : Cached(source, cacheDirectory);
+        var context = new AssemblyLoadContext("FastPath:" + className, isCollectible: true);
+        var asm = context.LoadFromStream(new MemoryStream(bytes));
+        return new CompiledCluster(context, asm.GetType(className, throwOnError: true)!, source);
+    }
+
+    private static byte[] Cached(string source, string dir)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source + "|" + typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId))).Substring(0, 32);
+        var path = Path.Combine(dir, key + ".dll");
+        if (File.Exists(path)) return File.ReadAllBytes(path);
+        var bytes = Build(source);
+        Directory.CreateDirectory(dir);
+        var tmp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, path, overwrite: true);
+        return bytes;
+    }
+
+    /// <summary>Compiles generated source to an assembly; a compile error is a FastPath bug and says so.</summary>
+    public static byte[] Build(string source)
+    {
+        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
+        var compilation = CSharpCompilation.Create("FastPath.Generated." + Guid.NewGuid().ToString("N"), [tree], References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
+                nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
+        using var ms = new MemoryStream();
+        var result = compilation.Emit(ms);
+        if (!result.Success)
+        {
+            var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10).Select(d => d.ToString());
+            throw new InvalidOperationException("FastPath generated code that does not compile (a FastPath bug):\n" + string.Join("\n", errors));
+        }
+        return ms.ToArray();
+    }
+
+    private static MetadataReference[] LoadReferences()
+    {
+        var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var paths = new HashSet<string>(tpa, StringComparer.Ordinal)
+        {
+            typeof(CompiledDns).Assembly.Location,
+            typeof(Cluster).Assembly.Location,
+        };
+        return paths.Where(p => p.Length > 0 && File.Exists(p)).OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Linq;
+using FastPath.Model.Planning;
+
+namespace FastPath.Model.Emit;
+
+public static partial class ClusterEmitter
+{
+    private static void EmitDnsAccessors(SourceWriter w, EmitRequest r)
+    {
+        w.Line("/// <summary>The cluster's DNS, answered from tables planned at build time (see the plan below).</summary>");
+        w.Line($"public static global::FastPath.Compiled.CompiledDns Dns => {DataClass}.Dns;");
+        w.Line();
+    }
+
+    private static void EmitDnsData(SourceWriter w, EmitRequest r)
+    {
+        var plan = r.Plan;
+        var layout = CompiledLayout.Build(plan);
+        // Plan: a short description of the dispatch, as the Regex generator's Description block does.
+        w.Line("// Plan:");
+        w.Line($"//   {plan.Entries.Count} names in {plan.Zones.Count} zone(s) ({string.Join(", ", plan.Zones.Select(z => z.Name))}),");
+        w.Line($"//   {layout.AnswerCount} distinct answers precomputed as wire bytes (names point into the question, so any spelling is served).");
+        w.Line($"//   Dispatch: a perfect hash of the case-folded wire name ({layout.Displacements.Length / 4} buckets, {layout.Slots.Length / 4} slots), then one compare.");
+        w.Line("//   Names not listed answer by rule: NXDOMAIN with the zone's SOA (NODATA for SOA)" + (plan.PodMode == 1 ? ", pod names from their dashed IP" : "") + ".");
+        foreach (var route in plan.Routes)
+            w.Line($"//   Zone {route.Zone}: " + route.Kind switch
+            {
+                RouteKind.Forward => "names the kubernetes plugin does not answer are forwarded to " + string.Join(" ", route.Upstreams),
+                RouteKind.ServFail => "names the kubernetes plugin does not answer get SERVFAIL (no plugin after it)",
+                _ => "refused",
+            });
+        if (plan.FallbackReason is not null)
+            w.Line($"//   Limited generation: {SourceWriter.Comment(plan.FallbackReason)} is not compiled; the interpreter answers this server block.");
+        w.Line("// Names:");
+        for (int i = 0; i < plan.Entries.Count; i++)
+            w.Line($"//   {i}: {plan.Entries[i].Name}  — Source: {SourceWriter.Comment(plan.Entries[i].Source)}");
+        w.Line();
+
+        w.Line("internal static readonly global::FastPath.Compiled.CompiledDns Dns = new(new global::FastPath.Compiled.CompiledDnsData");
+        w.Line("{");
+        w.Line($"    Keys = {Blob(layout.Keys)},");
+        w.Line($"    Entries = {Blob(layout.Entries)},");
+        w.Line($"    Answers = {Blob(layout.Answers)},");
+        w.Line($"    AnswerData = {Blob(layout.AnswerData)},");
+        w.Line($"    RecordOffsets = {Blob(layout.RecordOffsets)},");
+        w.Line($"    Displacements = {Blob(layout.Displacements)},");
+        w.Line($"    Slots = {Blob(layout.Slots)},");
+        w.Line("    Zones = new global::FastPath.Compiled.CompiledZone[]");
+        w.Line("    {");
+        foreach (var z in plan.Zones)
+            w.Line($"        new(global::FastPath.Model.Planning.WireEncoder.Name({SourceWriter.Literal(z.Name)}), {Num(System.Math.Min(z.Ttl, 300))}, {Num(z.Serial)}, {Num(z.Ttl)}, {Bool(z.IsReverse)}),");
+        w.Line("    },");
+        w.Line("    Routes = new global::FastPath.Compiled.CompiledRoute[]");
+        w.Line("    {");
+        foreach (var route in plan.Routes)
+        {
+            var ups = string.Join(", ", route.Upstreams.Select(SourceWriter.Literal));
+            var except = string.Join(", ", route.Except.Select(SourceWriter.Literal));
+            w.Line($"        new(global::FastPath.Model.Planning.WireEncoder.Name({SourceWriter.Literal(route.Zone)}), global::FastPath.Model.Planning.RouteKind.{route.Kind}, " +
+                   $"new string[] {{ {ups} }}, global::FastPath.Model.Planning.WireEncoder.Name({SourceWriter.Literal(route.ForwardFrom)}), W({except}), {Bool(route.LoadBalance)}, {Bool(route.Kubernetes)}),");
+        }
+        w.Line("    },");
+        w.Line($"    Fallthrough = W({string.Join(", ", plan.Fallthrough.Select(SourceWriter.Literal))}),");
+        w.Line($"    PodMode = {Num(plan.PodMode)},");
+        if (plan.FallbackReason is not null)
+        {
+            w.Line($"    FallbackReason = {SourceWriter.Literal(plan.FallbackReason)},");
+            w.Line("    LoadCluster = static () => global::FastPath.Model.Loading.ClusterLoader.LoadTexts(new global::FastPath.Model.Loading.ManifestText[]");
+            w.Line("    {");
+            foreach (var m in r.Manifests)
+                w.Line($"        new({SourceWriter.Literal(m.Path)}, {SourceWriter.Literal(m.Text)}),");
+            w.Line($"    }}, new global::FastPath.Model.Loading.LoadOptions {{ CorefileText = {(r.CorefileText is null ? "null" : SourceWriter.Literal(r.CorefileText))}, ServiceCidr = {(r.ServiceCidr is null ? "null" : SourceWriter.Literal(r.ServiceCidr))} }}).Cluster!,");
+        }
+        w.Line("});");
+        w.Line();
+    }
+}

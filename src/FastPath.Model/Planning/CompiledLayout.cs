@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// The flat tables a compiled DNS engine reads, laid out from a <see cref="DnsPlan"/>. Integers are little-endian.
+/// <list type="bullet">
+/// <item><c>Keys</c>: every name in lower-case wire format, back to back.</item>
+/// <item><c>Entries</c>: 48 bytes per name: key offset (i32), key length, zone, flags, pad, then an answer index (i32) per <see cref="QClass"/>.</item>
+/// <item><c>Answers</c>: 32 bytes per distinct answer: data offset (i32), data length (u16), rcode, AA, the three section counts (u16),
+/// the rotatable address run in the answer and additional sections (first, count: u16 each), and the index of its record offsets (i32).</item>
+/// <item><c>AnswerData</c>: the sections' bytes; <c>RecordOffsets</c>: each answer's record start offsets and its end (i32).</item>
+/// <item><c>Displacements</c> (u32 per bucket) and <c>Slots</c> (i32 per slot, entry + 1): the perfect hash.</item>
+/// </list>
+/// </summary>
+public sealed class CompiledLayout
+{
+    public const int EntrySize = 48, AnswerSize = 32;
+    public static readonly int ClassCount = Enum.GetValues(typeof(QClass)).Length;
+
+    public byte[] Keys { get; private set; } = [];
+    public byte[] Entries { get; private set; } = [];
+    public byte[] Answers { get; private set; } = [];
+    public byte[] AnswerData { get; private set; } = [];
+    public byte[] RecordOffsets { get; private set; } = [];
+    public byte[] Displacements { get; private set; } = [];
+    public byte[] Slots { get; private set; } = [];
+    public int EntryCount { get; private set; }
+    public int AnswerCount { get; private set; }
+
+    public static CompiledLayout Build(DnsPlan plan)
+    {
+        var layout = new CompiledLayout();
+        var keys = new MemoryStream();
+        var entries = new MemoryStream();
+        var answers = new MemoryStream();
+        var data = new MemoryStream();
+        var offsets = new MemoryStream();
+        var answerIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var hashes = new List<ulong>();
+        foreach (var e in plan.Entries)
+        {
+            var key = WireEncoder.Name(e.Name);
+            var zoneLength = WireEncoder.Name(plan.Zones[e.Zone].Name).Length;
+            hashes.Add(NameHash.Hash(key));
+            I32(entries, (int)keys.Length);
+            entries.WriteByte((byte)key.Length);
+            entries.WriteByte((byte)e.Zone);
+            entries.WriteByte((byte)e.Flags);
+            entries.WriteByte(0);
+            keys.Write(key, 0, key.Length);
+            for (int qc = 0; qc < ClassCount; qc++)
+            {
+                var a = e.Answers[(QClass)qc];
+                if (plan.LoadBalance && a.Rcode == 0) a = Regroup(a);
+                var encoded = Encode(a, key.Length, zoneLength);
+                if (!answerIds.TryGetValue(encoded.Signature, out int id))
+                {
+                    id = answerIds.Count;
+                    answerIds[encoded.Signature] = id;
+                    I32(answers, (int)data.Length);
+                    U16(answers, encoded.Bytes.Length);
+                    answers.WriteByte((byte)a.Rcode);
+                    answers.WriteByte((byte)(a.Authoritative ? 1 : 0));
+                    U16(answers, a.Answer.Count); U16(answers, a.Authority.Count); U16(answers, a.Additional.Count);
+                    var (af, ac) = plan.LoadBalance && a.Rcode == 0 ? AddressRun(a.Answer) : (0, 0);
+                    var (xf, xc) = plan.LoadBalance && a.Rcode == 0 ? AddressRun(a.Additional) : (0, 0);
+                    U16(answers, af); U16(answers, ac); U16(answers, xf); U16(answers, xc);
+                    U16(answers, 0);
+                    I32(answers, (int)(offsets.Length / 4));
+                    I32(answers, 0);
+                    foreach (var o in encoded.RecordStarts) I32(offsets, o);
+                    I32(offsets, encoded.Bytes.Length);
+                    data.Write(encoded.Bytes, 0, encoded.Bytes.Length);
+                }
+                I32(entries, id);
+            }
+        }
+        if (answers.Length != answerIds.Count * AnswerSize || entries.Length != plan.Entries.Count * EntrySize)
+            throw new InvalidOperationException("table layout does not match its record sizes");
+        var ph = PerfectHash.Build(hashes);
+        var disp = new MemoryStream();
+        foreach (var d in ph.Displacements) I32(disp, (int)d);
+        var slots = new MemoryStream();
+        foreach (var s in ph.Slots) I32(slots, s);
+        layout.Keys = keys.ToArray();
+        layout.Entries = entries.ToArray();
+        layout.Answers = answers.ToArray();
+        layout.AnswerData = data.ToArray();
+        layout.RecordOffsets = offsets.ToArray();
+        layout.Displacements = disp.ToArray();
+        layout.Slots = slots.ToArray();
+        layout.EntryCount = plan.Entries.Count;
+        layout.AnswerCount = answerIds.Count;
+        return layout;
+    }
+
+    private sealed record Encoded(byte[] Bytes, List<int> RecordStarts, string Signature);
+
+    private static Encoded Encode(PlanAnswer a, int keyLength, int zoneLength)
+    {
+        var w = new WireEncoder.Writer(keyLength, zoneLength);
+        var starts = new List<int>();
+        foreach (var r in a.Answer.Concat(a.Authority).Concat(a.Additional)) { starts.Add(w.Length); w.Record(r); }
+        var bytes = w.ToArray();
+        var sig = $"{a.Rcode}|{a.Authoritative}|{a.Answer.Count}|{a.Authority.Count}|{a.Additional.Count}|{Convert.ToBase64String(bytes)}";
+        return new Encoded(bytes, starts, sig);
+    }
+
+    /// <summary>loadbalance's order for a mixed section: CNAMEs, other types, then the addresses (which rotate).</summary>
+    private static PlanAnswer Regroup(PlanAnswer a) => a with { Answer = RegroupSection(a.Answer), Additional = RegroupSection(a.Additional) };
+
+    private static IReadOnlyList<PlanRecord> RegroupSection(IReadOnlyList<PlanRecord> s)
+    {
+        if (s.All(r => r.IsAddress)) return s;
+        return s.Where(r => r.Type == PlanType.CNAME).Concat(s.Where(r => r.Type != PlanType.CNAME && !r.IsAddress)).Concat(s.Where(r => r.IsAddress)).ToList();
+    }
+
+    /// <summary>The run of address records that rotates (first index, count), or (0, 0) when fewer than two.</summary>
+    private static (int First, int Count) AddressRun(IReadOnlyList<PlanRecord> s)
+    {
+        int first = -1, count = 0;
+        for (int i = 0; i < s.Count; i++)
+            if (s[i].IsAddress) { if (first < 0) first = i; count++; }
+        return count >= 2 ? (first, count) : (0, 0);
+    }
+
+    private static void I32(Stream s, int v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); s.WriteByte((byte)(v >> 16)); s.WriteByte((byte)(v >> 24)); }
+    private static void U16(Stream s, int v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using FastPath.Model.Corefile.Plugins;
+using FastPath.Model.Net;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// The cluster as the planner reads it: ready endpoint addresses per service (CoreDNS reads only conditions.ready),
+/// exposed namespaces, watched pods. Kept apart from the reference interpreter on purpose: the property tests
+/// compare two independent readings of the same model.
+/// </summary>
+internal sealed class PlannerView
+{
+    public PlannerView(Cluster cluster, KubernetesOptions k)
+    {
+        Cluster = cluster;
+        K = k;
+        foreach (var slice in cluster.EndpointSlices)
+        {
+            if (slice.ServiceName is null || k.NoEndpoints) continue;
+            var key = slice.Namespace + "/" + slice.ServiceName;
+            if (!Slices.TryGetValue(key, out var list)) Slices[key] = list = new List<SliceView>();
+            var view = new SliceView(slice);
+            list.Add(view);
+            AllSlices.Add(view);
+        }
+        Exposed = cluster.Namespaces.Where(ns => k.Namespaces.Count == 0 || k.Namespaces.Contains(ns)).ToList();
+    }
+
+    public Cluster Cluster { get; }
+    public KubernetesOptions K { get; }
+    public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every slice in the cluster's order (namespace/name), as the informer lists them.</summary>
+    public List<SliceView> AllSlices { get; } = new();
+    public IReadOnlyList<string> Exposed { get; }
+
+    public bool IsExposed(string ns) => Exposed.Contains(ns);
+
+    public IReadOnlyList<SliceView> SlicesOf(Service s) => Slices.TryGetValue(s.Meta.Key, out var l) ? l : (IReadOnlyList<SliceView>)Array.Empty<SliceView>();
+
+    /// <summary>hostname, else the pod name with endpoint_pod_names (names of 64+ characters are not labels), else the dashed IP.</summary>
+    public string NameOf(Endpoint e, string ip)
+    {
+        if (!string.IsNullOrEmpty(e.Hostname)) return e.Hostname!;
+        if (K.EndpointPodNames && e.TargetRef?.Name is { Length: > 0 and < 64 } pod) return pod;
+        if (ip.IndexOf('.') >= 0) return ip.Replace('.', '-');
+        if (ip.IndexOf(':') >= 0) { var d = ip.Replace(':', '-'); return d.EndsWith("-", StringComparison.Ordinal) ? d + "0" : d; }
+        return "";
+    }
+}
+
+/// <summary>One slice: its ports (or the -1 sentinel) and its ready addresses with their names.</summary>
+internal sealed class SliceView
+{
+    public SliceView(EndpointSlice s)
+    {
+        Ports = s.Ports.Count == 0 ? new[] { new EndpointPort(null, -1, "") } : s.Ports.ToArray();
+        Ready = s.Endpoints.Where(e => e.Ready ?? true).SelectMany(e => e.Addresses.Select(a => (e, a))).ToList();
+        Namespace = s.Namespace;
+        Service = s.ServiceName!;
+    }
+
+    public IReadOnlyList<EndpointPort> Ports { get; }
+    public IReadOnlyList<(Endpoint Endpoint, string Ip)> Ready { get; }
+    public string Namespace { get; }
+    public string Service { get; }
+}

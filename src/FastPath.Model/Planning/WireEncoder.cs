@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// Encodes planned records as DNS wire bytes that follow a question whose name is <c>keyLength</c> bytes long and
+/// whose zone is its last <c>zoneLength</c> bytes: the question's own name is the pointer 0xC00C, its zone the pointer
+/// to 12 + keyLength − zoneLength, so the bytes serve every spelling of the name.
+/// </summary>
+public static class WireEncoder
+{
+    public static byte[] Name(string fqdn)
+    {
+        if (fqdn == "." || fqdn.Length == 0) return [0];
+        var bytes = new List<byte>();
+        foreach (var label in fqdn.TrimEnd('.').Split('.'))
+        {
+            var b = Encoding.ASCII.GetBytes(label);
+            bytes.Add((byte)b.Length);
+            bytes.AddRange(b);
+        }
+        bytes.Add(0);
+        return bytes.ToArray();
+    }
+
+    public sealed class Writer(int keyLength, int zoneLength)
+    {
+        private readonly List<byte> _b = new();
+        private readonly int _zonePointer = 12 + keyLength - zoneLength;
+
+        public int Length => _b.Count;
+        public byte[] ToArray() => _b.ToArray();
+
+        public void Record(PlanRecord r)
+        {
+            WriteName(r.Owner);
+            U16((ushort)r.Type); U16(1); U32(r.Ttl);
+            int lenAt = _b.Count;
+            U16(0);
+            switch (r.Type)
+            {
+                case PlanType.A: case PlanType.AAAA: _b.AddRange(r.Address!); break;
+                case PlanType.CNAME: case PlanType.PTR: case PlanType.NS: WriteName(r.Target!); break;
+                case PlanType.SRV: U16(r.Priority); U16(r.Weight); U16(r.Port); WriteName(r.Target!); break;
+                case PlanType.TXT:
+                    var t = Encoding.ASCII.GetBytes(r.Text!);
+                    _b.Add((byte)t.Length); _b.AddRange(t);
+                    break;
+                case PlanType.SOA:
+                    WriteName(r.Target!);
+                    WriteName(NameRef.InZone(r.Text!));
+                    U32(r.Serial); U32(7200); U32(1800); U32(86400); U32(r.Minimum);
+                    break;
+            }
+            int len = _b.Count - lenAt - 2;
+            _b[lenAt] = (byte)(len >> 8); _b[lenAt + 1] = (byte)len;
+        }
+
+        private void WriteName(NameRef n)
+        {
+            switch (n.Kind)
+            {
+                case NameKind.QName: U16(0xC00C); break;
+                case NameKind.ZoneRelative:
+                    if (n.Text.Length > 0)
+                        foreach (var label in n.Text.Split('.'))
+                        {
+                            var b = Encoding.ASCII.GetBytes(label);
+                            _b.Add((byte)b.Length); _b.AddRange(b);
+                        }
+                    U16((ushort)(0xC000 | _zonePointer));
+                    break;
+                default: _b.AddRange(Name(n.Text)); break;
+            }
+        }
+
+        private void U16(ushort v) { _b.Add((byte)(v >> 8)); _b.Add((byte)v); }
+        private void U32(uint v) { _b.Add((byte)(v >> 24)); _b.Add((byte)(v >> 16)); _b.Add((byte)(v >> 8)); _b.Add((byte)v); }
+    }
+}

@@ -1,0 +1,335 @@
+using System;
+using System.Buffers.Binary;
+using System.Net;
+using System.Text;
+using System.Threading;
+using FastPath.Dns;
+using FastPath.Dns.Wire;
+using FastPath.Model.Planning;
+using FastPath.Reference.Dns;
+
+namespace FastPath.Compiled;
+
+/// <summary>
+/// Answers DNS queries from tables planned at build time: the question's name is found by a perfect hash and one
+/// compare, and the answer is copied as wire bytes whose names point into the question. Names absent from the
+/// tables are answered by rule (NXDOMAIN with the zone's SOA; NODATA for SOA; pods). Nothing on
+/// <see cref="Respond"/> allocates for names in the cluster's zones (IPv6 pod names excepted).
+/// </summary>
+public sealed partial class CompiledDns
+{
+    private readonly CompiledDnsData _d;
+    private readonly int _slotMask, _bucketMask;
+    private readonly ReferenceResolver? _fallback;
+    private long _rotation = -1;
+
+    public CompiledDns(CompiledDnsData data)
+    {
+        _d = data;
+        _slotMask = data.Slots.Length / 4 - 1;
+        _bucketMask = data.Displacements.Length / 4 - 1;
+        if (data.FallbackReason is not null)
+            _fallback = new ReferenceResolver(data.LoadCluster?.Invoke() ?? throw new InvalidOperationException("a fallback engine needs its cluster"));
+    }
+
+    /// <summary>Why this cluster is answered by the interpreter, or null when it is compiled.</summary>
+    public string? FallbackReason => _d.FallbackReason;
+    public int NameCount => _d.Entries.Length / CompiledLayout.EntrySize;
+
+    // ---- lookup -------------------------------------------------------------------------------------------------
+
+    /// <summary>The entry for a wire-format name (any case), or -1.</summary>
+    public int FindEntry(ReadOnlySpan<byte> wireName)
+    {
+        if (_d.Slots.Length == 0) return -1;
+        ulong h = NameHash.Hash(wireName);
+        uint disp = BinaryPrimitives.ReadUInt32LittleEndian(_d.Displacements.AsSpan(NameHash.Bucket(h, _bucketMask) * 4));
+        int e = BinaryPrimitives.ReadInt32LittleEndian(_d.Slots.AsSpan(NameHash.Slot(h, disp, _slotMask) * 4)) - 1;
+        if (e < 0) return -1;
+        var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
+        int off = BinaryPrimitives.ReadInt32LittleEndian(entry);
+        int len = entry[4];
+        return len == wireName.Length && System.Text.Ascii.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(off, len)) ? e : -1;
+    }
+
+    /// <summary>Looks a dotted name (UTF-8, trailing dot optional) up: the answer index for the type, or -1 when no entry holds it.</summary>
+    public int LookupAnswer(ReadOnlySpan<byte> dottedUtf8, DnsType type)
+    {
+        Span<byte> wire = stackalloc byte[256];
+        int n = ToWire(dottedUtf8, wire);
+        if (n < 0) return -1;
+        int e = FindEntry(wire.Slice(0, n));
+        return e < 0 ? -1 : AnswerOf(e, ClassOf(type));
+    }
+
+    public int LookupAnswer(ReadOnlySpan<char> dotted, DnsType type)
+    {
+        if (dotted.Length > 255) return -1;
+        Span<byte> utf8 = stackalloc byte[256];
+        for (int i = 0; i < dotted.Length; i++) { if (dotted[i] > 127) return -1; utf8[i] = (byte)dotted[i]; }
+        return LookupAnswer(utf8.Slice(0, dotted.Length), type);
+    }
+
+    /// <summary>The rcode of an answer found by <see cref="LookupAnswer(ReadOnlySpan{byte}, DnsType)"/>.</summary>
+    public Rcode RcodeOf(int answer) => (Rcode)_d.Answers[answer * CompiledLayout.AnswerSize + 6];
+
+    /// <summary>The answer section's wire bytes (names point into the question, see <see cref="CompiledLayout"/>).</summary>
+    public ReadOnlySpan<byte> AnswerBytes(int answer)
+    {
+        var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
+        return _d.AnswerData.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a), BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(4)));
+    }
+
+    private static int ToWire(ReadOnlySpan<byte> dotted, Span<byte> wire)
+    {
+        if (dotted.Length > 0 && dotted[dotted.Length - 1] == '.') dotted = dotted.Slice(0, dotted.Length - 1);
+        if (dotted.Length == 0) { wire[0] = 0; return 1; }
+        if (dotted.Length > 253) return -1;
+        int w = 0;
+        while (true)
+        {
+            int dot = dotted.IndexOf((byte)'.');
+            var label = dot < 0 ? dotted : dotted.Slice(0, dot);
+            if (label.Length == 0 || label.Length > 63) return -1;
+            wire[w++] = (byte)label.Length;
+            label.CopyTo(wire.Slice(w));
+            w += label.Length;
+            if (dot < 0) break;
+            dotted = dotted.Slice(dot + 1);
+        }
+        wire[w++] = 0;
+        return w;
+    }
+
+    private int AnswerOf(int entry, QClass qc) =>
+        BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + 8 + 4 * (int)qc));
+
+    private static QClass ClassOf(DnsType t) => t switch
+    {
+        DnsType.A => QClass.A, DnsType.AAAA => QClass.AAAA, DnsType.CNAME => QClass.CNAME, DnsType.TXT => QClass.TXT,
+        DnsType.PTR => QClass.PTR, DnsType.MX => QClass.MX, DnsType.SRV => QClass.SRV, DnsType.SOA => QClass.SOA,
+        DnsType.NS => QClass.NS, _ => QClass.Other,
+    };
+
+    // ---- responding -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Writes the response to a wire-format query. Returns its length, or -1 when the query is to be dropped (too short
+    /// to carry an ID, or itself a response). <paramref name="outcome"/> is Forward when the forward plugin takes the
+    /// name: the caller forwards to <see cref="UpstreamsOf"/>(<paramref name="route"/>); the bytes written are then SERVFAIL.
+    /// A response that does not fit in <paramref name="response"/> is written as header and question with TC set.
+    /// </summary>
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out int route)
+    {
+        outcome = DnsOutcome.Answered;
+        route = -1;
+        if (query.Length < DnsWireReader.HeaderLength || (query[2] & 0x80) != 0) return -1;
+        if (response.Length < 512) throw new ArgumentException("the response buffer must hold at least 512 bytes", nameof(response));
+        int opcode = (query[2] >> 3) & 0xF;
+        var err = DnsWireReader.ReadQuestion(query, out int nameEnd, out ushort qtype, out _);
+        if (err != WireError.None || opcode != 0)
+        {
+            bool withQuestion = err == WireError.None;
+            int len = Header(query, response, opcode != 0 && err == WireError.None ? Rcode.NotImp : Rcode.FormErr, aa: false, withQuestion ? nameEnd + 4 : 12);
+            return len;
+        }
+        if (_fallback is not null) return RespondByInterpreter(query, response, nameEnd, qtype, out outcome, out route);
+        var qname = query.Slice(12, nameEnd - 12);
+        route = LongestRoute(qname);
+        if (route < 0) return Header(query, response, Rcode.Refused, false, nameEnd + 4);
+        var r = _d.Routes[route];
+        int written = -2;
+        if (r.Kubernetes)
+        {
+            int zone = LongestZone(qname);
+            if (zone >= 0) written = Kubernetes(query, response, nameEnd, qname, zone, (DnsType)qtype);
+        }
+        if (written == -2 || written == -3)
+        {
+            // Not a kubernetes name, or an NXDOMAIN that falls through: the next plugin is forward, or nothing (SERVFAIL).
+            bool forward = r.Kind == RouteKind.Forward && IsSubdomain(qname, r.ForwardFrom) && !InAny(qname, r.Except);
+            if (forward) outcome = DnsOutcome.Forward;
+            written = Header(query, response, Rcode.ServFail, false, nameEnd + 4);
+        }
+        if (r.LoadBalance && outcome == DnsOutcome.Answered) Interlocked.Increment(ref _rotation);
+        return written;
+    }
+
+    public System.Collections.Generic.IReadOnlyList<string> UpstreamsOf(int route) => _d.Routes[route].Upstreams;
+
+    private int Kubernetes(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ReadOnlySpan<byte> qname, int zone, DnsType qtype)
+    {
+        if (qtype is DnsType.AXFR or DnsType.IXFR) return Header(query, response, Rcode.Refused, false, nameEnd + 4);
+        var z = _d.Zones[zone];
+        int e = FindEntry(qname);
+        if (e >= 0)
+        {
+            var flags = (EntryFlags)_d.Entries[e * CompiledLayout.EntrySize + 6];
+            if ((flags & EntryFlags.ZoneNeedsLowerCase) != 0 && HasUpper(qname.Slice(qname.Length - z.Wire.Length))) e = -1;
+            else
+            {
+                var qc = ClassOf(qtype);
+                if (qc == QClass.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QClass.Other;
+                int answer = AnswerOf(e, qc);
+                if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return -3;
+                return CopyAnswer(query, response, nameEnd, answer);
+            }
+        }
+        if (_d.PodMode != 0 && !z.IsReverse)
+        {
+            int pod = PodAnswer(query, response, nameEnd, qname, z, qtype);
+            if (pod != -1) return pod;
+        }
+        bool soa = qtype == DnsType.SOA;
+        if (!soa && FallsThrough(qname)) return -3;
+        return Negative(query, response, nameEnd, z, soa ? Rcode.NoError : Rcode.NXDomain);
+    }
+
+    private int CopyAnswer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int answer)
+    {
+        var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
+        int dataOff = BinaryPrimitives.ReadInt32LittleEndian(a);
+        int dataLen = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(4));
+        var rcode = (Rcode)a[6];
+        int start = Header(query, response, rcode, a[7] != 0, nameEnd + 4);
+        if (start + dataLen > response.Length) return Truncated(response, start);
+        ushort an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(8)), ns = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(10)), ar = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(12));
+        SetCounts(response, an, ns, ar);
+        var data = _d.AnswerData.AsSpan(dataOff, dataLen);
+        int runCountAn = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(16)), runCountAr = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(20));
+        long rot = Volatile.Read(ref _rotation) + 1; // the counter this query takes (incremented once it is answered)
+        if ((runCountAn == 0 && runCountAr == 0) || rot <= 0)
+        {
+            data.CopyTo(response.Slice(start));
+            return start + dataLen;
+        }
+        // loadbalance: the address run of each section starts at record (rotation mod count).
+        var offs = _d.RecordOffsets.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(24)) * 4);
+        int w = CopySection(data, response, start, offs, 0, an, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(14)), runCountAn, rot);
+        w = CopySection(data, response, w, offs, an, an + ns, 0, 0, rot);
+        return CopySection(data, response, w, offs, an + ns, an + ns + ar, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(18)), runCountAr, rot);
+    }
+
+    private static int Off(ReadOnlySpan<byte> offs, int i) => BinaryPrimitives.ReadInt32LittleEndian(offs.Slice(i * 4));
+
+    private static int CopySection(ReadOnlySpan<byte> data, Span<byte> dst, int w, ReadOnlySpan<byte> offs, int first, int end, int runFirst, int runCount, long rot)
+    {
+        if (runCount < 2) return Copy(data, dst, w, Off(offs, first), Off(offs, end));
+        int k = (int)(rot % runCount);
+        int rs = first + runFirst, re = rs + runCount;
+        w = Copy(data, dst, w, Off(offs, first), Off(offs, rs));
+        w = Copy(data, dst, w, Off(offs, rs + k), Off(offs, re));
+        w = Copy(data, dst, w, Off(offs, rs), Off(offs, rs + k));
+        return Copy(data, dst, w, Off(offs, re), Off(offs, end));
+    }
+
+    private static int Copy(ReadOnlySpan<byte> data, Span<byte> dst, int w, int from, int to)
+    {
+        data.Slice(from, to - from).CopyTo(dst.Slice(w));
+        return w + to - from;
+    }
+
+    /// <summary>Header with the query's ID, opcode and RD; QR set; the question copied as asked.</summary>
+    private static int Header(ReadOnlySpan<byte> query, Span<byte> response, Rcode rcode, bool aa, int questionEnd)
+    {
+        response[0] = query[0]; response[1] = query[1];
+        response[2] = (byte)(0x80 | (query[2] & 0x79) | (aa ? 0x04 : 0)); // QR, opcode, RD copied; AA
+        response[3] = (byte)((int)rcode & 0xF);
+        bool q = questionEnd > 12;
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(4), (ushort)(q ? 1 : 0));
+        BinaryPrimitives.WriteUInt32BigEndian(response.Slice(6), 0);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(10), 0);
+        if (q) query.Slice(12, questionEnd - 12).CopyTo(response.Slice(12));
+        return questionEnd;
+    }
+
+    private static void SetCounts(Span<byte> response, int an, int ns, int ar)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(6), (ushort)an);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(8), (ushort)ns);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(10), (ushort)ar);
+    }
+
+    private static int Truncated(Span<byte> response, int questionEnd)
+    {
+        response[2] |= 0x02;
+        SetCounts(response, 0, 0, 0);
+        return questionEnd;
+    }
+
+    /// <summary>NXDOMAIN (or NODATA) with the zone's SOA, its names pointing at the zone inside the question.</summary>
+    private static int Negative(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, CompiledZone z, Rcode rcode)
+    {
+        int w = Header(query, response, rcode, true, nameEnd + 4);
+        int zonePtr = 0xC000 | (nameEnd - z.Wire.Length);
+        SetCounts(response, 0, 1, 0);
+        return WriteSoa(response, w, zonePtr, z);
+    }
+
+    private static int WriteSoa(Span<byte> r, int w, int zonePtr, CompiledZone z)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(r.Slice(w), (ushort)zonePtr); w += 2;
+        BinaryPrimitives.WriteUInt16BigEndian(r.Slice(w), (ushort)DnsType.SOA); w += 2;
+        BinaryPrimitives.WriteUInt16BigEndian(r.Slice(w), 1); w += 2;
+        BinaryPrimitives.WriteUInt32BigEndian(r.Slice(w), z.SoaTtl); w += 4;
+        BinaryPrimitives.WriteUInt16BigEndian(r.Slice(w), 42); w += 2;
+        "\u0002ns\u0003dns"u8.CopyTo(r.Slice(w)); w += 7;
+        BinaryPrimitives.WriteUInt16BigEndian(r.Slice(w), (ushort)zonePtr); w += 2;
+        "\u000ahostmaster"u8.CopyTo(r.Slice(w)); w += 11;
+        BinaryPrimitives.WriteUInt16BigEndian(r.Slice(w), (ushort)zonePtr); w += 2;
+        BinaryPrimitives.WriteUInt32BigEndian(r.Slice(w), z.Serial);
+        BinaryPrimitives.WriteUInt32BigEndian(r.Slice(w + 4), 7200);
+        BinaryPrimitives.WriteUInt32BigEndian(r.Slice(w + 8), 1800);
+        BinaryPrimitives.WriteUInt32BigEndian(r.Slice(w + 12), 86400);
+        BinaryPrimitives.WriteUInt32BigEndian(r.Slice(w + 16), z.Minimum);
+        return w + 20;
+    }
+
+    private static bool HasUpper(ReadOnlySpan<byte> s)
+    {
+        foreach (var b in s) if (b >= 'A' && b <= 'Z') return true;
+        return false;
+    }
+
+    // ---- zones and routes -----------------------------------------------------------------------------------------
+
+    /// <summary>Whether the wire name ends with the wire zone at a label boundary (any case).</summary>
+    private static bool IsSubdomain(ReadOnlySpan<byte> name, ReadOnlySpan<byte> zone)
+    {
+        if (zone.Length > name.Length) return false;
+        int start = name.Length - zone.Length;
+        int p = 0;
+        while (p < start) { int len = name[p]; if (len == 0) return false; p += len + 1; }
+        return p == start && System.Text.Ascii.EqualsIgnoreCase(name.Slice(start), zone);
+    }
+
+    private int LongestRoute(ReadOnlySpan<byte> qname)
+    {
+        int best = -1, bestLen = -1;
+        for (int i = 0; i < _d.Routes.Count; i++)
+        {
+            var w = _d.Routes[i].Wire;
+            if (w.Length > bestLen && IsSubdomain(qname, w)) { best = i; bestLen = w.Length; }
+        }
+        return best;
+    }
+
+    private int LongestZone(ReadOnlySpan<byte> qname)
+    {
+        int best = -1, bestLen = -1;
+        for (int i = 0; i < _d.Zones.Count; i++)
+        {
+            var w = _d.Zones[i].Wire;
+            if (w.Length > bestLen && IsSubdomain(qname, w)) { best = i; bestLen = w.Length; }
+        }
+        return best;
+    }
+
+    private bool FallsThrough(ReadOnlySpan<byte> qname) => InAny(qname, _d.Fallthrough);
+
+    private static bool InAny(ReadOnlySpan<byte> qname, System.Collections.Generic.IReadOnlyList<byte[]> zones)
+    {
+        for (int i = 0; i < zones.Count; i++) if (IsSubdomain(qname, zones[i])) return true;
+        return false;
+    }
+}

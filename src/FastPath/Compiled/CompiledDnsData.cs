@@ -1,0 +1,33 @@
+using System;
+using System.Collections.Generic;
+using FastPath.Model;
+using FastPath.Model.Planning;
+
+namespace FastPath.Compiled;
+
+/// <summary>A kubernetes zone: its lower-case wire name and the SOA fields negative answers carry.</summary>
+public sealed record CompiledZone(byte[] Wire, uint SoaTtl, uint Serial, uint Minimum, bool IsReverse);
+
+/// <summary>A server block's zone: what happens to names under it that no compiled table answers.</summary>
+public sealed record CompiledRoute(byte[] Wire, RouteKind Kind, IReadOnlyList<string> Upstreams, byte[] ForwardFrom, IReadOnlyList<byte[]> Except,
+    bool LoadBalance, bool Kubernetes);
+
+/// <summary>The tables generated code hands to <see cref="CompiledDns"/> (see <see cref="CompiledLayout"/> for their layout).</summary>
+public sealed class CompiledDnsData
+{
+    public required byte[] Keys { get; init; }
+    public required byte[] Entries { get; init; }
+    public required byte[] Answers { get; init; }
+    public required byte[] AnswerData { get; init; }
+    public required byte[] RecordOffsets { get; init; }
+    public required byte[] Displacements { get; init; }
+    public required byte[] Slots { get; init; }
+    public required IReadOnlyList<CompiledZone> Zones { get; init; }
+    public required IReadOnlyList<CompiledRoute> Routes { get; init; }
+    public required IReadOnlyList<byte[]> Fallthrough { get; init; }
+    public required int PodMode { get; init; }
+    /// <summary>Why the block is answered by the interpreter instead (a plugin the planner does not compile); null when compiled.</summary>
+    public string? FallbackReason { get; init; }
+    /// <summary>Loads the cluster for the interpreter fallback, from the manifests embedded in the generated code.</summary>
+    public Func<Cluster>? LoadCluster { get; init; }
+}

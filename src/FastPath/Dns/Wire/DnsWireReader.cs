@@ -1,0 +1,189 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Net;
+using System.Text;
+
+namespace FastPath.Dns.Wire;
+
+/// <summary>Why a message could not be read; the server answers FORMERR (or drops it when even the header is short).</summary>
+public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions }
+
+/// <summary>
+/// Reads DNS wire format (RFC 1035): names with compression pointers (loops and forward jumps refused), the header,
+/// and whole messages for tests and the CLI. Never throws on malformed input.
+/// </summary>
+public static class DnsWireReader
+{
+    public const int HeaderLength = 12;
+
+    /// <summary>
+    /// Finds the single question of a query: where its name ends (uncompressed, as queries are sent) and its type.
+    /// The name's bytes are <c>query[12..nameEnd]</c>.
+    /// </summary>
+    public static WireError ReadQuestion(ReadOnlySpan<byte> query, out int nameEnd, out ushort qtype, out ushort qclass)
+    {
+        nameEnd = 0; qtype = 0; qclass = 0;
+        if (query.Length < HeaderLength) return WireError.ShortHeader;
+        ushort qd = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(4));
+        if (qd == 0) return WireError.NoQuestion;
+        if (qd > 1) return WireError.TooManyQuestions;
+        int p = HeaderLength, total = 0;
+        while (true)
+        {
+            if (p >= query.Length) return WireError.Truncated;
+            int len = query[p];
+            if (len == 0) { p++; break; }
+            if (len > 63) return WireError.BadName; // pointers and extended labels have no place in a question
+            total += len + 1;
+            if (total > 254) return WireError.BadName;
+            p += len + 1;
+        }
+        if (p + 4 > query.Length) return WireError.Truncated;
+        nameEnd = p;
+        qtype = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p));
+        qclass = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p + 2));
+        return WireError.None;
+    }
+
+    /// <summary>Reads a possibly compressed name at <paramref name="offset"/> into dotted text; advances past it.</summary>
+    public static WireError ReadName(ReadOnlySpan<byte> msg, ref int offset, StringBuilder into)
+    {
+        int p = offset, jumps = 0, total = 0;
+        bool jumped = false;
+        while (true)
+        {
+            if (p >= msg.Length) return WireError.Truncated;
+            int len = msg[p];
+            if ((len & 0xC0) == 0xC0)
+            {
+                if (p + 1 >= msg.Length) return WireError.Truncated;
+                int target = ((len & 0x3F) << 8) | msg[p + 1];
+                if (!jumped) offset = p + 2;
+                jumped = true;
+                // Pointers must point backwards; a bounded number of jumps stops loops.
+                if (target >= p || ++jumps > 64) return WireError.PointerLoop;
+                p = target;
+                continue;
+            }
+            if (len > 63) return WireError.BadName;
+            if (len == 0)
+            {
+                if (!jumped) offset = p + 1;
+                if (into.Length == 0) into.Append('.');
+                return WireError.None;
+            }
+            if (p + 1 + len > msg.Length) return WireError.Truncated;
+            total += len + 1;
+            if (total > 255) return WireError.BadName;
+            for (int i = 0; i < len; i++)
+            {
+                byte b = msg[p + 1 + i];
+                if (b == '.' || b == '\\') into.Append('\\').Append((char)b);
+                else if (b < 0x21 || b > 0x7E) into.Append('\\').Append((b / 100) % 10).Append((b / 10) % 10).Append(b % 10);
+                else into.Append((char)b);
+            }
+            into.Append('.');
+            p += 1 + len;
+        }
+    }
+
+    /// <summary>Decodes a whole message (for tests, the CLI and clients); null when it is malformed.</summary>
+    public static DnsMessage? ReadMessage(ReadOnlySpan<byte> msg)
+    {
+        if (msg.Length < HeaderLength) return null;
+        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(2));
+        int qd = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(4));
+        int an = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(6));
+        int ns = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(8));
+        int ar = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(10));
+        int p = HeaderLength;
+        var sb = new StringBuilder();
+        DnsQuestion? question = null;
+        for (int i = 0; i < qd; i++)
+        {
+            sb.Clear();
+            if (ReadName(msg, ref p, sb) != WireError.None || p + 4 > msg.Length) return null;
+            question ??= new DnsQuestion(sb.ToString(), (DnsType)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p)), (DnsClass)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p + 2)));
+            p += 4;
+        }
+        var m = new DnsMessage
+        {
+            Id = BinaryPrimitives.ReadUInt16BigEndian(msg),
+            IsResponse = (flags & 0x8000) != 0,
+            Opcode = (DnsOpcode)((flags >> 11) & 0xF),
+            Authoritative = (flags & 0x0400) != 0,
+            Truncated = (flags & 0x0200) != 0,
+            RecursionDesired = (flags & 0x0100) != 0,
+            RecursionAvailable = (flags & 0x0080) != 0,
+            Rcode = (Rcode)(flags & 0xF),
+            Question = question ?? new DnsQuestion(".", 0),
+        };
+        foreach (var (count, list) in new[] { (an, m.Answer), (ns, m.Authority), (ar, m.Additional) })
+            for (int i = 0; i < count; i++)
+            {
+                var rr = ReadRecord(msg, ref p, sb);
+                if (rr is null) return null;
+                if (rr.Type == DnsType.OPT) continue; // EDNS0 pseudo-record: not part of the answer
+                list.Add(rr);
+            }
+        return m;
+    }
+
+    private static DnsRecord? ReadRecord(ReadOnlySpan<byte> msg, ref int p, StringBuilder sb)
+    {
+        sb.Clear();
+        if (ReadName(msg, ref p, sb) != WireError.None || p + 10 > msg.Length) return null;
+        string owner = sb.ToString();
+        var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p));
+        var cls = (DnsClass)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p + 2));
+        uint ttl = BinaryPrimitives.ReadUInt32BigEndian(msg.Slice(p + 4));
+        int rdlen = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p + 8));
+        p += 10;
+        if (p + rdlen > msg.Length) return null;
+        int rd = p;
+        p += rdlen;
+        RData? data;
+        switch (type)
+        {
+            case DnsType.A when rdlen == 4: data = new AddressData(new IPAddress(msg.Slice(rd, 4))); break;
+            case DnsType.AAAA when rdlen == 16: data = new AddressData(new IPAddress(msg.Slice(rd, 16))); break;
+            case DnsType.CNAME or DnsType.PTR or DnsType.NS:
+                sb.Clear();
+                int q = rd;
+                if (ReadName(msg, ref q, sb) != WireError.None) return null;
+                data = new NameData(sb.ToString());
+                break;
+            case DnsType.SRV when rdlen >= 7:
+                sb.Clear();
+                int t = rd + 6;
+                if (ReadName(msg, ref t, sb) != WireError.None) return null;
+                data = new SrvData(BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(rd)), BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(rd + 2)),
+                    BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(rd + 4)), sb.ToString());
+                break;
+            case DnsType.SOA:
+                int s = rd;
+                sb.Clear(); if (ReadName(msg, ref s, sb) != WireError.None) return null;
+                var mname = sb.ToString();
+                sb.Clear(); if (ReadName(msg, ref s, sb) != WireError.None || s + 20 > rd + rdlen) return null;
+                var r = msg.Slice(s);
+                data = new SoaData(mname, sb.ToString(), BinaryPrimitives.ReadUInt32BigEndian(r), BinaryPrimitives.ReadUInt32BigEndian(r.Slice(4)),
+                    BinaryPrimitives.ReadUInt32BigEndian(r.Slice(8)), BinaryPrimitives.ReadUInt32BigEndian(r.Slice(12)), BinaryPrimitives.ReadUInt32BigEndian(r.Slice(16)));
+                break;
+            case DnsType.TXT:
+                var strings = new List<string>();
+                for (int i = rd; i < rd + rdlen;)
+                {
+                    int l = msg[i];
+                    if (i + 1 + l > rd + rdlen) return null;
+                    strings.Add(Encoding.ASCII.GetString(msg.Slice(i + 1, l)));
+                    i += 1 + l;
+                }
+                data = new TxtData(strings);
+                break;
+            case DnsType.OPT: data = new OpaqueData(msg.Slice(rd, rdlen).ToArray()); break;
+            default: data = new OpaqueData(msg.Slice(rd, rdlen).ToArray()); break;
+        }
+        return new DnsRecord(owner, type, ttl, data, cls);
+    }
+}
