@@ -33,6 +33,7 @@ public static partial class ClusterEmitter
         EmitDataPlane(w, r);
         EmitEnvironment(w, r);
         w.Open($"private static class {DataClass}");
+        EmitPlanData(w, r);
         EmitDnsData(w, r);
         EmitHelpers(w);
         w.Close();

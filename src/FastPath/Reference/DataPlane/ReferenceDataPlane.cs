@@ -58,16 +58,7 @@ public sealed class ReferenceDataPlane
             : new ConnectionChoice(decision with { Action = ProxyAction.Drop, Reason = "the scheduler has no available destination" }, null, false);
     }
 
-    /// <summary>
-    /// The IPVS virtual service a connection arrives at: the ClusterIP from inside; from outside the first
-    /// load-balancer VIP or external IP, else the NodePort on the node (persistence is per entry point).
-    /// </summary>
-    private static (UInt128 Address, int Port) VirtualService(Service svc, ServicePort port, TrafficSource source)
-    {
-        if (!source.External) return (IpKey.From(IPAddress.Parse(svc.ClusterIPs[0])), port.Port);
-        var vip = EndpointCategorizer.LoadBalancerVips(svc).Concat(svc.ExternalIPs).FirstOrDefault();
-        if (vip is not null && IpText.TryParse(vip, out var ip)) return (IpKey.From(ip), port.Port);
-        // The node's own address is not in the manifests: its name stands for it.
-        return (IpKey.FromIPv4((uint)BackendSelector.EndpointId("node/" + source.Node)), port.NodePort);
-    }
+    private static (UInt128 Address, int Port) VirtualService(Service svc, ServicePort port, TrafficSource source) =>
+        VirtualServiceKey.For(svc.ClusterIPs[0], port.Port, source.External,
+            EndpointCategorizer.LoadBalancerVips(svc).Concat(svc.ExternalIPs).FirstOrDefault(), port.NodePort, source.Node);
 }

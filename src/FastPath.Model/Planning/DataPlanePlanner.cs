@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using FastPath.Model.Net;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// Plans kube-proxy's decisions at build time: for every proxied service port, every known node (and no node), and
+/// internal and external traffic, the action (forward, reject, drop) and the eligible endpoints, following
+/// pkg/proxy/topology.go CategorizeEndpoints. Written apart from the reference data plane: the property tests hold
+/// the two against each other.
+/// </summary>
+public static class DataPlanePlanner
+{
+    public const int Forward = 0, Reject = 1, Drop = 2, NotProxied = 3;
+
+    private sealed record Ep(string Ip, int Port, string Key, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes);
+
+    public static IReadOnlyList<PortPlan> Plan(Cluster cluster)
+    {
+        var nodes = cluster.Nodes.Select(n => n.Name)
+            .Concat(cluster.EndpointSlices.SelectMany(s => s.Endpoints).Select(e => e.NodeName).Where(n => !string.IsNullOrEmpty(n)).Select(n => n!))
+            .Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var plans = new List<PortPlan>();
+        foreach (var s in cluster.Services.Where(s => s.IsProxied))
+            foreach (var port in s.Ports)
+            {
+                var eps = Endpoints(cluster, s, port);
+                var first = eps.Select(c => c[0]).ToList();
+                bool accessible = port.NodePort != 0 || s.ExternalIPs.Count > 0 || Vips(s).Any();
+                var decisions = new List<PortDecision>();
+                foreach (var node in nodes.Cast<string?>().Prepend(null))
+                    foreach (var external in accessible ? new[] { false, true } : new[] { false })
+                        decisions.Add(Decide(cluster, s, port, eps, node, external, accessible));
+                var weights = first.Select(e => ServiceAnnotations.WeightOf(s, e.Ip)).ToList();
+                plans.Add(new PortPlan(s.Namespace, s.Name, port.Name, port.Port, port.Protocol, port.NodePort, s.ClusterIPs[0],
+                    Vips(s).Concat(s.ExternalIPs).FirstOrDefault(), first.Select(e => e.Key).ToList(), weights,
+                    ServiceAnnotations.SchedulerOf(s), s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
+                    decisions, $"Service {s.Meta.Key}" + (s.Meta.Location is null ? "" : $" ({s.Meta.Location.Path}:{s.Meta.Location.Line})")));
+            }
+        return plans;
+    }
+
+    private static IEnumerable<string> Vips(Service s) => s.LoadBalancerIngress.Where(i => i.Ip is not null && (i.IpMode is null || i.IpMode == "VIP")).Select(i => i.Ip!);
+
+    /// <summary>The port's endpoints of the service's primary family, first address only, sorted by ip:port; the first copy of a duplicate is kept.</summary>
+    private static List<List<Ep>> Endpoints(Cluster cluster, Service s, ServicePort port)
+    {
+        string family = IpText.IsIPv6(s.ClusterIPs[0]) ? "IPv6" : "IPv4";
+        var seen = new Dictionary<string, List<Ep>>(StringComparer.Ordinal);
+        foreach (var slice in cluster.SlicesFor(s).Where(sl => sl.AddressType == family))
+        {
+            var sp = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol);
+            if (sp is null) continue;
+            foreach (var e in slice.Endpoints)
+            {
+                if (e.Addresses.Count == 0 || IpText.CanonicalOrNull(e.Addresses[0]) is not { } ip) continue;
+                var key = ip.IndexOf(':') >= 0 ? $"[{ip}]:{sp.Port.ToString(CultureInfo.InvariantCulture)}" : $"{ip}:{sp.Port.ToString(CultureInfo.InvariantCulture)}";
+                var ep = new Ep(ip, sp.Port, key, e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints);
+                // Every copy is kept: which one kube-proxy uses depends on the node (a local copy wins).
+                if (!seen.TryGetValue(key, out var copies)) seen[key] = copies = new List<Ep>();
+                copies.Add(ep);
+            }
+        }
+        return seen.Values.OrderBy(e => e[0].Key, StringComparer.Ordinal).ToList();
+    }
+
+    private static PortDecision Decide(Cluster cluster, Service s, ServicePort port, List<List<Ep>> copies, string? node, bool external, bool accessible)
+    {
+        bool Local(Ep e) => node is { Length: > 0 } && e.Node == node;
+        var eps = copies.Select(c => c.FirstOrDefault(Local) ?? c[0]).ToList();
+        bool servTerm(Ep e) => e.Serving && e.Terminating;
+        bool usesCluster = s.InternalTrafficPolicy != TrafficPolicy.Local || accessible;
+        bool usesLocal = s.InternalTrafficPolicy == TrafficPolicy.Local || (s.ExternalTrafficPolicy == TrafficPolicy.Local && accessible);
+        bool localPolicy = (external ? s.ExternalTrafficPolicy : s.InternalTrafficPolicy) == TrafficPolicy.Local;
+
+        // Everything usable anywhere (hasAny): ready endpoints, or serving-terminating ones when none is ready.
+        bool any = eps.Any(e => e.Ready) || eps.Any(servTerm);
+        if (!any) return new PortDecision(node, external, Reject, [], "the service has no usable endpoints");
+
+        List<Ep> chosen;
+        if (localPolicy && usesLocal)
+        {
+            chosen = eps.Where(e => Local(e) && e.Ready).ToList();
+            if (chosen.Count == 0) chosen = eps.Where(e => Local(e) && !e.Ready && servTerm(e)).ToList();
+        }
+        else if (usesCluster)
+        {
+            var zone = node is null ? null : cluster.FindNode(node)?.Zone;
+            var ready = eps.Where(e => e.Ready).ToList();
+            chosen = ready;
+            // Topology hints: all-or-nothing, node hints before zone hints, never in the terminating fallback.
+            if (ready.Count > 0 && node is { Length: > 0 } && ready.All(e => e.Nodes is { Count: > 0 }) && ready.Any(e => e.Nodes!.Contains(node)))
+                chosen = ready.Where(e => e.Nodes!.Contains(node)).ToList();
+            else if (ready.Count > 0 && zone is { Length: > 0 } && ready.All(e => e.Zones is { Count: > 0 }) && ready.Any(e => e.Zones!.Contains(zone)))
+                chosen = ready.Where(e => e.Zones!.Contains(zone)).ToList();
+            if (chosen.Count == 0) chosen = eps.Where(servTerm).ToList();
+        }
+        else chosen = [];
+        if (chosen.Count == 0) return new PortDecision(node, external, Drop, [], "the Local traffic policy leaves no endpoint on this node");
+        return new PortDecision(node, external, Forward, chosen.Select(e => eps.IndexOf(e)).OrderBy(i => i).ToList(), localPolicy ? "local endpoints" : "cluster endpoints");
+    }
+}

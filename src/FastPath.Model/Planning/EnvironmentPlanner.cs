@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>The kubelet's service variables for every namespace, planned at build time (envvars.go FromServices).</summary>
+public static class EnvironmentPlanner
+{
+    public static IReadOnlyList<EnvironmentPlan> Plan(Cluster cluster)
+    {
+        var namespaces = cluster.Namespaces.Append("default").Distinct().OrderBy(n => n, StringComparer.Ordinal);
+        return namespaces.Select(ns => new EnvironmentPlan(ns, For(cluster, ns, true), For(cluster, ns, false))).ToList();
+    }
+
+    private static List<KeyValuePair<string, string>> For(Cluster c, string ns, bool links)
+    {
+        var chosen = new SortedDictionary<string, Service>(StringComparer.Ordinal);
+        var master = c.FindService("default", "kubernetes");
+        if (master is not null && master.IsProxied) chosen["kubernetes"] = master;
+        if (links)
+            foreach (var s in c.Services.Where(s => s.Namespace == ns && s.IsProxied)) chosen[s.Name] = s; // the pod's own namespace wins
+        var vars = new List<KeyValuePair<string, string>>();
+        foreach (var s in chosen.Values) Add(vars, s);
+        return vars;
+    }
+
+    private static void Add(List<KeyValuePair<string, string>> vars, Service s)
+    {
+        string P(string n) => n.ToUpperInvariant().Replace('-', '_');
+        string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+        string prefix = P(s.Name), host = s.ClusterIPs[0];
+        vars.Add(new(prefix + "_SERVICE_HOST", host));
+        if (s.Ports.Count == 0) return;
+        vars.Add(new(prefix + "_SERVICE_PORT", N(s.Ports[0].Port)));
+        foreach (var p in s.Ports)
+            if (!string.IsNullOrEmpty(p.Name)) vars.Add(new(prefix + "_SERVICE_PORT_" + P(p.Name!), N(p.Port)));
+        bool first = true;
+        foreach (var p in s.Ports)
+        {
+            var url = p.Protocol.ToLowerInvariant() + "://" + (host.IndexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + N(p.Port);
+            if (first) vars.Add(new(prefix + "_PORT", url));
+            first = false;
+            var pp = prefix + "_PORT_" + N(p.Port) + "_" + p.Protocol.ToUpperInvariant();
+            vars.Add(new(pp, url));
+            vars.Add(new(pp + "_PROTO", p.Protocol.ToLowerInvariant()));
+            vars.Add(new(pp + "_PORT", N(p.Port)));
+            vars.Add(new(pp + "_ADDR", host));
+        }
+    }
+}

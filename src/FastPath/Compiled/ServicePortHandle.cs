@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Threading;
+using FastPath.Runtime;
+using FastPath.Runtime.Affinity;
+using FastPath.Runtime.Scheduling;
+
+namespace FastPath.Compiled;
+
+/// <summary>What kube-proxy programs for a port, node and traffic source, decided at build time.</summary>
+public sealed record CompiledDecision(string? Node, bool External, ProxyAction Action, int[] Eligible, string Reason);
+
+/// <summary>The endpoint chosen for one new connection (Endpoint null unless Action is Forward).</summary>
+public readonly record struct ConnectionSelection(ProxyAction Action, string? Endpoint, bool Sticky);
+
+/// <summary>
+/// One service port of a compiled cluster: its endpoints, kube-proxy's decision per node and source (precomputed),
+/// and a backend selector per decision built on first use with the runtime's schedulers and the cluster's shared
+/// persistence table. <see cref="Select(UInt128, string?, bool)"/> allocates nothing once its selector exists.
+/// </summary>
+public sealed class ServicePortHandle
+{
+    private readonly CompiledDataPlane _owner;
+    private readonly CompiledDecision[] _decisions;
+    private readonly Dictionary<string, int> _internal = new(StringComparer.Ordinal), _external = new(StringComparer.Ordinal);
+    private readonly int _internalDefault, _externalDefault;
+    private readonly int[] _weights;
+    private BackendSelector?[] _selectors;
+    private int _generation = -1;
+
+    public ServicePortHandle(CompiledDataPlane owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
+        string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions)
+    {
+        _owner = owner;
+        Namespace = ns; Service = service; PortName = portName; Port = port; Protocol = protocol; NodePort = nodePort;
+        ClusterIP = clusterIP; ExternalVip = externalVip; Endpoints = endpoints; _weights = weights;
+        Scheduler = scheduler; AffinityTimeoutSeconds = affinityTimeoutSeconds; _decisions = decisions;
+        _internalDefault = _externalDefault = -1;
+        for (int i = 0; i < decisions.Length; i++)
+        {
+            var d = decisions[i];
+            if (d.Node is null) { if (d.External) _externalDefault = i; else _internalDefault = i; }
+            else (d.External ? _external : _internal)[d.Node] = i;
+        }
+        _selectors = new BackendSelector?[decisions.Length];
+    }
+
+    public string Namespace { get; }
+    public string Service { get; }
+    public string? PortName { get; }
+    public int Port { get; }
+    public string Protocol { get; }
+    public int NodePort { get; }
+    public string ClusterIP { get; }
+    public string? ExternalVip { get; }
+    /// <summary>Every endpoint of the port, sorted by "ip:port".</summary>
+    public IReadOnlyList<string> Endpoints { get; }
+    public string Scheduler { get; }
+    /// <summary>ClientIP affinity timeout; 0 without affinity.</summary>
+    public int AffinityTimeoutSeconds { get; }
+
+    /// <summary>The decision for traffic from a pod on <paramref name="node"/> (or from outside through it); an unknown node has no local endpoints.</summary>
+    public CompiledDecision Decide(string? node = null, bool external = false) => _decisions[IndexOf(node, external)];
+
+    private int IndexOf(string? node, bool external)
+    {
+        if (node is not null && (external ? _external : _internal).TryGetValue(node, out int i)) return i;
+        int d = external ? _externalDefault : _internalDefault;
+        if (d < 0) return external ? throw new InvalidOperationException($"{Namespace}/{Service} port {Port} is not reachable from outside") : 0;
+        return d;
+    }
+
+    public ConnectionSelection Select(IPAddress client, string? node = null, bool external = false) => Select(IpKey.From(client), node, external);
+
+    public ConnectionSelection Select(UInt128 client, string? node = null, bool external = false)
+    {
+        int i = IndexOf(node, external);
+        var d = _decisions[i];
+        if (d.Action != ProxyAction.Forward) return new ConnectionSelection(d.Action, null, false);
+        if (_generation != _owner.Generation) { _selectors = new BackendSelector?[_decisions.Length]; _generation = _owner.Generation; }
+        var selector = _selectors[i] ?? Create(i, node, external);
+        var pick = selector.Select(client);
+        return pick.Found
+            ? new ConnectionSelection(ProxyAction.Forward, selector.Endpoints[pick.Index], pick.Sticky)
+            : new ConnectionSelection(ProxyAction.Drop, null, false);
+    }
+
+    private BackendSelector Create(int i, string? node, bool external)
+    {
+        var d = _decisions[i];
+        var keys = new string[d.Eligible.Length];
+        var weights = new int[d.Eligible.Length];
+        for (int k = 0; k < keys.Length; k++) { keys[k] = Endpoints[d.Eligible[k]]; weights[k] = _weights[d.Eligible[k]]; }
+        AffinitySettings? affinity = null;
+        if (AffinityTimeoutSeconds > 0)
+        {
+            var (vip, vport) = VirtualServiceKey.For(ClusterIP, Port, external, ExternalVip, NodePort, node);
+            affinity = new AffinitySettings(_owner.Persistence, vip, (ushort)vport, PersistenceKey.ProtocolNumber(Protocol), AffinityTimeoutSeconds);
+        }
+        var selector = new BackendSelector(keys, Runtime.Scheduling.Scheduler.Create(Scheduler, weights, keys), affinity);
+        return Interlocked.CompareExchange(ref _selectors[i], selector, null) ?? selector;
+    }
+}
