@@ -27,7 +27,7 @@ public static class CorefileParser
         {
             var block = ParseServerBlock(tokens, ref i, bag);
             if (block is null) break;
-            blocks.Add(block with { Plugins = PluginRegistry.Read(block, bag) });
+            blocks.Add(block with { Plugins = PluginRegistry.Read(block, bag, state.Read) });
         }
         return new CorefileConfig(blocks, text);
     }
@@ -127,6 +127,9 @@ public static class CorefileParser
         { _bag = bag; _env = env; _read = read; _dir = dir; }
 
         public int NextFileId() => ++_files;
+
+        /// <summary>Reads a file the Corefile names (import, hosts), relative to the Corefile's folder.</summary>
+        public string? Read(string path) => _read(Path.IsPathRooted(path) ? path : Path.Combine(_dir, path));
 
         /// <summary>Removes top-level '(name) { … }' snippets from the stream and remembers their tokens.</summary>
         public List<CorefileToken> ExtractSnippets(List<CorefileToken> t)

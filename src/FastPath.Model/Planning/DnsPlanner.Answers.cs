@@ -171,21 +171,15 @@ public sealed partial class DnsPlanner
         var ip = AddressOfReverseName(name);
         if (ip is null) return Records(name, z) is null ? null : [];
         var primary = _k.PrimaryZone ?? ".";
-        bool restricted = _k.Namespaces.Count > 0;
-        foreach (var s in _v.Cluster.Services)
-            if (s.ClusterIPs.Contains(ip) && (!restricted || _v.IsExposed(s.Namespace)))
-                return [new PlanRecord(owner, PlanType.PTR, _ttl) { Target = NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}") }];
+        if (_v.ServiceByIp.TryGetValue(ip, out var s))
+            return [new PlanRecord(owner, PlanType.PTR, _ttl) { Target = NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}") }];
         var records = new List<PlanRecord>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var sl in _v.AllSlices)
+        if (_v.EndpointsByIp.TryGetValue(ip, out var eps))
+            foreach (var (sl, e) in eps)
             {
-                if (restricted && !_v.IsExposed(sl.Namespace)) continue;
-                foreach (var (e, a) in sl.Ready)
-                {
-                    if (a != ip) continue;
-                    var t = $"{_v.NameOf(e, a)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
-                    if (seen.Add(t)) records.Add(new PlanRecord(owner, PlanType.PTR, _ttl) { Target = NameRef.Literal(t) });
-                }
+                var t = $"{_v.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
+                if (seen.Add(t)) records.Add(new PlanRecord(owner, PlanType.PTR, _ttl) { Target = NameRef.Literal(t) });
             }
         return records.Count == 0 ? null : records;
     }

@@ -77,9 +77,10 @@ public sealed partial class DnsPlanner
         if (r.Svc == "") return [];
         var result = new List<Bk>();
         bool found = false;
-        foreach (var s in _v.Cluster.Services)
+        // Names are lower case (DNS-1123/1035) and so are the query's labels: one lookup finds the service.
+        var only = _v.Cluster.FindService(r.Ns, r.Svc);
+        foreach (var s in only is null ? [] : new[] { only })
         {
-            if (!string.Equals(s.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase) || !string.Equals(s.Name, r.Svc, StringComparison.OrdinalIgnoreCase)) continue;
             var slices = _v.SlicesOf(s);
             if (_k.IgnoreEmptyService && !s.IsExternalName && !s.IsHeadless && slices.Sum(x => x.Ready.Count) == 0) continue;
             string prefix = $"{s.Name}.{s.Namespace}.svc";

@@ -27,7 +27,25 @@ internal sealed class PlannerView
             AllSlices.Add(view);
         }
         Exposed = cluster.Namespaces.Where(ns => k.Namespaces.Count == 0 || k.Namespaces.Contains(ns)).ToList();
+        _exposed = new HashSet<string>(Exposed, StringComparer.Ordinal);
+        bool restricted = k.Namespaces.Count > 0;
+        // Reverse lookups: the first service holding an IP, and every ready endpoint with it (in the informer's order).
+        foreach (var s in cluster.Services)
+            if (!restricted || IsExposed(s.Namespace))
+                foreach (var ip in s.ClusterIPs)
+                    if (!ServiceByIp.ContainsKey(ip)) ServiceByIp[ip] = s;
+        foreach (var sl in AllSlices)
+            if (!restricted || IsExposed(sl.Namespace))
+                foreach (var (e, ip) in sl.Ready)
+                {
+                    if (!EndpointsByIp.TryGetValue(ip, out var list)) EndpointsByIp[ip] = list = new List<(SliceView, Endpoint)>();
+                    list.Add((sl, e));
+                }
     }
+
+    private readonly HashSet<string> _exposed;
+    public Dictionary<string, Service> ServiceByIp { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<(SliceView Slice, Endpoint Endpoint)>> EndpointsByIp { get; } = new(StringComparer.Ordinal);
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
@@ -36,7 +54,7 @@ internal sealed class PlannerView
     public List<SliceView> AllSlices { get; } = new();
     public IReadOnlyList<string> Exposed { get; }
 
-    public bool IsExposed(string ns) => Exposed.Contains(ns);
+    public bool IsExposed(string ns) => _exposed.Contains(ns);
 
     public IReadOnlyList<SliceView> SlicesOf(Service s) => Slices.TryGetValue(s.Meta.Key, out var l) ? l : (IReadOnlyList<SliceView>)Array.Empty<SliceView>();
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
 using FastPath.Model.Diagnostics;
 
 namespace FastPath.Model.Corefile.Plugins;
@@ -10,7 +9,7 @@ public static class PluginRegistry
     /// <summary>Plugins CoreDNS has that FastPath accepts and ignores without changing answers.</summary>
     private static readonly HashSet<string> Inert = new() { "debug", "whoami", "any", "bufsize", "cancel", "local", "minimal", "nsid", "trace", "chaos", "transfer" };
 
-    internal static PluginSet Read(ServerBlock block, DiagnosticBag bag)
+    internal static PluginSet Read(ServerBlock block, DiagnosticBag bag, System.Func<string, string?> readFile)
     {
         var set = new PluginSet();
         var rewrites = new List<RewriteRule>();
@@ -24,7 +23,7 @@ public static class PluginRegistry
                 case "loadbalance": set = set with { LoadBalance = LoadBalanceOptions.Parse(d, bag) }; break;
                 case "rewrite": if (RewriteOptions.ParseRule(d, bag) is { } r) rewrites.Add(r); break;
                 case "autopath": set = set with { Autopath = AutopathOptions.Parse(d, block, bag) }; break;
-                case "hosts": set = set with { Hosts = HostsOptions.Parse(d, bag, p => File.Exists(p) ? File.ReadAllText(p) : null) }; break;
+                case "hosts": set = set with { Hosts = HostsOptions.Parse(d, bag, readFile) }; break;
                 case "log": set = set with { Log = LogOptions.Parse(d) }; break;
                 case "errors": set = set with { Errors = ErrorsOptions.Parse(d) }; break;
                 case "health": set = set with { Health = HttpEndpointOptions.Parse(d, ":8080", bag) }; break;
