@@ -50,12 +50,16 @@ public static class ClusterCompiler
 {
     private static readonly Lazy<MetadataReference[]> References = new(LoadReferences);
 
-    public static string EmitSource(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string className = "")
+    public static string EmitSource(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string className = "") =>
+        Emit(cluster, dnsIps, className, tablesAsResources: false).Source;
+
+    private static EmitOutput Emit(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps, string className, bool tablesAsResources)
     {
         var plan = DnsPlanner.Plan(cluster, dnsIps);
         var name = className.Length > 0 ? className : "Cluster_" + cluster.ContentHash.Substring(0, 12);
-        return ClusterEmitter.Emit(new EmitRequest
+        return ClusterEmitter.EmitWithResources(new EmitRequest
         {
+            TablesAsResources = tablesAsResources,
             Namespace = "FastPath.Generated",
             ClassName = name,
             Accessibility = "public",
@@ -71,20 +75,24 @@ public static class ClusterCompiler
     /// <param name="cacheDirectory">Where compiled assemblies are kept; null for no cache.</param>
     public static CompiledCluster Compile(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string? cacheDirectory = null)
     {
-        var source = EmitSource(cluster, dnsIps);
+        var emitted = Emit(cluster, dnsIps, "", tablesAsResources: true);
         var className = "FastPath.Generated.Cluster_" + cluster.ContentHash.Substring(0, 12);
-        var bytes = cacheDirectory is null ? Build(source) : Cached(source, cacheDirectory);
+        var bytes = cacheDirectory is null ? Build(emitted.Source, emitted.Resources) : Cached(emitted, cacheDirectory);
+        var source = emitted.Source;
         var context = new AssemblyLoadContext("FastPath:" + className, isCollectible: true);
         var asm = context.LoadFromStream(new MemoryStream(bytes));
         return new CompiledCluster(context, asm.GetType(className, throwOnError: true)!, source);
     }
 
-    private static byte[] Cached(string source, string dir)
+    private static byte[] Cached(EmitOutput emitted, string dir)
     {
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source + "|" + typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId))).Substring(0, 32);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(emitted.Source + "|" + typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId));
+        foreach (var r in emitted.Resources) sha.AppendData(r.Value);
+        var key = Convert.ToHexString(sha.GetHashAndReset()).Substring(0, 32);
         var path = Path.Combine(dir, key + ".dll");
         if (File.Exists(path)) return File.ReadAllBytes(path);
-        var bytes = Build(source);
+        var bytes = Build(emitted.Source, emitted.Resources);
         Directory.CreateDirectory(dir);
         var tmp = path + "." + Environment.ProcessId + ".tmp";
         File.WriteAllBytes(tmp, bytes);
@@ -93,14 +101,14 @@ public static class ClusterCompiler
     }
 
     /// <summary>Compiles generated source to an assembly; a compile error is a FastPath bug and says so.</summary>
-    public static byte[] Build(string source)
+    public static byte[] Build(string source, IReadOnlyList<KeyValuePair<string, byte[]>>? resources = null)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
         var compilation = CSharpCompilation.Create("FastPath.Generated." + Guid.NewGuid().ToString("N"), [tree], References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
                 nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
         using var ms = new MemoryStream();
-        var result = compilation.Emit(ms);
+        var result = compilation.Emit(ms, manifestResources: resources?.Select(r => new ResourceDescription(r.Key, () => new MemoryStream(r.Value), isPublic: true)));
         if (!result.Success)
         {
             var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10).Select(d => d.ToString());

@@ -51,11 +51,11 @@ public static partial class ClusterEmitter
         w.Line();
     }
 
-    private static void EmitPlanData(SourceWriter w, EmitRequest r)
+    private static void EmitPlanData(SourceWriter w, EmitRequest r, BlobSink blobs)
     {
         var blob = PlanCodec.Write(DataPlanePlanner.Plan(r.Cluster), EnvironmentPlanner.Plan(r.Cluster));
         w.Line("private static readonly (global::System.Collections.Generic.List<global::FastPath.Model.Planning.PortPlan> Ports, global::System.Collections.Generic.List<global::FastPath.Model.Planning.EnvironmentPlan> Environment) Plans =");
-        w.Line($"    global::FastPath.Model.Planning.PlanCodec.Read({Blob(blob)});");
+        w.Line($"    global::FastPath.Model.Planning.PlanCodec.Read({blobs.Expression(blob)});");
         w.Line("internal static readonly global::FastPath.Compiled.CompiledDataPlane DataPlane = global::FastPath.Compiled.CompiledDataPlane.FromPlan(Plans.Ports);");
         w.Line("internal static readonly global::FastPath.Compiled.CompiledEnvironment Environment = global::FastPath.Compiled.CompiledEnvironmentFactory.FromPlan(Plans.Environment);");
         w.Line();

@@ -12,14 +12,15 @@ public static partial class ClusterEmitter
         w.Line();
     }
 
-    private static void EmitDnsData(SourceWriter w, EmitRequest r)
+    private static void EmitDnsData(SourceWriter w, EmitRequest r, BlobSink blobs)
     {
         var plan = r.Plan;
         var layout = CompiledLayout.Build(plan);
         // Plan: a short description of the dispatch, as the Regex generator's Description block does.
         w.Line("// Plan:");
         w.Line($"//   {plan.Entries.Count} names in {plan.Zones.Count} zone(s) ({string.Join(", ", plan.Zones.Select(z => z.Name))}),");
-        w.Line($"//   {layout.AnswerCount} distinct answers precomputed as wire bytes (names point into the question, so any spelling is served).");
+        w.Line($"//   {layout.AnswerCount} distinct answers in {layout.SetCount} answer sets, precomputed as wire bytes; names point into the question,");
+        w.Line("//   so one answer serves every spelling and length (zone pointers are patched as the answer is copied).");
         w.Line($"//   Dispatch: a perfect hash of the case-folded wire name ({layout.Displacements.Length / 4} buckets, {layout.Slots.Length / 4} slots), then one compare.");
         w.Line("//   Names not listed answer by rule: NXDOMAIN with the zone's SOA (NODATA for SOA)" + (plan.PodMode == 1 ? ", pod names from their dashed IP" : "") + ".");
         foreach (var route in plan.Routes)
@@ -32,19 +33,24 @@ public static partial class ClusterEmitter
         if (plan.FallbackReason is not null)
             w.Line($"//   Limited generation: {SourceWriter.Comment(plan.FallbackReason)} is not compiled; the interpreter answers this server block.");
         w.Line("// Names:");
-        for (int i = 0; i < plan.Entries.Count; i++)
+        // Every name with its source, up to a size that keeps large clusters' code small; the rest are summarised.
+        const int listed = 2000;
+        for (int i = 0; i < plan.Entries.Count && i < listed; i++)
             w.Line($"//   {i}: {plan.Entries[i].Name}  — Source: {SourceWriter.Comment(plan.Entries[i].Source)}");
+        if (plan.Entries.Count > listed) w.Line($"//   … and {plan.Entries.Count - listed} more names, in the same order.");
         w.Line();
 
         w.Line("internal static readonly global::FastPath.Compiled.CompiledDns Dns = new(new global::FastPath.Compiled.CompiledDnsData");
         w.Line("{");
-        w.Line($"    Keys = {Blob(layout.Keys)},");
-        w.Line($"    Entries = {Blob(layout.Entries)},");
-        w.Line($"    Answers = {Blob(layout.Answers)},");
-        w.Line($"    AnswerData = {Blob(layout.AnswerData)},");
-        w.Line($"    RecordOffsets = {Blob(layout.RecordOffsets)},");
-        w.Line($"    Displacements = {Blob(layout.Displacements)},");
-        w.Line($"    Slots = {Blob(layout.Slots)},");
+        w.Line($"    Keys = {blobs.Expression(layout.Keys)},");
+        w.Line($"    Entries = {blobs.Expression(layout.Entries)},");
+        w.Line($"    Sets = {blobs.Expression(layout.Sets)},");
+        w.Line($"    Answers = {blobs.Expression(layout.Answers)},");
+        w.Line($"    AnswerData = {blobs.Expression(layout.AnswerData)},");
+        w.Line($"    RecordOffsets = {blobs.Expression(layout.RecordOffsets)},");
+        w.Line($"    Fixups = {blobs.Expression(layout.Fixups)},");
+        w.Line($"    Displacements = {blobs.Expression(layout.Displacements)},");
+        w.Line($"    Slots = {blobs.Expression(layout.Slots)},");
         w.Line("    Zones = new global::FastPath.Compiled.CompiledZone[]");
         w.Line("    {");
         foreach (var z in plan.Zones)

@@ -20,4 +20,26 @@ public sealed record EmitRequest
     public string? ServiceCidr { get; init; }
     public string Description { get; init; } = "";
     public string Version { get; init; } = "1.0.0";
+    /// <summary>
+    /// Tables as manifest resources of the compiled assembly instead of literals in the source: the run-time compiler
+    /// uses this, since resources are copied while literals must be parsed. The source generator cannot add resources.
+    /// </summary>
+    public bool TablesAsResources { get; init; }
+}
+
+/// <summary>The emitted source and, with <see cref="EmitRequest.TablesAsResources"/>, the resources it reads.</summary>
+public sealed record EmitOutput(string Source, IReadOnlyList<KeyValuePair<string, byte[]>> Resources);
+
+internal sealed class BlobSink(bool asResources)
+{
+    public List<KeyValuePair<string, byte[]>> Resources { get; } = new();
+
+    /// <summary>An expression that yields the bytes at run time.</summary>
+    public string Expression(byte[] bytes)
+    {
+        if (!asResources) return "B(\"" + System.Convert.ToBase64String(bytes) + "\"u8)";
+        var name = "FastPath.Table" + Resources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Resources.Add(new KeyValuePair<string, byte[]>(name, bytes));
+        return "R(\"" + name + "\")";
+    }
 }

@@ -31,9 +31,18 @@ public static class DataPlanePlanner
                 var first = eps.Select(c => c[0]).ToList();
                 bool accessible = port.NodePort != 0 || s.ExternalIPs.Count > 0 || Vips(s).Any();
                 var decisions = new List<PortDecision>();
-                foreach (var node in nodes.Cast<string?>().Prepend(null))
-                    foreach (var external in accessible ? new[] { false, true } : new[] { false })
-                        decisions.Add(Decide(cluster, s, port, eps, node, external, accessible));
+                foreach (var external in accessible ? new[] { false, true } : new[] { false })
+                {
+                    // A node's decision is kept only where it differs from the node-less one: with Cluster policies and
+                    // no hints every node decides alike, and the plan stays small for large clusters.
+                    var common = Decide(cluster, s, port, eps, null, external, accessible);
+                    decisions.Add(common);
+                    foreach (var node in nodes)
+                    {
+                        var d = Decide(cluster, s, port, eps, node, external, accessible);
+                        if (d.Action != common.Action || !d.Eligible.SequenceEqual(common.Eligible) || d.Reason != common.Reason) decisions.Add(d);
+                    }
+                }
                 var weights = first.Select(e => ServiceAnnotations.WeightOf(s, e.Ip)).ToList();
                 plans.Add(new PortPlan(s.Namespace, s.Name, port.Name, port.Port, port.Protocol, port.NodePort, s.ClusterIPs[0],
                     Vips(s).Concat(s.ExternalIPs).FirstOrDefault(), first.Select(e => e.Key).ToList(), weights,

@@ -131,8 +131,11 @@ public sealed partial class DnsPlanner
 
     private static string Where(ObjectMeta m) => m.Location is null ? "" : $" ({m.Location.Path}:{m.Location.Line})";
 
-    /// <summary>A port or protocol label may be written with or without its leading underscore; "_" alone matches any.</summary>
-    private static IEnumerable<string> Underscored(string label) => label == "_" ? ["_"] : ["_" + label, label];
+    /// <summary>
+    /// The canonical spelling of a port or protocol label: with its underscore ("_" alone matches any). Spellings
+    /// without underscores are brought to this form by the engine at run time.
+    /// </summary>
+    private static IEnumerable<string> Underscored(string label) => label == "_" ? ["_"] : ["_" + label];
 
     internal IEnumerable<Pod> WatchedPods() => _v.Cluster.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
 

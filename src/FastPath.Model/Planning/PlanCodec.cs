@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
@@ -29,9 +30,9 @@ public static class PlanCodec
                 w.Write(p.Decisions.Count);
                 foreach (var d in p.Decisions)
                 {
-                    Opt(w, d.Node); w.Write(d.External); w.Write((byte)d.Action); w.Write(d.Reason);
+                    Opt(w, d.Node); w.Write(d.External); w.Write((byte)d.Action); w.Write((byte)Array.IndexOf(Reasons, d.Reason));
                     w.Write(d.Eligible.Count);
-                    foreach (var e in d.Eligible) w.Write(e);
+                    foreach (var e in d.Eligible) Write7(w, e);
                 }
             }
             w.Write(env.Count);
@@ -71,9 +72,9 @@ public static class PlanCodec
                 string? node = OptRead(r);
                 bool external = r.ReadBoolean();
                 int action = r.ReadByte();
-                string reason = r.ReadString();
+                string reason = Reasons[r.ReadByte()];
                 var eligible = new List<int>();
-                for (int m = r.ReadInt32(); m > 0; m--) eligible.Add(r.ReadInt32());
+                for (int m = r.ReadInt32(); m > 0; m--) eligible.Add(Read7(r));
                 decisions.Add(new PortDecision(node, external, action, eligible, reason));
             }
             ports.Add(new PortPlan(ns, svc, portName, port, protocol, nodePort, clusterIP, vip, eps, weights, scheduler, timeout, decisions, source));
@@ -81,6 +82,27 @@ public static class PlanCodec
         var env = new List<EnvironmentPlan>();
         for (int n = r.ReadInt32(); n > 0; n--) env.Add(new EnvironmentPlan(r.ReadString(), PairsRead(r), PairsRead(r)));
         return (ports, env);
+    }
+
+    /// <summary>The reasons decisions give, written as their index.</summary>
+    public static readonly string[] Reasons =
+    [
+        "cluster endpoints", "local endpoints", "the service has no usable endpoints", "the Local traffic policy leaves no endpoint on this node",
+    ];
+
+    private static void Write7(BinaryWriter w, int v)
+    {
+        uint u = (uint)v;
+        while (u >= 0x80) { w.Write((byte)(u | 0x80)); u >>= 7; }
+        w.Write((byte)u);
+    }
+
+    private static int Read7(BinaryReader r)
+    {
+        int v = 0, shift = 0;
+        byte b;
+        do { b = r.ReadByte(); v |= (b & 0x7F) << shift; shift += 7; } while ((b & 0x80) != 0);
+        return v;
     }
 
     private static void Opt(BinaryWriter w, string? s) { w.Write(s is not null); if (s is not null) w.Write(s); }

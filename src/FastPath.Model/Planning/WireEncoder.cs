@@ -5,9 +5,10 @@ using System.Text;
 namespace FastPath.Model.Planning;
 
 /// <summary>
-/// Encodes planned records as DNS wire bytes that follow a question whose name is <c>keyLength</c> bytes long and
-/// whose zone is its last <c>zoneLength</c> bytes: the question's own name is the pointer 0xC00C, its zone the pointer
-/// to 12 + keyLength − zoneLength, so the bytes serve every spelling of the name.
+/// Encodes planned records as DNS wire bytes that follow the question: the question's own name is the pointer 0xC00C;
+/// the zone as the question spells it is a pointer whose target depends on the question's length, so it is written as
+/// 0xC000 and its offset recorded as a fixup, which the engine patches when it copies the answer. One answer then
+/// serves every name of any length and spelling.
 /// </summary>
 public static class WireEncoder
 {
@@ -25,12 +26,13 @@ public static class WireEncoder
         return bytes.ToArray();
     }
 
-    public sealed class Writer(int keyLength, int zoneLength)
+    public sealed class Writer
     {
         private readonly List<byte> _b = new();
-        private readonly int _zonePointer = 12 + keyLength - zoneLength;
 
         public int Length => _b.Count;
+        /// <summary>Offsets of the zone pointers to patch.</summary>
+        public List<int> Fixups { get; } = new();
         public byte[] ToArray() => _b.ToArray();
 
         public void Record(PlanRecord r)
@@ -70,7 +72,8 @@ public static class WireEncoder
                             var b = Encoding.ASCII.GetBytes(label);
                             _b.Add((byte)b.Length); _b.AddRange(b);
                         }
-                    U16((ushort)(0xC000 | _zonePointer));
+                    Fixups.Add(_b.Count);
+                    U16(0xC000);
                     break;
                 default: _b.AddRange(Name(n.Text)); break;
             }

@@ -101,8 +101,11 @@ public sealed partial class CompiledDns
         return w;
     }
 
-    private int AnswerOf(int entry, QClass qc) =>
-        BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + 8 + 4 * (int)qc));
+    private int AnswerOf(int entry, QClass qc)
+    {
+        int set = BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + 8));
+        return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * CompiledLayout.ClassCount + (int)qc) * 4));
+    }
 
     private static QClass ClassOf(DnsType t) => t switch
     {
@@ -162,6 +165,7 @@ public sealed partial class CompiledDns
         if (qtype is DnsType.AXFR or DnsType.IXFR) return Header(query, response, Rcode.Refused, false, nameEnd + 4);
         var z = _d.Zones[zone];
         int e = FindEntry(qname);
+        if (e < 0) e = FindCanonical(qname, z);
         if (e >= 0)
         {
             var flags = (EntryFlags)_d.Entries[e * CompiledLayout.EntrySize + 6];
@@ -172,7 +176,7 @@ public sealed partial class CompiledDns
                 if (qc == QClass.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QClass.Other;
                 int answer = AnswerOf(e, qc);
                 if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return -3;
-                return CopyAnswer(query, response, nameEnd, answer);
+                return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));
             }
         }
         if (_d.PodMode != 0 && !z.IsReverse)
@@ -185,7 +189,11 @@ public sealed partial class CompiledDns
         return Negative(query, response, nameEnd, z, soa ? Rcode.NoError : Rcode.NXDomain);
     }
 
-    private int CopyAnswer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int answer)
+    /// <summary>
+    /// Copies an answer after the question, patches its zone pointers to where the zone stands in this question, and
+    /// rotates its address runs in place for loadbalance.
+    /// </summary>
+    private int CopyAnswer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int answer, int zonePointer)
     {
         var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
         int dataOff = BinaryPrimitives.ReadInt32LittleEndian(a);
@@ -195,39 +203,71 @@ public sealed partial class CompiledDns
         if (start + dataLen > response.Length) return Truncated(response, start);
         ushort an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(8)), ns = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(10)), ar = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(12));
         SetCounts(response, an, ns, ar);
-        var data = _d.AnswerData.AsSpan(dataOff, dataLen);
+        var body = response.Slice(start, dataLen);
+        _d.AnswerData.AsSpan(dataOff, dataLen).CopyTo(body);
+        int fixupCount = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(22));
+        if (fixupCount > 0)
+        {
+            var fixups = _d.Fixups.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(28)) * 4, fixupCount * 4);
+            for (int i = 0; i < fixupCount; i++)
+                BinaryPrimitives.WriteUInt16BigEndian(body.Slice(BinaryPrimitives.ReadInt32LittleEndian(fixups.Slice(i * 4))), (ushort)zonePointer);
+        }
         int runCountAn = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(16)), runCountAr = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(20));
         long rot = Volatile.Read(ref _rotation) + 1; // the counter this query takes (incremented once it is answered)
-        if ((runCountAn == 0 && runCountAr == 0) || rot <= 0)
+        if ((runCountAn | runCountAr) != 0 && rot > 0)
         {
-            data.CopyTo(response.Slice(start));
-            return start + dataLen;
+            var offs = _d.RecordOffsets.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(24)) * 4);
+            Rotate(body, offs, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(14)), runCountAn, rot);
+            Rotate(body, offs, an + ns + BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(18)), runCountAr, rot);
         }
-        // loadbalance: the address run of each section starts at record (rotation mod count).
-        var offs = _d.RecordOffsets.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(24)) * 4);
-        int w = CopySection(data, response, start, offs, 0, an, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(14)), runCountAn, rot);
-        w = CopySection(data, response, w, offs, an, an + ns, 0, 0, rot);
-        return CopySection(data, response, w, offs, an + ns, an + ns + ar, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(18)), runCountAr, rot);
+        return start + dataLen;
     }
 
     private static int Off(ReadOnlySpan<byte> offs, int i) => BinaryPrimitives.ReadInt32LittleEndian(offs.Slice(i * 4));
 
-    private static int CopySection(ReadOnlySpan<byte> data, Span<byte> dst, int w, ReadOnlySpan<byte> offs, int first, int end, int runFirst, int runCount, long rot)
+    /// <summary>Rotates records [first, first+count) left by (rot mod count), in place: reverse both parts, then the whole.</summary>
+    private static void Rotate(Span<byte> body, ReadOnlySpan<byte> offs, int first, int count, long rot)
     {
-        if (runCount < 2) return Copy(data, dst, w, Off(offs, first), Off(offs, end));
-        int k = (int)(rot % runCount);
-        int rs = first + runFirst, re = rs + runCount;
-        w = Copy(data, dst, w, Off(offs, first), Off(offs, rs));
-        w = Copy(data, dst, w, Off(offs, rs + k), Off(offs, re));
-        w = Copy(data, dst, w, Off(offs, rs), Off(offs, rs + k));
-        return Copy(data, dst, w, Off(offs, re), Off(offs, end));
+        if (count < 2) return;
+        int k = (int)(rot % count);
+        if (k == 0) return;
+        int a = Off(offs, first), m = Off(offs, first + k), b = Off(offs, first + count);
+        body.Slice(a, m - a).Reverse();
+        body.Slice(m, b - m).Reverse();
+        body.Slice(a, b - a).Reverse();
     }
 
-    private static int Copy(ReadOnlySpan<byte> data, Span<byte> dst, int w, int from, int to)
+    /// <summary>
+    /// Port and protocol labels may be written without their underscore (http.tcp.svc…); the tables hold the canonical
+    /// _http._tcp form, so a miss is retried with the underscores added.
+    /// </summary>
+    private int FindCanonical(ReadOnlySpan<byte> qname, CompiledZone z)
     {
-        data.Slice(from, to - from).CopyTo(dst.Slice(w));
-        return w + to - from;
+        int zoneStart = qname.Length - z.Wire.Length;
+        Span<int> starts = stackalloc int[6];
+        int n = 0, p = 0;
+        while (p < zoneStart) { if (n == 6) return -1; starts[n++] = p; p += qname[p] + 1; }
+        if (n != 5) return -1;
+        bool port = NeedsUnderscore(qname, starts[0]), proto = NeedsUnderscore(qname, starts[1]);
+        if (!port && !proto) return -1;
+        Span<byte> canonical = stackalloc byte[qname.Length + 2];
+        int w = 0;
+        for (int i = 0; i < 2; i++)
+        {
+            int len = qname[starts[i]];
+            bool add = i == 0 ? port : proto;
+            if (len + (add ? 1 : 0) > 63) return -1;
+            canonical[w++] = (byte)(len + (add ? 1 : 0));
+            if (add) canonical[w++] = (byte)'_';
+            qname.Slice(starts[i] + 1, len).CopyTo(canonical.Slice(w));
+            w += len;
+        }
+        qname.Slice(starts[2]).CopyTo(canonical.Slice(w));
+        return FindEntry(canonical.Slice(0, w + qname.Length - starts[2]));
     }
+
+    private static bool NeedsUnderscore(ReadOnlySpan<byte> qname, int at) => qname[at] > 0 && qname[at + 1] != '_';
+
 
     /// <summary>Header with the query's ID, opcode and RD; QR set; the question copied as asked.</summary>
     private static int Header(ReadOnlySpan<byte> query, Span<byte> response, Rcode rcode, bool aa, int questionEnd)

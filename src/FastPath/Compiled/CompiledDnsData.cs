@@ -17,9 +17,11 @@ public sealed class CompiledDnsData
 {
     public required byte[] Keys { get; init; }
     public required byte[] Entries { get; init; }
+    public required byte[] Sets { get; init; }
     public required byte[] Answers { get; init; }
     public required byte[] AnswerData { get; init; }
     public required byte[] RecordOffsets { get; init; }
+    public required byte[] Fixups { get; init; }
     public required byte[] Displacements { get; init; }
     public required byte[] Slots { get; init; }
     public required IReadOnlyList<CompiledZone> Zones { get; init; }
