@@ -26,7 +26,8 @@ public sealed class ServicePortHandle
     private readonly Dictionary<string, int> _internal = new(StringComparer.Ordinal), _external = new(StringComparer.Ordinal);
     private readonly int _internalDefault, _externalDefault;
     private readonly int[] _weights;
-    private BackendSelector?[] _selectors;
+    // One selector per node and source: every node's kube-proxy keeps its own scheduler state, even where nodes decide alike.
+    private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector> _selectors = new();
     private int _generation = -1;
 
     public ServicePortHandle(CompiledDataPlane owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
@@ -43,7 +44,6 @@ public sealed class ServicePortHandle
             if (d.Node is null) { if (d.External) _externalDefault = i; else _internalDefault = i; }
             else (d.External ? _external : _internal)[d.Node] = i;
         }
-        _selectors = new BackendSelector?[decisions.Length];
     }
 
     public string Namespace { get; }
@@ -78,8 +78,8 @@ public sealed class ServicePortHandle
         int i = IndexOf(node, external);
         var d = _decisions[i];
         if (d.Action != ProxyAction.Forward) return new ConnectionSelection(d.Action, null, false);
-        if (_generation != _owner.Generation) { _selectors = new BackendSelector?[_decisions.Length]; _generation = _owner.Generation; }
-        var selector = _selectors[i] ?? Create(i, node, external);
+        if (_generation != _owner.Generation) { _selectors = new(); _generation = _owner.Generation; }
+        if (!_selectors.TryGetValue((node, external), out var selector)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
         var pick = selector.Select(client);
         return pick.Found
             ? new ConnectionSelection(ProxyAction.Forward, selector.Endpoints[pick.Index], pick.Sticky)
@@ -98,7 +98,6 @@ public sealed class ServicePortHandle
             var (vip, vport) = VirtualServiceKey.For(ClusterIP, Port, external, ExternalVip, NodePort, node);
             affinity = new AffinitySettings(_owner.Persistence, vip, (ushort)vport, PersistenceKey.ProtocolNumber(Protocol), AffinityTimeoutSeconds);
         }
-        var selector = new BackendSelector(keys, Runtime.Scheduling.Scheduler.Create(Scheduler, weights, keys), affinity);
-        return Interlocked.CompareExchange(ref _selectors[i], selector, null) ?? selector;
+        return new BackendSelector(keys, Runtime.Scheduling.Scheduler.Create(Scheduler, weights, keys), affinity);
     }
 }
