@@ -19,7 +19,7 @@ namespace FastPath.Runtime.Affinity;
 public sealed class PersistenceTable
 {
     /// <summary>Slots a key may live in: a short linear probe within its shard.</summary>
-    public const int ProbeWindow = 8;
+    public const int ProbeWindow = 16;
 
     private readonly Shard[] _shards;
     private readonly int _shardMask;
