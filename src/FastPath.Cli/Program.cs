@@ -31,6 +31,7 @@ public static class Program
                 case "endpoints": usage = EndpointsCommand.Usage; return EndpointsCommand.Run(args, @out, err);
                 case "env": usage = EnvCommand.Usage; return EnvCommand.Run(args, @out, err);
                 case "select": usage = SelectCommand.Usage; return SelectCommand.Run(args, @out, err);
+                case "serve": usage = ServeCommand.Usage; return ServeCommand.Run(args, @out, err);
                 default:
                     err.WriteLine($"fastpath: unknown command '{command}'");
                     PrintUsage(err);
@@ -53,6 +54,7 @@ public static class Program
         w.WriteLine("  " + ResolveCommand.Usage);
         w.WriteLine("  " + EndpointsCommand.Usage);
         w.WriteLine("  " + SelectCommand.Usage);
+        w.WriteLine("  " + ServeCommand.Usage);
         w.WriteLine("  " + EnvCommand.Usage);
     }
 }

@@ -29,6 +29,7 @@ public sealed class CompiledCluster : IDisposable
     }
 
     /// <summary>The generated class.</summary>
+    /// <remarks><see cref="Source"/> is empty when the assembly came from the cache.</remarks>
     public Type Type { get; }
     public string Source { get; }
     public CompiledDns Dns { get; }
@@ -75,10 +76,21 @@ public static class ClusterCompiler
     /// <param name="cacheDirectory">Where compiled assemblies are kept; null for no cache.</param>
     public static CompiledCluster Compile(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string? cacheDirectory = null)
     {
-        var emitted = Emit(cluster, dnsIps, "", tablesAsResources: true);
         var className = "FastPath.Generated.Cluster_" + cluster.ContentHash.Substring(0, 12);
-        var bytes = cacheDirectory is null ? Build(emitted.Source, emitted.Resources) : Cached(emitted, cacheDirectory);
-        var source = emitted.Source;
+        // The cluster's content hash (manifests, Corefile, options) and FastPath's own build identify the output, so a
+        // cached assembly is found before planning: large clusters load in milliseconds the second time.
+        var inputKey = cluster.ContentHash + "|" + cluster.ServiceCidr + "|" + string.Join(",", dnsIps ?? []) + "|" + typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId;
+        var inputPath = cacheDirectory is null ? null : Path.Combine(cacheDirectory, "in-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inputKey))).Substring(0, 32) + ".dll");
+        byte[] bytes;
+        string source = "";
+        if (inputPath is not null && File.Exists(inputPath)) bytes = File.ReadAllBytes(inputPath);
+        else
+        {
+            var emitted = Emit(cluster, dnsIps, "", tablesAsResources: true);
+            source = emitted.Source;
+            bytes = cacheDirectory is null ? Build(emitted.Source, emitted.Resources) : Cached(emitted, cacheDirectory);
+            if (inputPath is not null) WriteAtomically(inputPath, bytes);
+        }
         var context = new AssemblyLoadContext("FastPath:" + className, isCollectible: true);
         var asm = context.LoadFromStream(new MemoryStream(bytes));
         return new CompiledCluster(context, asm.GetType(className, throwOnError: true)!, source);
@@ -93,11 +105,16 @@ public static class ClusterCompiler
         var path = Path.Combine(dir, key + ".dll");
         if (File.Exists(path)) return File.ReadAllBytes(path);
         var bytes = Build(emitted.Source, emitted.Resources);
-        Directory.CreateDirectory(dir);
+        WriteAtomically(path, bytes);
+        return bytes;
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var tmp = path + "." + Environment.ProcessId + ".tmp";
         File.WriteAllBytes(tmp, bytes);
         File.Move(tmp, path, overwrite: true);
-        return bytes;
     }
 
     /// <summary>Compiles generated source to an assembly; a compile error is a FastPath bug and says so.</summary>

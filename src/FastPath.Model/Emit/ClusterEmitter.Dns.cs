@@ -51,6 +51,9 @@ public static partial class ClusterEmitter
         w.Line($"    Fixups = {blobs.Expression(layout.Fixups)},");
         w.Line($"    Displacements = {blobs.Expression(layout.Displacements)},");
         w.Line($"    Slots = {blobs.Expression(layout.Slots)},");
+        w.Line($"    DottedKeys = {blobs.Expression(layout.DottedKeys)},");
+        w.Line($"    DottedDisplacements = {blobs.Expression(layout.DottedDisplacements)},");
+        w.Line($"    DottedSlots = {blobs.Expression(layout.DottedSlots)},");
         w.Line("    Zones = new global::FastPath.Compiled.CompiledZone[]");
         w.Line("    {");
         foreach (var z in plan.Zones)

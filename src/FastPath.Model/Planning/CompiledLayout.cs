@@ -33,6 +33,11 @@ public sealed class CompiledLayout
     public byte[] Fixups { get; private set; } = [];
     public byte[] Displacements { get; private set; } = [];
     public byte[] Slots { get; private set; } = [];
+    /// <summary>The names in dotted form (lower case, no trailing dot), at the same offsets as <see cref="Keys"/> minus one.</summary>
+    public byte[] DottedKeys { get; private set; } = [];
+    /// <summary>A second perfect hash over the dotted names, so UTF-8 and char lookups need no conversion to wire format.</summary>
+    public byte[] DottedDisplacements { get; private set; } = [];
+    public byte[] DottedSlots { get; private set; } = [];
     public int EntryCount { get; private set; }
     public int AnswerCount { get; private set; }
     public int SetCount { get; private set; }
@@ -49,11 +54,15 @@ public sealed class CompiledLayout
         var answerIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var setIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var hashes = new List<ulong>();
+        var dottedHashes = new List<ulong>();
+        var dotted = new MemoryStream();
         var set = new int[ClassCount];
         foreach (var e in plan.Entries)
         {
             var key = WireEncoder.Name(e.Name);
             hashes.Add(NameHash.Hash(key));
+            var dottedKey = System.Text.Encoding.ASCII.GetBytes(e.Name == "." ? "" : e.Name.TrimEnd('.'));
+            dottedHashes.Add(NameHash.Hash(dottedKey));
             for (int qc = 0; qc < ClassCount; qc++)
             {
                 var a = e.Answers[(QClass)qc];
@@ -95,10 +104,14 @@ public sealed class CompiledLayout
             entries.WriteByte(0);
             I32(entries, setId);
             keys.Write(key, 0, key.Length);
+            // Dotted form at the same offset (minus the leading length byte), padded to the wire key's length.
+            dotted.Write(dottedKey, 0, dottedKey.Length);
+            dotted.Write(new byte[key.Length - dottedKey.Length], 0, key.Length - dottedKey.Length);
         }
         if (answers.Length != answerIds.Count * AnswerSize || entries.Length != plan.Entries.Count * EntrySize)
             throw new InvalidOperationException("table layout does not match its record sizes");
         var ph = PerfectHash.Build(hashes);
+        var dph = PerfectHash.Build(dottedHashes);
         var disp = new MemoryStream();
         foreach (var d in ph.Displacements) I32(disp, (int)d);
         var slots = new MemoryStream();
@@ -108,6 +121,7 @@ public sealed class CompiledLayout
             Keys = keys.ToArray(), Entries = entries.ToArray(), Sets = sets.ToArray(), Answers = answers.ToArray(),
             AnswerData = data.ToArray(), RecordOffsets = offsets.ToArray(), Fixups = fixups.ToArray(),
             Displacements = disp.ToArray(), Slots = slots.ToArray(),
+            DottedKeys = dotted.ToArray(), DottedDisplacements = Ints(dph.Displacements.Select(d => (int)d)), DottedSlots = Ints(dph.Slots),
             EntryCount = plan.Entries.Count, AnswerCount = answerIds.Count, SetCount = setIds.Count,
         };
     }
@@ -139,6 +153,13 @@ public sealed class CompiledLayout
         for (int i = 0; i < s.Count; i++)
             if (s[i].IsAddress) { if (first < 0) first = i; count++; }
         return count >= 2 ? (first, count) : (0, 0);
+    }
+
+    private static byte[] Ints(IEnumerable<int> values)
+    {
+        var ms = new MemoryStream();
+        foreach (var v in values) I32(ms, v);
+        return ms.ToArray();
     }
 
     private static void I32(Stream s, int v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); s.WriteByte((byte)(v >> 16)); s.WriteByte((byte)(v >> 24)); }

@@ -14,21 +14,26 @@ public static class NameHash
 
     public static ulong Hash(ReadOnlySpan<byte> name)
     {
-        ulong h = (ulong)name.Length * K;
-        while (name.Length >= 8)
+        // Two independent lanes take 16 bytes a step, so the multiply chains overlap; a typical service name is 3 steps.
+        ulong a = (ulong)name.Length * K, b = 0x7F4A7C159E3779B9UL;
+        while (name.Length >= 16)
         {
-            h = (h ^ (BinaryPrimitives.ReadUInt64LittleEndian(name) | Fold)) * K;
-            h ^= h >> 29;
+            a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name) | Fold)) * K;
+            b = (b ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | Fold)) * 0xC2B2AE3D27D4EB4FUL;
+            name = name.Slice(16);
+        }
+        if (name.Length >= 8)
+        {
+            a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name) | Fold)) * K;
             name = name.Slice(8);
         }
         if (name.Length > 0)
         {
             ulong tail = 0;
             for (int i = 0; i < name.Length; i++) tail |= (ulong)(name[i] | 0x20) << (8 * i);
-            h = (h ^ tail) * K;
-            h ^= h >> 29;
+            b = (b ^ tail) * 0xC2B2AE3D27D4EB4FUL;
         }
-        return Mix(h);
+        return Mix(a ^ (b >> 29) ^ (b << 35));
     }
 
     /// <summary>splitmix64's finaliser.</summary>

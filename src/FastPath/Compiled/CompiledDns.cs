@@ -19,7 +19,7 @@ namespace FastPath.Compiled;
 public sealed partial class CompiledDns
 {
     private readonly CompiledDnsData _d;
-    private readonly int _slotMask, _bucketMask;
+    private readonly int _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
     private readonly ReferenceResolver? _fallback;
     private long _rotation = -1;
 
@@ -28,6 +28,8 @@ public sealed partial class CompiledDns
         _d = data;
         _slotMask = data.Slots.Length / 4 - 1;
         _bucketMask = data.Displacements.Length / 4 - 1;
+        _dottedSlotMask = data.DottedSlots.Length / 4 - 1;
+        _dottedBucketMask = data.DottedDisplacements.Length / 4 - 1;
         if (data.FallbackReason is not null)
             _fallback = new ReferenceResolver(data.LoadCluster?.Invoke() ?? throw new InvalidOperationException("a fallback engine needs its cluster"));
     }
@@ -52,22 +54,31 @@ public sealed partial class CompiledDns
         return len == wireName.Length && System.Text.Ascii.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(off, len)) ? e : -1;
     }
 
-    /// <summary>Looks a dotted name (UTF-8, trailing dot optional) up: the answer index for the type, or -1 when no entry holds it.</summary>
+    /// <summary>
+    /// Looks a dotted name (UTF-8, any case, trailing dot optional) up without converting it: the dotted names have
+    /// their own perfect hash. Returns the answer index for the type, or -1 when no entry holds the name.
+    /// </summary>
     public int LookupAnswer(ReadOnlySpan<byte> dottedUtf8, DnsType type)
     {
-        Span<byte> wire = stackalloc byte[256];
-        int n = ToWire(dottedUtf8, wire);
-        if (n < 0) return -1;
-        int e = FindEntry(wire.Slice(0, n));
-        return e < 0 ? -1 : AnswerOf(e, ClassOf(type));
+        if (dottedUtf8.Length > 0 && dottedUtf8[dottedUtf8.Length - 1] == '.') dottedUtf8 = dottedUtf8.Slice(0, dottedUtf8.Length - 1);
+        if (_d.DottedSlots.Length == 0) return -1;
+        ulong h = NameHash.Hash(dottedUtf8);
+        uint disp = BinaryPrimitives.ReadUInt32LittleEndian(_d.DottedDisplacements.AsSpan(NameHash.Bucket(h, _dottedBucketMask) * 4));
+        int e = BinaryPrimitives.ReadInt32LittleEndian(_d.DottedSlots.AsSpan(NameHash.Slot(h, disp, _dottedSlotMask) * 4)) - 1;
+        if (e < 0) return -1;
+        var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
+        int off = BinaryPrimitives.ReadInt32LittleEndian(entry);
+        int len = entry[4] - 2; // the wire key's length, less its first length byte and final zero
+        if (dottedUtf8.Length != Math.Max(len, 0) || !System.Text.Ascii.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(off, dottedUtf8.Length))) return -1;
+        return AnswerOf(e, ClassOf(type));
     }
 
     public int LookupAnswer(ReadOnlySpan<char> dotted, DnsType type)
     {
         if (dotted.Length > 255) return -1;
-        Span<byte> utf8 = stackalloc byte[256];
-        for (int i = 0; i < dotted.Length; i++) { if (dotted[i] > 127) return -1; utf8[i] = (byte)dotted[i]; }
-        return LookupAnswer(utf8.Slice(0, dotted.Length), type);
+        Span<byte> utf8 = stackalloc byte[dotted.Length];
+        if (System.Text.Ascii.FromUtf16(dotted, utf8, out int n) != System.Buffers.OperationStatus.Done) return -1;
+        return LookupAnswer(utf8.Slice(0, n), type);
     }
 
     /// <summary>The rcode of an answer found by <see cref="LookupAnswer(ReadOnlySpan{byte}, DnsType)"/>.</summary>
@@ -78,27 +89,6 @@ public sealed partial class CompiledDns
     {
         var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
         return _d.AnswerData.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a), BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(4)));
-    }
-
-    private static int ToWire(ReadOnlySpan<byte> dotted, Span<byte> wire)
-    {
-        if (dotted.Length > 0 && dotted[dotted.Length - 1] == '.') dotted = dotted.Slice(0, dotted.Length - 1);
-        if (dotted.Length == 0) { wire[0] = 0; return 1; }
-        if (dotted.Length > 253) return -1;
-        int w = 0;
-        while (true)
-        {
-            int dot = dotted.IndexOf((byte)'.');
-            var label = dot < 0 ? dotted : dotted.Slice(0, dot);
-            if (label.Length == 0 || label.Length > 63) return -1;
-            wire[w++] = (byte)label.Length;
-            label.CopyTo(wire.Slice(w));
-            w += label.Length;
-            if (dot < 0) break;
-            dotted = dotted.Slice(dot + 1);
-        }
-        wire[w++] = 0;
-        return w;
     }
 
     private int AnswerOf(int entry, QClass qc)
@@ -127,7 +117,7 @@ public sealed partial class CompiledDns
         outcome = DnsOutcome.Answered;
         route = -1;
         if (query.Length < DnsWireReader.HeaderLength || (query[2] & 0x80) != 0) return -1;
-        if (response.Length < 512) throw new ArgumentException("the response buffer must hold at least 512 bytes", nameof(response));
+        if (response.Length < 300) throw new ArgumentException("the response buffer must hold at least 300 bytes (a header and the longest question)", nameof(response));
         int opcode = (query[2] >> 3) & 0xF;
         var err = DnsWireReader.ReadQuestion(query, out int nameEnd, out ushort qtype, out _);
         if (err != WireError.None || opcode != 0)

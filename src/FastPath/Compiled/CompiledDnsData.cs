@@ -24,6 +24,9 @@ public sealed class CompiledDnsData
     public required byte[] Fixups { get; init; }
     public required byte[] Displacements { get; init; }
     public required byte[] Slots { get; init; }
+    public required byte[] DottedKeys { get; init; }
+    public required byte[] DottedDisplacements { get; init; }
+    public required byte[] DottedSlots { get; init; }
     public required IReadOnlyList<CompiledZone> Zones { get; init; }
     public required IReadOnlyList<CompiledRoute> Routes { get; init; }
     public required IReadOnlyList<byte[]> Fallthrough { get; init; }

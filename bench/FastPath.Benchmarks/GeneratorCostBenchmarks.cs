@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using FastPath.Compiler;
+using FastPath.Model;
+using FastPath.Model.Loading;
+
+namespace FastPath.Benchmarks;
+
+/// <summary>Build-time cost: plan and emit (what the generator does), and the same plus a Roslyn compile.</summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
+public class GeneratorCostBenchmarks
+{
+    [Params(10, 1_000, 10_000)] public int Services;
+    private Cluster _cluster = null!;
+
+    [GlobalSetup]
+    public void Setup() =>
+        _cluster = ClusterLoader.LoadTexts([new ManifestText("bench.yaml", SyntheticCluster.Yaml(Services, 10))],
+            new LoadOptions { CorefileText = ".:53 {\n  kubernetes cluster.local in-addr.arpa\n}\n" }).Cluster!;
+
+    [Benchmark(Description = "plan + emit (source length)")]
+    public int PlanAndEmit() => ClusterCompiler.EmitSource(_cluster).Length;
+
+    [Benchmark(Description = "plan + emit + Roslyn compile")]
+    public object Compile() => ClusterCompiler.Compile(_cluster);
+}

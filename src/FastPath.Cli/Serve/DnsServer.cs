@@ -1,0 +1,189 @@
+using System;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using FastPath.Dns;
+using FastPath.Reference.Dns;
+
+namespace FastPath.Cli.Serve;
+
+/// <summary>
+/// DNS over UDP and TCP (RFC 1035, RFC 7766) on one address. UDP is served by one synchronous receive loop per
+/// core with preallocated buffers and socket addresses, so a query answered by the compiled engine allocates
+/// nothing; TCP serves each connection's length-prefixed messages in turn. Forwarded names go to the upstreams
+/// asynchronously. The engine can be swapped at any time (reload).
+/// </summary>
+internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, ServerMetrics? metrics, string forwardPolicy)
+{
+    private volatile IDnsEngine _engine = null!;
+    private readonly Forwarder _forwarder = new(forwardPolicy);
+    private Socket? _udp;
+    private TcpListener? _tcp;
+
+    public IPEndPoint Bound { get; private set; } = null!;
+
+    public void Swap(IDnsEngine engine) => _engine = engine;
+
+    public void Start(IDnsEngine engine, CancellationToken ct)
+    {
+        _engine = engine;
+        _udp = new Socket(at.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _udp.Bind(at);
+        Bound = (IPEndPoint)_udp.LocalEndPoint!;
+        _tcp = new TcpListener(Bound.Address, Bound.Port);
+        _tcp.Start();
+        ct.Register(() => { _udp.Close(); _tcp.Stop(); });
+        for (int i = 0; i < Math.Max(1, Environment.ProcessorCount); i++)
+            new Thread(() => UdpLoop(ct)) { IsBackground = true, Name = "fastpath-udp-" + i }.Start();
+        _ = Task.Run(() => TcpAccept(ct), ct);
+    }
+
+    private void UdpLoop(CancellationToken ct)
+    {
+        var query = new byte[65535];
+        var response = new byte[65535];
+        var from = new SocketAddress(_udp!.AddressFamily);
+        while (!ct.IsCancellationRequested)
+        {
+            int n;
+            try { n = _udp.ReceiveFrom(query, SocketFlags.None, from); }
+            catch (SocketException) when (ct.IsCancellationRequested) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) { continue; } // e.g. an ICMP port-unreachable surfacing as ConnectionReset: keep serving
+            long started = Stopwatch.GetTimestamp();
+            var q = query.AsSpan(0, n);
+            int limit = 512;
+            if (DnsWire.QuestionEnd(q) is int qend && qend > 0)
+            {
+                int edns = Edns.ClientPayloadSize(q, qend);
+                if (edns > 0) limit = Math.Min(Math.Max(edns, 512), response.Length) - 11;
+            }
+            int len = _engine.Respond(q, response.AsSpan(0, limit), out var outcome, out var upstreams);
+            if (len < 0) continue; // not worth an answer (too short for an ID, or itself a response)
+            if (outcome == DnsOutcome.Forward)
+            {
+                var copy = q.ToArray();
+                var to = new SocketAddress(from.Family, from.Size);
+                from.Buffer.CopyTo(to.Buffer);
+                _ = ForwardUdp(copy, to, upstreams, ct);
+                continue;
+            }
+            if (HasOpt(q)) len = Edns.AppendOpt(response, len);
+            try { _udp.SendTo(response.AsSpan(0, len), SocketFlags.None, from); }
+            catch (SocketException) { }
+            Account(false, q, response, len, started, from);
+        }
+    }
+
+    private static bool HasOpt(ReadOnlySpan<byte> q) => q.Length >= 12 && DnsWire.QuestionEnd(q) is int e && e > 0 && Edns.ClientPayloadSize(q, e) > 0;
+
+    private async Task ForwardUdp(byte[] query, SocketAddress to, IReadOnlyList<string> upstreams, CancellationToken ct)
+    {
+        var reply = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct);
+        var response = reply ?? ServFail(query);
+        try { await _udp!.SendToAsync(response, SocketFlags.None, to, ct); }
+        catch (SocketException) { }
+    }
+
+    private static byte[] ServFail(byte[] query)
+    {
+        int end = DnsWire.QuestionEnd(query);
+        var r = new byte[Math.Max(12, end)];
+        query.AsSpan(0, r.Length).CopyTo(r);
+        r[2] = (byte)(0x80 | (query[2] & 0x79));
+        r[3] = (byte)Rcode.ServFail;
+        r.AsSpan(6, 6).Clear();
+        return r;
+    }
+
+    private async Task TcpAccept(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await _tcp!.AcceptTcpClientAsync(ct); }
+            catch (Exception) when (ct.IsCancellationRequested) { return; }
+            catch (SocketException) { continue; }
+            _ = Task.Run(() => TcpConnection(client, ct), ct);
+        }
+    }
+
+    /// <summary>Length-prefixed messages, answered in turn, until the client closes or idles for 10 s (RFC 7766).</summary>
+    private async Task TcpConnection(TcpClient client, CancellationToken ct)
+    {
+        using (client)
+        {
+            var stream = client.GetStream();
+            var len = new byte[2];
+            var response = new byte[65535 + 2];
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    idle.CancelAfter(TimeSpan.FromSeconds(10));
+                    await stream.ReadExactlyAsync(len, idle.Token);
+                    var query = new byte[len[0] << 8 | len[1]];
+                    await stream.ReadExactlyAsync(query, idle.Token);
+                    long started = Stopwatch.GetTimestamp();
+                    int n = _engine.Respond(query, response.AsSpan(2, 65535), out var outcome, out var upstreams);
+                    if (n < 0) continue;
+                    byte[] payload;
+                    if (outcome == DnsOutcome.Forward)
+                        payload = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct) ?? ServFail(query);
+                    else
+                    {
+                        if (HasOpt(query)) n = Edns.AppendOpt(response.AsSpan(2), n);
+                        payload = response.AsSpan(2, n).ToArray();
+                    }
+                    var framed = new byte[payload.Length + 2];
+                    framed[0] = (byte)(payload.Length >> 8); framed[1] = (byte)payload.Length;
+                    payload.CopyTo(framed, 2);
+                    await stream.WriteAsync(framed, ct);
+                    Account(true, query, payload, payload.Length, started, null);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or EndOfStreamException) { }
+        }
+    }
+
+    private void Account(bool tcp, ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int len, long started, SocketAddress? from)
+    {
+        if (metrics is null && !logQueries) return;
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        int end = DnsWire.QuestionEnd(query);
+        var type = end > 0 ? (DnsType)BinaryPrimitives.ReadUInt16BigEndian(query.Slice(end - 4)) : 0;
+        int rcode = len >= 4 ? response[3] & 0xF : 2;
+        metrics?.Record(tcp, type, rcode, seconds);
+        if (logQueries) LogQuery(tcp, query, response, len, end, type, rcode, seconds, from);
+    }
+
+    /// <summary>CoreDNS's log format: {remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}.</summary>
+    private void LogQuery(bool tcp, ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int len, int end, DnsType type, int rcode, double seconds, SocketAddress? from)
+    {
+        var sb = new System.Text.StringBuilder();
+        int p = 12;
+        if (end > 0) FastPath.Dns.Wire.DnsWireReader.ReadName(query, ref p, sb);
+        var remote = from is null ? "tcp" : IPEndPointFrom(from);
+        var flags = new List<string> { "qr" };
+        if (len > 2 && (response[2] & 0x04) != 0) flags.Add("aa");
+        if (len > 2 && (response[2] & 0x02) != 0) flags.Add("tc");
+        if (len > 2 && (response[2] & 0x01) != 0) flags.Add("rd");
+        log.WriteLine($"[INFO] {remote} - {BinaryPrimitives.ReadUInt16BigEndian(query)} \"{DnsNaming.TypeText(type)} IN {sb} {(tcp ? "tcp" : "udp")} {query.Length} false 512\" {DnsNaming.RcodeText((Rcode)rcode)} {string.Join(",", flags)} {len} {seconds.ToString("0.000000000", System.Globalization.CultureInfo.InvariantCulture)}s");
+    }
+
+    private string IPEndPointFrom(SocketAddress a) => (Bound.Create(a) as IPEndPoint)?.ToString() ?? "?";
+}
+
+/// <summary>Small wire helpers the server needs before it hands a query to an engine.</summary>
+internal static class DnsWire
+{
+    /// <summary>Where the single question ends, or 0 when the message has none or it is malformed.</summary>
+    public static int QuestionEnd(ReadOnlySpan<byte> q) =>
+        FastPath.Dns.Wire.DnsWireReader.ReadQuestion(q, out int nameEnd, out _, out _) == FastPath.Dns.Wire.WireError.None ? nameEnd + 4 : 0;
+}
