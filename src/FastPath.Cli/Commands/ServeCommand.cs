@@ -47,7 +47,13 @@ internal static class ServeCommand
 
         var plugins = block?.Plugins;
         var metrics = plugins?.Prometheus is null ? null : new ServerMetrics("dns://" + listen);
-        var server = new DnsServer(listen, @out, plugins?.Log is not null, metrics, plugins?.Forward?.Policy ?? "random");
+        int exit = 0;
+        var server = new DnsServer(listen, @out, plugins?.Log is not null, metrics, plugins?.Forward?.Policy ?? "random")
+        {
+            Cache = plugins?.Cache is { } cache ? new ResponseCache(cache, TimeProvider.System) : null,
+            Loop = plugins?.Loop == true && plugins.Forward is not null ? new LoopDetector(block!.Keys[0].Zone) : null,
+            OnLoop = message => { err.WriteLine(message); exit = 1; stop.Cancel(); },
+        };
         IDnsEngine engine;
         try { engine = Build(cluster, engineName, dnsIps); }
         catch (Exception ex) when (ex is InvalidOperationException) { err.WriteLine("fastpath serve: " + ex.Message); return 1; }
@@ -67,6 +73,7 @@ internal static class ServeCommand
         if (plugins?.Reload is { } reload)
             tasks.Add(Task.Run(() => Reloader(args, cluster, engineName, dnsIps, server, reload.Interval, err, stop.Token)));
 
+        if (server.Loop is not null) tasks.Add(server.ProbeForLoop(stop.Token));
         @out.WriteLine($"fastpath serve: {engineName} engine, {cluster.Services.Count} services, listening on {server.Bound} (udp, tcp)");
         @out.WriteLine($"  try: dig @{server.Bound.Address} -p {server.Bound.Port} my-service.default.svc.cluster.local");
         @out.WriteLine($"       dig @{server.Bound.Address} -p {server.Bound.Port} _http._tcp.my-service.default.svc.cluster.local SRV");
@@ -74,7 +81,7 @@ internal static class ServeCommand
         @out.Flush();
         stop.Token.WaitHandle.WaitOne();
         @out.WriteLine("fastpath serve: stopped");
-        return 0;
+        return exit;
     }
 
     private static IDnsEngine Build(Cluster cluster, string engine, IReadOnlyList<IPAddress> dnsIps) => engine == "reference"

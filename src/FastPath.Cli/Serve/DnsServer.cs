@@ -20,6 +20,12 @@ namespace FastPath.Cli.Serve;
 /// </summary>
 internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, ServerMetrics? metrics, string forwardPolicy)
 {
+    /// <summary>The cache plugin, for forwarded answers; null without it.</summary>
+    public ResponseCache? Cache { get; init; }
+    /// <summary>The loop plugin; <see cref="OnLoop"/> is told when a forwarding loop is detected.</summary>
+    public LoopDetector? Loop { get; init; }
+    public Action<string>? OnLoop { get; init; }
+
     private volatile IDnsEngine _engine = null!;
     private readonly Forwarder _forwarder = new(forwardPolicy);
     private Socket? _udp;
@@ -84,10 +90,49 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
 
     private async Task ForwardUdp(byte[] query, SocketAddress to, IReadOnlyList<string> upstreams, CancellationToken ct)
     {
-        var reply = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct);
-        var response = reply ?? ServFail(query);
+        var response = await Forward(query, upstreams, ct);
+        if (response is null) return;
         try { await _udp!.SendToAsync(response, SocketFlags.None, to, ct); }
         catch (SocketException) { }
+    }
+
+    /// <summary>loop, then cache, then forward: the plugins a forwarded name passes through, in CoreDNS's order.</summary>
+    private async Task<byte[]?> Forward(byte[] query, IReadOnlyList<string> upstreams, CancellationToken ct)
+    {
+        if (Loop is not null)
+        {
+            var sb = new System.Text.StringBuilder();
+            int p = 12;
+            FastPath.Dns.Wire.DnsWireReader.ReadName(query, ref p, sb);
+            if (Loop.Saw(sb.ToString()))
+            {
+                OnLoop?.Invoke($"[FATAL] plugin/loop: Loop ({Bound} -> {Bound}) detected for zone \".\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO {Loop.Probe}\"");
+                return null;
+            }
+        }
+        if (Cache?.Get(query) is { } cached) return cached;
+        var reply = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct);
+        if (reply is null) return ServFail(query);
+        Cache?.Put(query, reply);
+        return reply;
+    }
+
+    /// <summary>The loop plugin's start-up probe: ask ourselves the random name once; a working upstream answers it, a loop returns it.</summary>
+    public async Task ProbeForLoop(CancellationToken ct)
+    {
+        if (Loop is null) return;
+        var q = FastPath.Dns.Wire.DnsWireWriter.Query((ushort)Random.Shared.Next(65536), Loop.Probe, DnsType.HINFO);
+        using var s = new Socket(Bound.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        await s.SendToAsync(q, Bound, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var buf = new byte[512];
+            await s.ReceiveFromAsync(buf, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+            Loop.Disabled = true; // an answer came back: no loop, and the probe is not needed again
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
     }
 
     private static byte[] ServFail(byte[] query)
@@ -135,7 +180,11 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
                     if (n < 0) continue;
                     byte[] payload;
                     if (outcome == DnsOutcome.Forward)
-                        payload = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct) ?? ServFail(query);
+                    {
+                        var forwarded = await Forward(query, upstreams, ct);
+                        if (forwarded is null) return;
+                        payload = forwarded;
+                    }
                     else
                     {
                         if (HasOpt(query)) n = Edns.AppendOpt(response.AsSpan(2), n);
