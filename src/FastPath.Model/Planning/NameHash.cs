@@ -14,27 +14,31 @@ public static class NameHash
 
     public static ulong Hash(ReadOnlySpan<byte> name)
     {
-        // Two independent lanes take 16 bytes a step, so the multiply chains overlap; a typical service name is 3 steps.
-        ulong a = (ulong)name.Length * K, b = 0x7F4A7C159E3779B9UL;
-        while (name.Length >= 16)
+        // Two independent lanes take 16 bytes a step, so the multiply chains overlap; the last 8 bytes are read as one
+        // (overlapping) load instead of byte by byte. A typical service name is two steps.
+        int len = name.Length;
+        ulong a = (ulong)len * K, b = 0x7F4A7C159E3779B9UL;
+        if (len >= 8)
         {
-            a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name) | Fold)) * K;
-            b = (b ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | Fold)) * 0xC2B2AE3D27D4EB4FUL;
-            name = name.Slice(16);
+            int i = 0;
+            for (; i + 16 <= len; i += 16)
+            {
+                a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(i)) | Fold)) * K;
+                b = (b ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(i + 8)) | Fold)) * K2;
+            }
+            if (i + 8 <= len) { a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(i)) | Fold)) * K; i += 8; }
+            if (i < len) b = (b ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(len - 8)) | Fold)) * K2;
         }
-        if (name.Length >= 8)
-        {
-            a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name) | Fold)) * K;
-            name = name.Slice(8);
-        }
-        if (name.Length > 0)
+        else
         {
             ulong tail = 0;
-            for (int i = 0; i < name.Length; i++) tail |= (ulong)(name[i] | 0x20) << (8 * i);
-            b = (b ^ tail) * 0xC2B2AE3D27D4EB4FUL;
+            for (int i = 0; i < len; i++) tail |= (ulong)(name[i] | 0x20) << (8 * i);
+            b = (b ^ tail) * K2;
         }
         return Mix(a ^ (b >> 29) ^ (b << 35));
     }
+
+    private const ulong K2 = 0xC2B2AE3D27D4EB4FUL;
 
     /// <summary>splitmix64's finaliser.</summary>
     public static ulong Mix(ulong x)
@@ -44,8 +48,15 @@ public static class NameHash
         return x ^ (x >> 31);
     }
 
-    /// <summary>The slot a key takes under its bucket's displacement (CHD).</summary>
-    public static int Slot(ulong hash, uint displacement, int slotMask) => (int)(Mix(hash + displacement * K) & (uint)slotMask);
+    /// <summary>
+    /// The slot a key takes under its bucket's displacement: the displacement is xor-ed in before one multiply and the
+    /// product's high bits are used, so every displacement spreads a bucket's keys anew (h1 + d·h2 could keep two keys
+    /// in step for every d on small tables).
+    /// </summary>
+    public static int Slot(ulong hash, uint displacement, int slotMask) =>
+        (int)(((hash ^ (displacement * K)) * K2) >> 32) & slotMask;
 
-    public static int Bucket(ulong hash, int bucketMask) => (int)(hash >> 40) & bucketMask;
+    /// <summary>The bucket comes from the top bits, the slot from the low half (h1) and the bits above it (h2), so the
+    /// displacement search sees keys of one bucket spread independently.</summary>
+    public static int Bucket(ulong hash, int bucketMask) => (int)(hash >> 46) & bucketMask;
 }

@@ -39,7 +39,7 @@ public sealed class PerfectHash
             if (keys.Count == 0) continue;
             for (uint d = 0; ; d++)
             {
-                if (d == uint.MaxValue) throw new InvalidOperationException("duplicate names cannot be placed");
+                if (d == 50_000_000) throw new InvalidOperationException("two names hash alike in every displacement: cannot build the perfect hash (a FastPath bug; please report the names)");
                 taken.Clear();
                 bool ok = true;
                 foreach (var k in keys)

@@ -46,8 +46,10 @@ public sealed class PersistenceTable
     public long Evictions => Interlocked.Read(ref _evictions);
     public TimeProvider Time => _time;
 
-    private long Now => _time.GetTimestamp();
-    private long TimeoutTicks(int seconds) => seconds * _time.TimestampFrequency;
+    // The system clock is read coarsely (milliseconds, a few nanoseconds): expiry works in seconds. An injected clock
+    // (FakeTimeProvider in tests) is asked directly.
+    private long Now => ReferenceEquals(_time, TimeProvider.System) ? Environment.TickCount64 : _time.GetTimestamp();
+    private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
     /// <summary>
     /// The endpoint a live template names for the key, re-armed to the full timeout (a new connection uses it);
@@ -59,16 +61,33 @@ public sealed class PersistenceTable
         var shard = _shards[(int)(hash >> 40) & _shardMask];
         long now = Now;
         ulong tag = hash | 1;
+        var slots = shard.Slots;
+        int start = (int)hash & _slotMask;
+        // Lock-free read: writers clear a slot's tag before they change it and set it last, so a tag read the same
+        // before and after the fields means the fields belong to it. The refresh of the expiry is a single write; racing
+        // a writer that reuses the slot it can only move that new entry's expiry to about the same time.
+        for (int i = 0; i < ProbeWindow; i++)
+        {
+            ref var s = ref slots[(start + i) & _slotMask];
+            if (Volatile.Read(ref s.Tag) != tag) continue;
+            bool same = s.Key.Equals(key);
+            int endpoint = s.Endpoint;
+            long expires = Volatile.Read(ref s.Expires);
+            int controlled = Volatile.Read(ref s.Controlled);
+            if (Volatile.Read(ref s.Tag) != tag) break; // changed under us: take the lock
+            if (!same) continue;
+            if (expires <= now && controlled == 0) break; // expired: reclaimed under the lock
+            Volatile.Write(ref s.Expires, now + TimeoutTicks(timeoutSeconds));
+            return endpoint;
+        }
         shard.Enter();
         try
         {
-            var slots = shard.Slots;
-            int start = (int)hash & _slotMask;
             for (int i = 0; i < ProbeWindow; i++)
             {
                 ref var s = ref slots[(start + i) & _slotMask];
                 if (s.Tag != tag || !s.Key.Equals(key)) continue;
-                if (s.Expires <= now && s.Controlled == 0) { s.Tag = 0; return -1; }
+                if (s.Expires <= now && s.Controlled == 0) { Volatile.Write(ref s.Tag, 0); return -1; }
                 s.Expires = now + TimeoutTicks(timeoutSeconds);
                 return s.Endpoint;
             }
@@ -97,8 +116,10 @@ public sealed class PersistenceTable
                 ref var s = ref slots[idx];
                 if (s.Tag == tag && s.Key.Equals(key))
                 {
+                    Volatile.Write(ref s.Tag, 0);
                     s.Endpoint = endpoint;
                     s.Expires = now + TimeoutTicks(timeoutSeconds);
+                    Volatile.Write(ref s.Tag, tag);
                     return;
                 }
                 bool dead = s.Tag == 0 || (s.Expires <= now && s.Controlled == 0);
@@ -110,7 +131,12 @@ public sealed class PersistenceTable
             int at = free;
             if (at < 0) { at = victim; Interlocked.Increment(ref _evictions); }
             ref var slot = ref slots[at];
-            slot = new Slot { Tag = tag, Key = key, Endpoint = endpoint, Expires = now + TimeoutTicks(timeoutSeconds) };
+            Volatile.Write(ref slot.Tag, 0); // readers skip the slot while it changes
+            slot.Key = key;
+            slot.Endpoint = endpoint;
+            slot.Controlled = 0;
+            slot.Expires = now + TimeoutTicks(timeoutSeconds);
+            Volatile.Write(ref slot.Tag, tag);
         }
         finally { shard.Exit(); }
     }
@@ -148,7 +174,7 @@ public sealed class PersistenceTable
             for (int i = 0; i < ProbeWindow; i++)
             {
                 ref var s = ref slots[(start + i) & _slotMask];
-                if (s.Tag == tag && s.Key.Equals(key)) { s.Tag = 0; return true; }
+                if (s.Tag == tag && s.Key.Equals(key)) { Volatile.Write(ref s.Tag, 0); return true; }
             }
             return false;
         }
