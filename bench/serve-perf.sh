@@ -31,7 +31,7 @@ measure() { # name pid port
 }
 
 # FastPath
-dotnet "$work/cli/FastPath.Cli.dll" serve --manifests manifests/demo --listen 127.0.0.1:5391 > "$work/fastpath.log" 2>&1 &
+FASTPATH_UDP_THREADS=${FASTPATH_UDP_THREADS:-} dotnet "$work/cli/FastPath.Cli.dll" serve --manifests manifests/demo --listen 127.0.0.1:5391 > "$work/fastpath.log" 2>&1 &
 fp=$!
 for _ in $(seq 60); do dig +short +time=1 +tries=1 @127.0.0.1 -p 5391 my-service.default.svc.cluster.local >/dev/null 2>&1 && break; sleep 1; done
 echo "fastpath serve (compiled engine), pid $fp:"
