@@ -27,7 +27,11 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
     public Action<string>? OnLoop { get; init; }
 
     private volatile IDnsEngine _engine = null!;
-    private readonly Forwarder _forwarder = new(forwardPolicy);
+    private long _sendErrors;
+
+    /// <summary>Responses that could not be sent (the client's port closed, a full buffer): counted, not retried.</summary>
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+    private readonly Forwarder _forwarder = new(forwardPolicy, log);
     private Socket? _udp;
     private TcpListener? _tcp;
 
@@ -84,7 +88,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
             }
             if (HasOpt(q)) len = Edns.AppendOpt(response, len);
             try { _udp.SendTo(response.AsSpan(0, len), SocketFlags.None, from); }
-            catch (SocketException) { }
+            catch (SocketException) { Interlocked.Increment(ref _sendErrors); }
             Account(false, q, response, len, started, from);
         }
     }
@@ -96,7 +100,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
         var response = await Forward(query, upstreams, ct);
         if (response is null) return;
         try { await _udp!.SendToAsync(response, SocketFlags.None, to, ct); }
-        catch (SocketException) { }
+        catch (SocketException) { Interlocked.Increment(ref _sendErrors); }
     }
 
     /// <summary>loop, then cache, then forward: the plugins a forwarded name passes through, in CoreDNS's order.</summary>

@@ -14,7 +14,7 @@ namespace FastPath.Cli.Serve;
 /// CoreDNS's policies (random, round_robin, sequential), a read timeout of 2 s, and the next upstream on failure.
 /// Upstreams are addresses (with :port) or a resolv.conf path, whose nameservers are used.
 /// </summary>
-internal sealed class Forwarder(string policy)
+internal sealed class Forwarder(string policy, TextWriter log)
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
     private int _next;
@@ -59,8 +59,11 @@ internal sealed class Forwarder(string policy)
                 if (reply is not null && reply.Length >= 12 && (reply[2] & 0x02) != 0) reply = await TcpAsync(query, ep, ct);
                 if (reply is not null) return reply;
             }
-            catch (SocketException) { } // this upstream failed: the next one is tried, as forward does
-            catch (IOException) { }
+            catch (Exception ex) when (ex is SocketException or IOException)
+            {
+                // This upstream failed: say so, as the errors plugin does, and try the next one, as forward does.
+                log.WriteLine($"[ERROR] plugin/forward: {ep}: {ex.Message}");
+            }
         }
         return null;
     }

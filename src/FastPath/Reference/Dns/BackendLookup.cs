@@ -39,12 +39,10 @@ internal sealed class BackendLookup
                 if (previous.Any(p => p.Type == DnsType.CNAME && string.Equals(((NameData)p.Data).Target, target, StringComparison.OrdinalIgnoreCase))) continue;
                 if (ZoneName.IsSubdomain(zone, target))
                 {
-                    try
-                    {
-                        var next = Address(zone, state.WithQuestion(target, state.QType), family, [.. previous, cname], ref truncated);
-                        if (next.Count > 0) { records.Add(cname); records.AddRange(next); }
-                    }
-                    catch (NameErrorException) { }
+                    List<DnsRecord> next;
+                    try { next = Address(zone, state.WithQuestion(target, state.QType), family, [.. previous, cname], ref truncated); }
+                    catch (NameErrorException) { next = []; } // the target does not exist: CoreDNS drops the CNAME with it
+                    if (next.Count > 0) { records.Add(cname); records.AddRange(next); }
                     continue;
                 }
                 var reply = _upstream(target, state.QType);

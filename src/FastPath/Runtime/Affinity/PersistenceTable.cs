@@ -142,26 +142,16 @@ public sealed class PersistenceTable
     }
 
     /// <summary>A connection controlled by the template opened (+1) or closed (-1); open ones keep it alive past its timeout.</summary>
-    public void Control(in PersistenceKey key, int delta)
-    {
-        ulong hash = key.Hash;
-        var shard = _shards[(int)(hash >> 40) & _shardMask];
-        ulong tag = hash | 1;
-        shard.Enter();
-        try
-        {
-            var slots = shard.Slots;
-            int start = (int)hash & _slotMask;
-            for (int i = 0; i < ProbeWindow; i++)
-            {
-                ref var s = ref slots[(start + i) & _slotMask];
-                if (s.Tag == tag && s.Key.Equals(key)) { s.Controlled = Math.Max(0, s.Controlled + delta); return; }
-            }
-        }
-        finally { shard.Exit(); }
-    }
+    public void Control(in PersistenceKey key, int delta) =>
+        Locked(key, delta, static (ref Slot s, int d) => { s.Controlled = Math.Max(0, s.Controlled + d); return true; });
 
-    public bool Remove(in PersistenceKey key)
+    public bool Remove(in PersistenceKey key) =>
+        Locked(key, 0, static (ref Slot s, int _) => { Volatile.Write(ref s.Tag, 0); return true; });
+
+    private delegate bool SlotAction(ref Slot slot, int argument);
+
+    /// <summary>Runs <paramref name="action"/> on the key's slot under its shard's lock; false when the key has no slot.</summary>
+    private bool Locked(in PersistenceKey key, int argument, SlotAction action)
     {
         ulong hash = key.Hash;
         var shard = _shards[(int)(hash >> 40) & _shardMask];
@@ -174,7 +164,7 @@ public sealed class PersistenceTable
             for (int i = 0; i < ProbeWindow; i++)
             {
                 ref var s = ref slots[(start + i) & _slotMask];
-                if (s.Tag == tag && s.Key.Equals(key)) { Volatile.Write(ref s.Tag, 0); return true; }
+                if (s.Tag == tag && s.Key.Equals(key)) return action(ref s, argument);
             }
             return false;
         }
