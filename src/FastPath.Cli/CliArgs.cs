@@ -59,6 +59,15 @@ internal sealed class CliArgs
         throw new UsageException($"{name} must be a whole number, not '{v}'");
     }
 
+    /// <summary>A repeatable option whose values are IP addresses (e.g. --dns-ip), each checked.</summary>
+    public List<System.Net.IPAddress> IpOptions(string name)
+    {
+        var list = new List<System.Net.IPAddress>();
+        foreach (var v in Options(name))
+            list.Add(FastPath.Model.Net.IpText.TryParse(v, out var ip) ? ip : throw new UsageException($"{name} '{v}' is not an IP address"));
+        return list;
+    }
+
     /// <summary>Refuses options the command never asked for, so a typo is an error rather than silently ignored.</summary>
     public void RejectUnknown()
     {

@@ -19,7 +19,7 @@ internal static class ResolveCommand
         var typeText = args.Positionals.Count > 1 ? args.Positionals[1] : "A";
         if (!DnsNaming.TryParseType(typeText, out var type)) throw new UsageException($"unknown record type '{typeText}'");
         var client = ParseIp(args.Option("--client"), "--client");
-        var dnsIps = args.Options("--dns-ip").Select(ip => ParseIp(ip, "--dns-ip")!).ToList();
+        var dnsIps = args.IpOptions("--dns-ip");
         var engine = Engines.Parse(args.Option("--engine"));
         var cluster = ClusterInput.LoadOrReport(args, err);
         args.RejectUnknown();

@@ -26,7 +26,7 @@ internal static class ServeCommand
     {
         var listenText = args.Option("--listen");
         var engineName = Engines.Parse(args.Option("--engine"));
-        var dnsIps = args.Options("--dns-ip").Select(ip => IpText.TryParse(ip, out var a) ? a : throw new UsageException($"--dns-ip '{ip}' is not an IP address")).ToList();
+        var dnsIps = args.IpOptions("--dns-ip");
         var cluster = ClusterInput.LoadOrReport(args, err);
         args.RejectUnknown();
         if (cluster is null) return 1;

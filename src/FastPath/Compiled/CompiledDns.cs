@@ -333,23 +333,17 @@ public sealed partial class CompiledDns
         return p == start && System.Text.Ascii.EqualsIgnoreCase(name.Slice(start), zone);
     }
 
-    private int LongestRoute(ReadOnlySpan<byte> qname)
-    {
-        int best = -1, bestLen = -1;
-        for (int i = 0; i < _d.Routes.Count; i++)
-        {
-            var w = _d.Routes[i].Wire;
-            if (w.Length > bestLen && IsSubdomain(qname, w)) { best = i; bestLen = w.Length; }
-        }
-        return best;
-    }
+    private int LongestRoute(ReadOnlySpan<byte> qname) => Longest(qname, _d.Routes);
 
-    private int LongestZone(ReadOnlySpan<byte> qname)
+    private int LongestZone(ReadOnlySpan<byte> qname) => Longest(qname, _d.Zones);
+
+    /// <summary>The index of the longest zone the name lies in (CoreDNS's longest match), or -1.</summary>
+    private static int Longest<T>(ReadOnlySpan<byte> qname, System.Collections.Generic.IReadOnlyList<T> zones) where T : IWireZone
     {
         int best = -1, bestLen = -1;
-        for (int i = 0; i < _d.Zones.Count; i++)
+        for (int i = 0; i < zones.Count; i++)
         {
-            var w = _d.Zones[i].Wire;
+            var w = zones[i].Wire;
             if (w.Length > bestLen && IsSubdomain(qname, w)) { best = i; bestLen = w.Length; }
         }
         return best;

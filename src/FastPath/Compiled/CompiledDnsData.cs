@@ -5,12 +5,18 @@ using FastPath.Model.Planning;
 
 namespace FastPath.Compiled;
 
+/// <summary>Something matched by zone: its lower-case wire name.</summary>
+public interface IWireZone
+{
+    byte[] Wire { get; }
+}
+
 /// <summary>A kubernetes zone: its lower-case wire name and the SOA fields negative answers carry.</summary>
-public sealed record CompiledZone(byte[] Wire, uint SoaTtl, uint Serial, uint Minimum, bool IsReverse);
+public sealed record CompiledZone(byte[] Wire, uint SoaTtl, uint Serial, uint Minimum, bool IsReverse) : IWireZone;
 
 /// <summary>A server block's zone: what happens to names under it that no compiled table answers.</summary>
 public sealed record CompiledRoute(byte[] Wire, RouteKind Kind, IReadOnlyList<string> Upstreams, byte[] ForwardFrom, IReadOnlyList<byte[]> Except,
-    bool LoadBalance, bool Kubernetes);
+    bool LoadBalance, bool Kubernetes) : IWireZone;
 
 /// <summary>The tables generated code hands to <see cref="CompiledDns"/> (see <see cref="CompiledLayout"/> for their layout).</summary>
 public sealed class CompiledDnsData
