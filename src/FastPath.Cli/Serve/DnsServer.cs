@@ -70,12 +70,10 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
             catch (SocketException) { continue; } // e.g. an ICMP port-unreachable surfacing as ConnectionReset: keep serving
             long started = Stopwatch.GetTimestamp();
             var q = query.AsSpan(0, n);
-            int limit = 512;
-            if (DnsWire.QuestionEnd(q) is int qend && qend > 0)
-            {
-                int edns = Edns.ClientPayloadSize(q, qend);
-                if (edns > 0) limit = Math.Min(Math.Max(edns, 512), response.Length) - 11;
-            }
+            // The question and its EDNS0 size are read once: the limit for the answer and whether to add our OPT.
+            int qend = DnsWire.QuestionEnd(q);
+            int edns = qend > 0 ? Edns.ClientPayloadSize(q, qend) : 0;
+            int limit = edns > 0 ? Math.Min(Math.Max(edns, 512), response.Length) - 11 : 512;
             int len = _engine.Respond(q, response.AsSpan(0, limit), out var outcome, out var upstreams);
             if (len < 0) continue; // not worth an answer (too short for an ID, or itself a response)
             if (outcome == DnsOutcome.Forward)
@@ -86,7 +84,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
                 _ = ForwardUdp(copy, to, upstreams, ct);
                 continue;
             }
-            if (HasOpt(q)) len = Edns.AppendOpt(response, len);
+            if (edns > 0) len = Edns.AppendOpt(response, len);
             try { _udp.SendTo(response.AsSpan(0, len), SocketFlags.None, from); }
             catch (SocketException) { Interlocked.Increment(ref _sendErrors); }
             Account(false, q, response, len, started, from);

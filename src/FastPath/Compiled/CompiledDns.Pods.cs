@@ -38,13 +38,12 @@ public sealed partial class CompiledDns
         if ((qtype == DnsType.A && !v6) || (qtype == DnsType.AAAA && v6))
         {
             SetCounts(response, 1, 0, 0);
-            return WriteAddress(response, w, 0xC00C, _d.Zones[0] == z ? z.Minimum : z.Minimum, addr.Slice(0, v6 ? 16 : 4));
+            return WriteAddress(response, w, 0xC00C, z.Minimum, addr.Slice(0, v6 ? 16 : 4));
         }
         if (qtype == DnsType.SRV)
         {
             // SRV 0 100 0 podname.ns.pod.<zone>, and its address in the additional section.
             SetCounts(response, 1, 0, 1);
-            int rec = w;
             BinaryPrimitives.WriteUInt16BigEndian(response.Slice(w), 0xC00C); w += 2;
             BinaryPrimitives.WriteUInt16BigEndian(response.Slice(w), (ushort)DnsType.SRV); w += 2;
             BinaryPrimitives.WriteUInt16BigEndian(response.Slice(w), 1); w += 2;
@@ -63,7 +62,6 @@ public sealed partial class CompiledDns
             }
             BinaryPrimitives.WriteUInt16BigEndian(response.Slice(w), (ushort)(0xC000 | (12 + zoneStart))); w += 2;
             BinaryPrimitives.WriteUInt16BigEndian(response.Slice(rdlenAt), (ushort)(w - rdlenAt - 2));
-            _ = rec;
             return WriteAddress(response, w, 0xC000 | target, z.Minimum, addr.Slice(0, v6 ? 16 : 4));
         }
         // Any other type on an existing pod name: NODATA.

@@ -40,13 +40,19 @@ public sealed partial class CompiledDns
 
     // ---- lookup -------------------------------------------------------------------------------------------------
 
+    /// <summary>The one entry a perfect hash can hold for the name (to be confirmed by a compare), or -1.</summary>
+    private static int Probe(ReadOnlySpan<byte> name, byte[] displacements, byte[] slots, int bucketMask, int slotMask)
+    {
+        if (slots.Length == 0) return -1;
+        ulong h = NameHash.Hash(name);
+        uint disp = BinaryPrimitives.ReadUInt32LittleEndian(displacements.AsSpan(NameHash.Bucket(h, bucketMask) * 4));
+        return BinaryPrimitives.ReadInt32LittleEndian(slots.AsSpan(NameHash.Slot(h, disp, slotMask) * 4)) - 1;
+    }
+
     /// <summary>The entry for a wire-format name (any case), or -1.</summary>
     public int FindEntry(ReadOnlySpan<byte> wireName)
     {
-        if (_d.Slots.Length == 0) return -1;
-        ulong h = NameHash.Hash(wireName);
-        uint disp = BinaryPrimitives.ReadUInt32LittleEndian(_d.Displacements.AsSpan(NameHash.Bucket(h, _bucketMask) * 4));
-        int e = BinaryPrimitives.ReadInt32LittleEndian(_d.Slots.AsSpan(NameHash.Slot(h, disp, _slotMask) * 4)) - 1;
+        int e = Probe(wireName, _d.Displacements, _d.Slots, _bucketMask, _slotMask);
         if (e < 0) return -1;
         var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
         int off = BinaryPrimitives.ReadInt32LittleEndian(entry);
@@ -61,10 +67,7 @@ public sealed partial class CompiledDns
     public int LookupAnswer(ReadOnlySpan<byte> dottedUtf8, DnsType type)
     {
         if (dottedUtf8.Length > 0 && dottedUtf8[dottedUtf8.Length - 1] == '.') dottedUtf8 = dottedUtf8.Slice(0, dottedUtf8.Length - 1);
-        if (_d.DottedSlots.Length == 0) return -1;
-        ulong h = NameHash.Hash(dottedUtf8);
-        uint disp = BinaryPrimitives.ReadUInt32LittleEndian(_d.DottedDisplacements.AsSpan(NameHash.Bucket(h, _dottedBucketMask) * 4));
-        int e = BinaryPrimitives.ReadInt32LittleEndian(_d.DottedSlots.AsSpan(NameHash.Slot(h, disp, _dottedSlotMask) * 4)) - 1;
+        int e = Probe(dottedUtf8, _d.DottedDisplacements, _d.DottedSlots, _dottedBucketMask, _dottedSlotMask);
         if (e < 0) return -1;
         var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
         int off = BinaryPrimitives.ReadInt32LittleEndian(entry);

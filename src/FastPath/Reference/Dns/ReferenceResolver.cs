@@ -35,18 +35,9 @@ public sealed class ReferenceResolver
     {
         _cluster = cluster;
         _options = options ?? new ReferenceDnsOptions();
-        var localIPs = _options.DnsIPs ?? DefaultDnsIPs(cluster);
+        var localIPs = _options.DnsIPs ?? ServerAddresses.Default(cluster); // without --dns-ip: kube-dns's ready endpoints
         foreach (var block in cluster.Corefile.ServerBlocks)
             _chains[block] = new Chain(this, block, localIPs);
-    }
-
-    /// <summary>Without --dns-ip, the ready addresses of kube-system/kube-dns: where CoreDNS itself runs.</summary>
-    private static IReadOnlyList<IPAddress> DefaultDnsIPs(Cluster c)
-    {
-        var kubeDns = c.FindService("kube-system", "kube-dns");
-        if (kubeDns is null) return [];
-        return c.SlicesFor(kubeDns).SelectMany(s => s.Endpoints).Where(e => e.IsReady).SelectMany(e => e.Addresses)
-            .Distinct().Select(a => IpText.TryParse(a, out var ip) ? ip : null).Where(ip => ip is not null && !IPAddress.IsLoopback(ip)).ToList()!;
     }
 
     public DnsResult Resolve(DnsQuery query)
