@@ -6,7 +6,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-using FastPath.Cli.Serve;
+using FastPath.Server;
 using FastPath.Model;
 using FastPath.Model.Corefile;
 using FastPath.Model.Net;

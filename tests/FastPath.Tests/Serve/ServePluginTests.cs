@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using FastPath.Cli.Serve;
+using FastPath.Server;
 using FastPath.Compiler;
 using FastPath.Dns;
 using FastPath.Dns.Wire;

@@ -7,7 +7,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>
 /// The forward plugin: sends a query to an upstream over UDP (retrying over TCP when the answer is truncated), with

@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>
 /// The health (/health), ready (/ready) and prometheus (/metrics) endpoints: a minimal HTTP/1.1 responder on the

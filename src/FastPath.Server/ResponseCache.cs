@@ -6,7 +6,7 @@ using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Model.Corefile.Plugins;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>
 /// The cache plugin for forwarded answers (plugin/cache): keyed by lower-cased name, type and class; a reply's TTL is

@@ -5,7 +5,7 @@ using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Reference.Dns;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>Answers wire-format queries: the compiled engine, or the reference interpreter behind the same shape.</summary>
 internal interface IDnsEngine

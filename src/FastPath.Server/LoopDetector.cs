@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>
 /// The loop plugin: at start the server asks itself <c>&lt;random&gt;.&lt;random&gt;.&lt;zone&gt; HINFO</c>; a name

@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 using FastPath.Dns;
 using FastPath.Reference.Dns;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>
 /// DNS over UDP and TCP (RFC 1035, RFC 7766) on one address. UDP is served by one synchronous receive loop per

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading;
 using FastPath.Dns;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>
 /// CoreDNS-style Prometheus metrics (plugin/metrics): request and response counters and a duration histogram,

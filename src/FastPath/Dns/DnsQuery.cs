@@ -1,8 +1,7 @@
 using System.Collections.Generic;
 using System.Net;
-using FastPath.Dns;
 
-namespace FastPath.Reference.Dns;
+namespace FastPath.Dns;
 
 /// <summary>A question as a DNS client asks it, with the client's address (autopath and pod lookups need it).</summary>
 public sealed record DnsQuery(string Name, DnsType Type, IPAddress? Client = null, ushort Id = 0, bool RecursionDesired = true,

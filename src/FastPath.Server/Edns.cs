@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace FastPath.Cli.Serve;
+namespace FastPath.Server;
 
 /// <summary>EDNS0 (RFC 6891): the client's UDP payload size from its OPT record, and our OPT in the response.</summary>
 internal static class Edns
