@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using FastPath.Compiled;
+using FastPath.Model;
+using FastPath.Model.Planning;
+
+namespace FastPath.Live;
+
+/// <summary>
+/// One immutable state of a cluster's Service networking: DNS answers, kube-proxy's choices and the kubelet's
+/// variables, built in memory from the same planner and table format the source generator embeds (no C# emitted, no
+/// Roslyn). Readers take the current snapshot with one volatile read (<see cref="IClusterSnapshotSource.Current"/>)
+/// and keep using it while newer ones are published.
+/// </summary>
+public sealed class ClusterSnapshot
+{
+    public ClusterSnapshot(long version, CompiledDns dns, CompiledDataPlane dataPlane, CompiledEnvironment environment,
+        Cluster? cluster, DateTimeOffset createdAt)
+    {
+        Version = version;
+        Dns = dns;
+        DataPlane = dataPlane;
+        Environment = environment;
+        Cluster = cluster;
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>Increases by one with every published snapshot of a source.</summary>
+    public long Version { get; }
+    public CompiledDns Dns { get; }
+    public CompiledDataPlane DataPlane { get; }
+    public CompiledEnvironment Environment { get; }
+    /// <summary>The model the snapshot was built from; null for a cluster compiled at build time.</summary>
+    public Cluster? Cluster { get; }
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Builds every table of <paramref name="cluster"/> in memory, as the generated code would embed them.</summary>
+    public static ClusterSnapshot Build(Cluster cluster, IReadOnlyList<IPAddress>? dnsIps = null, long version = 1, TimeProvider? time = null)
+    {
+        var plan = DnsPlanner.Plan(cluster, dnsIps);
+        var layout = CompiledLayout.Build(plan);
+        var dns = new CompiledDns(new CompiledDnsData
+        {
+            Keys = layout.Keys,
+            Entries = layout.Entries,
+            Sets = layout.Sets,
+            Answers = layout.Answers,
+            AnswerData = layout.AnswerData,
+            RecordOffsets = layout.RecordOffsets,
+            Fixups = layout.Fixups,
+            Displacements = layout.Displacements,
+            Slots = layout.Slots,
+            DottedKeys = layout.DottedKeys,
+            DottedDisplacements = layout.DottedDisplacements,
+            DottedSlots = layout.DottedSlots,
+            Zones = plan.Zones.Select(z => new CompiledZone(WireEncoder.Name(z.Name), Math.Min(z.Ttl, 300), z.Serial, z.Ttl, z.IsReverse)).ToArray(),
+            Routes = plan.Routes.Select(r => new CompiledRoute(WireEncoder.Name(r.Zone), r.Kind, r.Upstreams, WireEncoder.Name(r.ForwardFrom),
+                r.Except.Select(WireEncoder.Name).ToArray(), r.LoadBalance, r.Kubernetes)).ToArray(),
+            Fallthrough = plan.Fallthrough.Select(WireEncoder.Name).ToArray(),
+            PodMode = plan.PodMode,
+            FallbackReason = plan.FallbackReason,
+            LoadCluster = plan.FallbackReason is null ? null : () => cluster,
+        });
+        var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
+        var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
+        return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());
+    }
+}
