@@ -36,15 +36,18 @@ public sealed partial class DnsPlanner
         return new PlanEntry(name, zi, flags, answers, source);
     }
 
-    /// <summary>The whole answer for a name and question class, with records owned by <paramref name="owner"/>.</summary>
-    private PlanAnswer Answer(string name, string z, QClass qc, NameRef owner)
+    /// <summary>
+    /// The whole answer for a name and question class, with records owned by <paramref name="owner"/>;
+    /// <paramref name="depth"/> counts the server's lookups of itself that led here (see <see cref="MaxUpstreamDepth"/>).
+    /// </summary>
+    private PlanAnswer Answer(string name, string z, QClass qc, NameRef owner, int depth = 0)
     {
         List<PlanRecord>? records;
         var extra = new List<PlanRecord>();
         switch (qc)
         {
-            case QClass.A: records = Address(name, z, PlanType.A, owner, []); break;
-            case QClass.AAAA: records = Address(name, z, PlanType.AAAA, owner, []); break;
+            case QClass.A: records = Address(name, z, PlanType.A, owner, [], depth); break;
+            case QClass.AAAA: records = Address(name, z, PlanType.AAAA, owner, [], depth); break;
             case QClass.TXT:
                 var txt = Services(name, z, QClass.TXT);
                 records = txt?.Where(b => b.Text is not null).Select(b => new PlanRecord(owner, PlanType.TXT, b.Ttl) { Text = b.Text }).ToList();
@@ -58,7 +61,7 @@ public sealed partial class DnsPlanner
             case QClass.SRV: records = Srv(name, z, owner, extra); break;
             case QClass.SOA: records = name == z ? [Soa()] : []; break;
             case QClass.NS when name == z: records = Ns(z, owner, extra); break;
-            default: records = Address(name, z, PlanType.A, owner, []) is null ? null : []; break;
+            default: records = Address(name, z, PlanType.A, owner, [], depth) is null ? null : []; break;
         }
         if (records is null) return new PlanAnswer(3, true, [], [Soa()], []);
         if (records.Count == 0) return new PlanAnswer(0, true, [], [Soa()], []);
@@ -72,8 +75,15 @@ public sealed partial class DnsPlanner
 
     private static string Fqdn(string n) => n.EndsWith(".", StringComparison.Ordinal) ? n : n + ".";
 
+    /// <summary>
+    /// How deep the server's lookups of itself go for CNAME targets outside the zone (the reference's upstream limit):
+    /// past it the target gets no reply and its CNAME is dropped. Without it two ExternalNames naming each other across
+    /// two zones would recurse until the stack overflows.
+    /// </summary>
+    private const int MaxUpstreamDepth = 8;
+
     /// <summary>A or AAAA, following ExternalName CNAMEs: inside the zone recursively, elsewhere as the server would.</summary>
-    private List<PlanRecord>? Address(string name, string z, PlanType family, NameRef owner, List<string> previous)
+    private List<PlanRecord>? Address(string name, string z, PlanType family, NameRef owner, List<string> previous, int depth = 0)
     {
         var services = Services(name, z, family == PlanType.A ? QClass.A : QClass.AAAA);
         if (services is null) return null;
@@ -95,15 +105,16 @@ public sealed partial class DnsPlanner
             var lower = target.ToLowerInvariant();
             if (ZoneName.IsSubdomain(z, lower))
             {
-                var next = Address(lower, z, family, NameRef.Literal(target), [.. previous, target]);
+                var next = Address(lower, z, family, NameRef.Literal(target), [.. previous, target], depth);
                 if (next is { Count: > 0 }) { records.Add(cname); records.AddRange(next); }
                 continue;
             }
+            if (depth > MaxUpstreamDepth) continue;
             records.Add(cname);
             // Out of this zone the server asks itself; another kubernetes zone of the block answers, anything else adds nothing.
             var other = ZoneName.LongestMatch(_k.Zones, lower);
             if (other is not null)
-                records.AddRange(Answer(lower, other, family == PlanType.A ? QClass.A : QClass.AAAA, NameRef.Literal(target)).Answer);
+                records.AddRange(Answer(lower, other, family == PlanType.A ? QClass.A : QClass.AAAA, NameRef.Literal(target), depth + 1).Answer);
         }
         return records;
     }

@@ -13,9 +13,9 @@ namespace FastPath.Reference.Dns;
 internal sealed class BackendLookup
 {
     private readonly KubernetesRecords _records;
-    private readonly Func<string, DnsType, DnsMessage?> _upstream;
+    private readonly Func<string, DnsType, int, DnsMessage?> _upstream;
 
-    public BackendLookup(KubernetesRecords records, Func<string, DnsType, DnsMessage?> upstream)
+    public BackendLookup(KubernetesRecords records, Func<string, DnsType, int, DnsMessage?> upstream)
     {
         _records = records;
         _upstream = upstream;
@@ -45,7 +45,7 @@ internal sealed class BackendLookup
                     if (next.Count > 0) { records.Add(cname); records.AddRange(next); }
                     continue;
                 }
-                var reply = _upstream(target, state.QType);
+                var reply = _upstream(target, state.QType, state.Depth);
                 if (reply is null) continue;
                 if (reply.Truncated) truncated = true;
                 records.Add(cname);

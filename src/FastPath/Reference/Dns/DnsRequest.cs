@@ -11,5 +11,8 @@ internal sealed record DnsRequest(string QName, DnsType QType, IPAddress? Client
 {
     public string Name { get; } = QName.ToLowerInvariant();
 
-    public DnsRequest WithQuestion(string qname, DnsType qtype) => new(DnsNaming.Fqdn(qname), qtype, Client, Zone);
+    /// <summary>How many upstream (self) lookups led to this request: bounds CNAME chains through other zones.</summary>
+    public int Depth { get; init; }
+
+    public DnsRequest WithQuestion(string qname, DnsType qtype) => new(DnsNaming.Fqdn(qname), qtype, Client, Zone) { Depth = Depth };
 }

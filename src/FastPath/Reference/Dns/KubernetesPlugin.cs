@@ -17,7 +17,7 @@ internal sealed class KubernetesPlugin
     private readonly BackendLookup _lookup;
     private readonly uint _serial;
 
-    public KubernetesPlugin(Cluster cluster, KubernetesOptions options, IReadOnlyList<IPAddress> localIPs, Func<string, DnsType, DnsMessage?> upstream)
+    public KubernetesPlugin(Cluster cluster, KubernetesOptions options, IReadOnlyList<IPAddress> localIPs, Func<string, DnsType, int, DnsMessage?> upstream)
     {
         _view = new KubernetesView(cluster, options);
         _records = new KubernetesRecords(_view, localIPs);

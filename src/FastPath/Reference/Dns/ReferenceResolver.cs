@@ -66,7 +66,6 @@ public sealed class ReferenceResolver
         private readonly HostsPlugin? _hosts;
         private readonly RewritePlugin? _rewrite;
         private readonly AutopathPlugin? _autopath;
-        private int _depth;
 
         public Chain(ReferenceResolver owner, ServerBlock block, IReadOnlyList<IPAddress> localIPs)
         {
@@ -79,18 +78,20 @@ public sealed class ReferenceResolver
             if (p.Autopath is not null) _autopath = new AutopathPlugin(p.Autopath, p.Kubernetes, owner._cluster);
         }
 
-        /// <summary>plugin/pkg/upstream: a CNAME target outside the zone is asked of the server itself.</summary>
-        private DnsMessage? Upstream(string name, DnsType type)
+        /// <summary>
+        /// plugin/pkg/upstream: a CNAME target outside the zone is asked of the server itself. The depth travels with
+        /// the request (not in a field), so queries answered at once on several threads do not share it.
+        /// </summary>
+        private DnsMessage? Upstream(string name, DnsType type, int depth)
         {
-            if (_depth > 8) return null;
-            var r = _owner.Serve(new DnsQuery(name, type), _depth + 1);
+            if (depth > 8) return null;
+            var r = _owner.Serve(new DnsQuery(name, type), depth + 1);
             // The reference does not send packets: a forwarded name counts as an empty reply, which keeps the CNAME.
             return r.Outcome == DnsOutcome.Forward ? KubernetesPlugin.Reply(new DnsQuery(name, type), Rcode.NoError, false) : r.Response;
         }
 
         public DnsResult Serve(DnsQuery query, int depth)
         {
-            _depth = depth;
             var original = DnsNaming.Fqdn(query.Name);
             var q = query with { Name = original };
             List<Model.Corefile.Plugins.RewriteRule> applied = [];
@@ -102,7 +103,7 @@ public sealed class ReferenceResolver
                 else rewritten = original;
             }
 
-            var result = Autopath(q) ?? Next(q);
+            var result = Autopath(q, depth) ?? Next(q, depth);
             var m = result.Response;
             if (applied.Count > 0)
             {
@@ -112,7 +113,7 @@ public sealed class ReferenceResolver
             return result;
         }
 
-        private DnsResult? Autopath(DnsQuery q)
+        private DnsResult? Autopath(DnsQuery q, int depth)
         {
             var search = _autopath?.SearchPath(q.Name.ToLowerInvariant(), q.Client);
             if (search is null) return null;
@@ -121,7 +122,7 @@ public sealed class ReferenceResolver
             foreach (var s in search)
             {
                 var tryName = s.Length == 0 ? bas + "." : bas + "." + s;
-                var r = Next(q with { Name = tryName });
+                var r = Next(q with { Name = tryName }, depth);
                 first ??= r;
                 if (r.Outcome == DnsOutcome.Forward) return r with { Response = WithQuestion(r.Response, q.Name) };
                 if (r.Response.Rcode == Rcode.NXDomain) continue;
@@ -137,9 +138,9 @@ public sealed class ReferenceResolver
             return m;
         }
 
-        private DnsResult Next(DnsQuery q)
+        private DnsResult Next(DnsQuery q, int depth)
         {
-            var state = new DnsRequest(q.Name, q.Type, q.Client);
+            var state = new DnsRequest(q.Name, q.Type, q.Client) { Depth = depth };
             if (_hosts?.Serve(q, state) is { } fromHosts) return DnsResult.Answer(fromHosts);
             if (_kubernetes?.Serve(q, state) is { } fromKubernetes) return DnsResult.Answer(fromKubernetes);
             var fwd = _block.Plugins.Forward;
