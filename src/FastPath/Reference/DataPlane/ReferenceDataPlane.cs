@@ -5,7 +5,6 @@ using System.Net;
 using FastPath.Model;
 using FastPath.Model.Net;
 using FastPath.Runtime;
-using FastPath.Runtime.Affinity;
 using FastPath.Runtime.Scheduling;
 
 namespace FastPath.Reference.DataPlane;
@@ -15,22 +14,24 @@ public sealed record ConnectionChoice(EndpointDecision Decision, string? Endpoin
 
 /// <summary>
 /// The reference data plane: for each new connection, the endpoints kube-proxy makes eligible (recomputed from the
-/// model every time), then IPVS's choice among them: the persistence template for ClientIP affinity, else the
-/// Service's scheduler. Scheduler state lives per virtual service, as in IPVS.
+/// model every time), then IPVS's choice among them: the persistence template for ClientIP affinity (its own plain
+/// model, <see cref="PersistenceTemplates"/>, not the runtime's table), else the Service's scheduler. Scheduler state
+/// lives per virtual service, as in IPVS.
 /// </summary>
 public sealed class ReferenceDataPlane
 {
     private Cluster _cluster;
-    private readonly PersistenceTable _table;
-    private readonly ConcurrentDictionary<string, BackendSelector> _selectors = new(StringComparer.Ordinal);
+    private readonly PersistenceTemplates _templates;
+    private readonly ConcurrentDictionary<string, Scheduler> _schedulers = new(StringComparer.Ordinal);
 
-    public ReferenceDataPlane(Cluster cluster, TimeProvider? time = null, int persistenceCapacity = 1 << 16)
+    public ReferenceDataPlane(Cluster cluster, TimeProvider? time = null)
     {
         _cluster = cluster;
-        _table = new PersistenceTable(persistenceCapacity, time);
+        _templates = new PersistenceTemplates(time ?? TimeProvider.System);
     }
 
-    public PersistenceTable Persistence => _table;
+    /// <summary>Persistence templates alive now.</summary>
+    public int LiveTemplates => _templates.Count;
 
     /// <summary>Takes a new view of the cluster (endpoints changed); persistence templates are kept, as IPVS keeps them.</summary>
     public void Update(Cluster cluster) => _cluster = cluster;
@@ -41,24 +42,35 @@ public sealed class ReferenceDataPlane
         if (decision.Action != ProxyAction.Forward) return new ConnectionChoice(decision, null, false);
         var keys = decision.Endpoints.Select(e => e.Key).ToList();
         var (vip, vport) = VirtualService(svc, port, source);
-        // One selector per virtual service and endpoint set: IPVS rebuilds scheduler state when dests change.
+        // One scheduler per virtual service and endpoint set: IPVS rebuilds scheduler state when dests change.
         var id = $"{svc.Meta.Key}|{port.Port}/{port.Protocol}|{source.Node}|{source.External}|{string.Join(",", keys)}";
-        var selector = _selectors.GetOrAdd(id, _ =>
+        var scheduler = _schedulers.GetOrAdd(id, _ =>
+            Scheduler.Create(ServiceAnnotations.SchedulerOf(svc), decision.Endpoints.Select(e => ServiceAnnotations.WeightOf(svc, e.Ip)).ToArray(), keys));
+        var clientKey = IpKey.From(client);
+        string? Schedule()
         {
-            var weights = decision.Endpoints.Select(e => ServiceAnnotations.WeightOf(svc, e.Ip)).ToArray();
-            var scheduler = Scheduler.Create(ServiceAnnotations.SchedulerOf(svc), weights, keys);
-            var affinity = svc.SessionAffinity == SessionAffinity.ClientIP
-                ? new AffinitySettings(_table, vip, (ushort)vport, PersistenceKey.ProtocolNumber(port.Protocol), svc.AffinityTimeoutSeconds)
-                : null;
-            return new BackendSelector(keys, scheduler, affinity);
-        });
-        var pick = selector.Select(IpKey.From(client));
-        return pick.Found
-            ? new ConnectionChoice(decision, keys[pick.Index], pick.Sticky)
+            int pick = scheduler.Pick(clientKey);
+            return pick < 0 ? null : keys[pick];
+        }
+        (string Endpoint, bool Sticky)? chosen;
+        if (svc.SessionAffinity == SessionAffinity.ClientIP)
+            chosen = _templates.Connect(new PersistenceTemplates.Key(vip, vport, port.Protocol, client), svc.AffinityTimeoutSeconds,
+                endpoint => keys.IndexOf(endpoint) is int i && i >= 0 && scheduler.IsAvailable(i), Schedule);
+        else chosen = Schedule() is { } picked ? (picked, false) : null;
+        return chosen is { } c
+            ? new ConnectionChoice(decision, c.Endpoint, c.Sticky)
             : new ConnectionChoice(decision with { Action = ProxyAction.Drop, Reason = "the scheduler has no available destination" }, null, false);
     }
 
-    private static (UInt128 Address, int Port) VirtualService(Service svc, ServicePort port, TrafficSource source) =>
-        VirtualServiceKey.For(svc.ClusterIPs[0], port.Port, source.External,
-            EndpointCategorizer.LoadBalancerVips(svc).Concat(svc.ExternalIPs).FirstOrDefault(), port.NodePort, source.Node);
+    /// <summary>
+    /// The IPVS virtual service the connection arrives at: the ClusterIP from inside; from outside the first load-balancer
+    /// VIP or external IP, else the NodePort on the node. Persistence is per virtual service, so per entry point.
+    /// </summary>
+    private static (string Address, int Port) VirtualService(Service svc, ServicePort port, TrafficSource source)
+    {
+        if (!source.External) return (IPAddress.Parse(svc.ClusterIPs[0]).ToString(), port.Port);
+        var vip = EndpointCategorizer.LoadBalancerVips(svc).Concat(svc.ExternalIPs).FirstOrDefault();
+        if (vip is not null && IPAddress.TryParse(vip, out var address)) return (address.ToString(), port.Port);
+        return ("node/" + source.Node, port.NodePort);
+    }
 }
