@@ -75,7 +75,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
             int edns = qend > 0 ? Edns.ClientPayloadSize(q, qend) : 0;
             int limit = edns > 0 ? Math.Min(Math.Max(edns, 512), response.Length) - 11 : 512;
             int len = _engine.Respond(q, response.AsSpan(0, limit), out var outcome, out var upstreams);
-            if (len < 0) continue; // not worth an answer (too short for an ID, or itself a response)
+            if (len < 0) { metrics?.Malformed(q); continue; } // not worth an answer (too short for an ID, or itself a response)
             if (outcome == DnsOutcome.Forward)
             {
                 var copy = q.ToArray();
@@ -182,7 +182,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
                     await stream.ReadExactlyAsync(query, idle.Token);
                     long started = Stopwatch.GetTimestamp();
                     int n = _engine.Respond(query, response.AsSpan(2, 65535), out var outcome, out var upstreams);
-                    if (n < 0) continue;
+                    if (n < 0) { metrics?.Malformed(query); continue; }
                     byte[] payload;
                     if (outcome == DnsOutcome.Forward)
                     {
@@ -214,6 +214,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
         var type = end > 0 ? (DnsType)BinaryPrimitives.ReadUInt16BigEndian(query.Slice(end - 4)) : 0;
         int rcode = len >= 4 ? response[3] & 0xF : 2;
         metrics?.Record(tcp, type, rcode, seconds);
+        if (rcode is not (0 or 3)) metrics?.Malformed(query); // only refusals can be malformed: NOERROR/NXDOMAIN skip the check
         if (logQueries) LogQuery(tcp, query, response, len, end, type, rcode, seconds, from);
     }
 

@@ -13,15 +13,17 @@ internal static class Edns
     {
         if (query.Length < 12 || BinaryPrimitives.ReadUInt16BigEndian(query.Slice(10)) == 0) return 0;
         int p = questionEnd;
-        // Skip answer and authority records (normally none in a query), then look at the additional ones.
-        int records = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(6)) + BinaryPrimitives.ReadUInt16BigEndian(query.Slice(8)) + BinaryPrimitives.ReadUInt16BigEndian(query.Slice(10));
+        // Skip answer and authority records (normally none in a query), then look at the additional ones: an OPT
+        // anywhere else is not EDNS0 (RFC 6891 §6.1.1; miekg/dns's IsEdns0 reads the additional section only).
+        int skip = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(6)) + BinaryPrimitives.ReadUInt16BigEndian(query.Slice(8));
+        int records = skip + BinaryPrimitives.ReadUInt16BigEndian(query.Slice(10));
         for (int i = 0; i < records; i++)
         {
             if (!SkipName(query, ref p) || p + 10 > query.Length) return 0;
             ushort type = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p));
             ushort cls = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p + 2));
             int rdlen = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p + 8));
-            if (type == 41) return Math.Max(512, (int)cls);
+            if (type == 41 && i >= skip) return Math.Max(512, (int)cls);
             p += 10 + rdlen;
         }
         return 0;

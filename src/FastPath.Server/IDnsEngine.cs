@@ -31,16 +31,17 @@ internal sealed class ReferenceEngine(ReferenceResolver resolver) : IDnsEngine
     {
         outcome = DnsOutcome.Answered;
         upstreams = [];
-        if (query.Length < 12 || (query[2] & 0x80) != 0) return -1;
-        var err = DnsWireReader.ReadQuestion(query, out int nameEnd, out ushort qtype, out _);
-        int opcode = (query[2] >> 3) & 0xF;
-        if (err != WireError.None || opcode != 0)
+        var verdict = DnsWireReader.CheckQuery(query, out int nameEnd, out ushort qtype, out _, out _);
+        if (verdict == QueryVerdict.Drop) return -1;
+        if (verdict != QueryVerdict.Answer)
         {
-            response.Clear();
+            // Header (ID, opcode, RD kept; QR set), the rcode, and the question only when refusing a readable one.
+            bool withQuestion = verdict == QueryVerdict.Refused;
+            response.Slice(0, 12).Clear();
             query.Slice(0, 2).CopyTo(response);
             response[2] = (byte)(0x80 | (query[2] & 0x79));
-            response[3] = (byte)(err == WireError.None ? Rcode.NotImp : Rcode.FormErr);
-            if (err != WireError.None) return 12;
+            response[3] = (byte)(verdict switch { QueryVerdict.NotImp => Rcode.NotImp, QueryVerdict.ServFail => Rcode.ServFail, QueryVerdict.Refused => Rcode.Refused, _ => Rcode.FormErr });
+            if (!withQuestion) return 12;
             response[5] = 1;
             query.Slice(12, nameEnd + 4 - 12).CopyTo(response.Slice(12));
             return nameEnd + 4;

@@ -3,12 +3,16 @@ using System.Globalization;
 using System.Text;
 using System.Threading;
 using FastPath.Dns;
+using FastPath.Dns.Wire;
 
 namespace FastPath.Server;
 
 /// <summary>
 /// CoreDNS-style Prometheus metrics (plugin/metrics): request and response counters and a duration histogram,
 /// counted in fixed arrays so recording a query allocates nothing; text is built only when /metrics is read.
+/// Every label takes values from a fixed set (11 query types and "other", udp/tcp, 16 rcodes, the malformed-packet
+/// reasons), so no flood of names, types or clients can grow the number of series: at most
+/// <see cref="MaxSeries"/>.
 /// </summary>
 internal sealed class ServerMetrics(string server)
 {
@@ -17,7 +21,22 @@ internal sealed class ServerMetrics(string server)
     private readonly long[] _requests = new long[2 * (Types.Length + 1)];
     private readonly long[] _responses = new long[16];
     private readonly long[] _buckets = new long[Buckets.Length + 1];
+    private readonly long[] _malformed = new long[Enum.GetValues<WireError>().Length];
     private long _micros, _count;
+
+    /// <summary>The most series <see cref="Render"/> can write, whatever the traffic.</summary>
+    public static int MaxSeries => 2 * (Types.Length + 1) + 16 + Buckets.Length + 1 + 2 + Enum.GetValues<WireError>().Length + 1;
+
+    /// <summary>
+    /// Counts a query that was dropped or refused before resolution, by reason (fastpath_dns_malformed_total; CoreDNS
+    /// has no such counter: miekg/dns answers FORMERR before the metrics plugin sees the query). Well-formed queries
+    /// are not counted.
+    /// </summary>
+    public void Malformed(ReadOnlySpan<byte> query)
+    {
+        if (DnsWireReader.CheckQuery(query, out _, out _, out _, out var error) == QueryVerdict.Answer) return;
+        Interlocked.Increment(ref _malformed[(int)error]);
+    }
 
     public void Record(bool tcp, DnsType type, int rcode, double seconds)
     {
@@ -60,6 +79,13 @@ internal sealed class ServerMetrics(string server)
         }
         sb.Append($"coredns_dns_request_duration_seconds_sum{{server=\"{server}\",zone=\".\",type=\"all\"}} {(Interlocked.Read(ref _micros) / 1e6).ToString(CultureInfo.InvariantCulture)}\n");
         sb.Append($"coredns_dns_request_duration_seconds_count{{server=\"{server}\",zone=\".\",type=\"all\"}} {N(Interlocked.Read(ref _count))}\n");
+        sb.Append("# HELP fastpath_dns_malformed_total Queries dropped or answered FORMERR, NOTIMP, SERVFAIL or REFUSED before resolution, by reason.\n# TYPE fastpath_dns_malformed_total counter\n");
+        var reasons = Enum.GetNames<WireError>();
+        for (int i = 0; i < _malformed.Length; i++)
+        {
+            long v = Interlocked.Read(ref _malformed[i]);
+            if (v > 0) sb.Append($"fastpath_dns_malformed_total{{server=\"{server}\",reason=\"{reasons[i]}\"}} {N(v)}\n");
+        }
         sb.Append("# HELP coredns_build_info A metric with a constant '1' value labeled by version.\n# TYPE coredns_build_info gauge\ncoredns_build_info{version=\"fastpath\"} 1\n");
         return sb.ToString();
     }

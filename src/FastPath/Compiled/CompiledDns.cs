@@ -111,23 +111,23 @@ public sealed partial class CompiledDns
 
     /// <summary>
     /// Writes the response to a wire-format query. Returns its length, or -1 when the query is to be dropped (too short
-    /// to carry an ID, or itself a response). <paramref name="outcome"/> is Forward when the forward plugin takes the
-    /// name: the caller forwards to <see cref="UpstreamsOf"/>(<paramref name="route"/>); the bytes written are then SERVFAIL.
+    /// to carry an ID, or itself a response); malformed ones get what <see cref="DnsWireReader.CheckQuery"/> says.
+    /// <paramref name="outcome"/> is Forward when the forward plugin takes the name: the caller forwards to <see cref="UpstreamsOf"/>(<paramref name="route"/>); the bytes written are then SERVFAIL.
     /// A response that does not fit in <paramref name="response"/> is written as header and question with TC set.
     /// </summary>
     public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out int route)
     {
         outcome = DnsOutcome.Answered;
         route = -1;
-        if (query.Length < DnsWireReader.HeaderLength || (query[2] & 0x80) != 0) return -1;
+        var verdict = DnsWireReader.CheckQuery(query, out int nameEnd, out ushort qtype, out _, out _);
+        if (verdict == QueryVerdict.Drop) return -1;
         if (response.Length < 300) throw new ArgumentException("the response buffer must hold at least 300 bytes (a header and the longest question)", nameof(response));
-        int opcode = (query[2] >> 3) & 0xF;
-        var err = DnsWireReader.ReadQuestion(query, out int nameEnd, out ushort qtype, out _);
-        if (err != WireError.None || opcode != 0)
+        switch (verdict)
         {
-            bool withQuestion = err == WireError.None;
-            int len = Header(query, response, opcode != 0 && err == WireError.None ? Rcode.NotImp : Rcode.FormErr, aa: false, withQuestion ? nameEnd + 4 : 12);
-            return len;
+            case QueryVerdict.FormErr: return Header(query, response, Rcode.FormErr, aa: false, DnsWireReader.HeaderLength);
+            case QueryVerdict.NotImp: return Header(query, response, Rcode.NotImp, aa: false, DnsWireReader.HeaderLength);
+            case QueryVerdict.ServFail: return Header(query, response, Rcode.ServFail, aa: false, DnsWireReader.HeaderLength);
+            case QueryVerdict.Refused: return Header(query, response, Rcode.Refused, aa: false, nameEnd + 4);
         }
         if (_fallback is not null) return RespondByInterpreter(query, response, nameEnd, qtype, out outcome, out route);
         var qname = query.Slice(12, nameEnd - 12);

@@ -7,7 +7,24 @@ using System.Text;
 namespace FastPath.Dns.Wire;
 
 /// <summary>Why a message could not be read; the server answers FORMERR (or drops it when even the header is short).</summary>
-public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions }
+public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions, IsResponse, BadOpcode, TooManyRecords, BadRecord }
+
+/// <summary>What a server does with a message before any plugin sees it.</summary>
+public enum QueryVerdict
+{
+    /// <summary>A well-formed query: resolve it.</summary>
+    Answer,
+    /// <summary>Send nothing: a header too short to carry an ID, or a response (any reply could feed a loop or amplify).</summary>
+    Drop,
+    /// <summary>FORMERR with the header alone (no question).</summary>
+    FormErr,
+    /// <summary>NOTIMP with the header alone and the query's opcode.</summary>
+    NotImp,
+    /// <summary>SERVFAIL with the header alone: QDCOUNT says 1 but the message ends after the header (CoreDNS's ServeDNS).</summary>
+    ServFail,
+    /// <summary>REFUSED with the question: a class other than IN (CoreDNS's ServeDNS without the chaos plugin).</summary>
+    Refused,
+}
 
 /// <summary>
 /// Reads DNS wire format (RFC 1035): names with compression pointers (loops and forward jumps refused), the header,
@@ -44,6 +61,108 @@ public static class DnsWireReader
         qtype = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p));
         qclass = BinaryPrimitives.ReadUInt16BigEndian(query.Slice(p + 2));
         return WireError.None;
+    }
+
+    /// <summary>
+    /// The verdict on a query, in the order CoreDNS reaches it (miekg/dns server.go serveDNS, acceptfunc.go, msg.go
+    /// unpack; core/dnsserver ServeDNS): a short header or QR set is dropped; an opcode other than QUERY is NOTIMP;
+    /// QDCOUNT ≠ 1, ANCOUNT &gt; 1, NSCOUNT &gt; 1 or ARCOUNT &gt; 2 is FORMERR; QDCOUNT 1 with nothing after the header
+    /// is SERVFAIL; then the question and every record
+    /// present must read (names within 255 octets, labels within 63, pointers bounded, fixed fields and RDATA inside
+    /// the message; A, AAAA, OPT and name RDATA exactly their length) or it is FORMERR. Records the counts promise
+    /// but the message does not hold are absent, not an error, as in miekg/dns. Never throws; every loop is bounded
+    /// by the message length. A well-formed question of a class other than IN is REFUSED.
+    /// <para>Departures, all stricter: a compression pointer in the question is FORMERR (no client sends one, and the
+    /// answer bytes point into an uncompressed question); a forward or self pointer in a record is FORMERR, as Knot
+    /// refuses it (miekg/dns follows up to 126 pointers); a question cut off after its name is FORMERR (CoreDNS reads
+    /// class 0 and answers REFUSED); NOTIFY is NOTIMP (FastPath serves no secondaries).</para>
+    /// </summary>
+    public static QueryVerdict CheckQuery(ReadOnlySpan<byte> msg, out int nameEnd, out ushort qtype, out ushort qclass, out WireError error)
+    {
+        nameEnd = 0; qtype = 0; qclass = 0;
+        if (msg.Length < HeaderLength) { error = WireError.ShortHeader; return QueryVerdict.Drop; }
+        if ((msg[2] & 0x80) != 0) { error = WireError.IsResponse; return QueryVerdict.Drop; }
+        if (((msg[2] >> 3) & 0xF) != 0) { error = WireError.BadOpcode; return QueryVerdict.NotImp; }
+        int qd = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(4)), an = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(6));
+        int ns = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(8)), ar = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(10));
+        if (qd != 1) { error = qd == 0 ? WireError.NoQuestion : WireError.TooManyQuestions; return QueryVerdict.FormErr; }
+        if (an > 1 || ns > 1 || ar > 2) { error = WireError.TooManyRecords; return QueryVerdict.FormErr; }
+        if (msg.Length == HeaderLength) { error = WireError.NoQuestion; return QueryVerdict.ServFail; }
+        error = ReadQuestion(msg, out nameEnd, out qtype, out qclass);
+        if (error != WireError.None) return QueryVerdict.FormErr;
+        int p = nameEnd + 4;
+        for (int i = an + ns + ar; i > 0 && p < msg.Length; i--)
+        {
+            error = SkipRecord(msg, ref p);
+            if (error != WireError.None) { nameEnd = 0; qtype = 0; qclass = 0; return QueryVerdict.FormErr; }
+        }
+        return qclass == (ushort)DnsClass.IN ? QueryVerdict.Answer : QueryVerdict.Refused;
+    }
+
+    /// <summary>Skips one resource record, checking what miekg/dns's unpack checks for the types a query carries.</summary>
+    private static WireError SkipRecord(ReadOnlySpan<byte> msg, ref int p)
+    {
+        var err = SkipName(msg, ref p);
+        if (err != WireError.None) return err;
+        if (p + 10 > msg.Length) return WireError.Truncated;
+        var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p));
+        int rdlen = BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p + 8));
+        p += 10;
+        if (p + rdlen > msg.Length) return WireError.Truncated;
+        var rdata = msg.Slice(p, rdlen);
+        p += rdlen;
+        if (rdlen == 0) return WireError.None; // an empty RDATA is allowed for every type (dynamic update deletes)
+        switch (type)
+        {
+            case DnsType.A: return rdlen == 4 ? WireError.None : WireError.BadRecord;
+            case DnsType.AAAA: return rdlen == 16 ? WireError.None : WireError.BadRecord;
+            case DnsType.OPT:
+                // Options are code, length, data; they must fill the RDATA exactly.
+                int o = 0;
+                while (o < rdata.Length)
+                {
+                    if (o + 4 > rdata.Length) return WireError.BadRecord;
+                    o += 4 + BinaryPrimitives.ReadUInt16BigEndian(rdata.Slice(o + 2));
+                }
+                return o == rdata.Length ? WireError.None : WireError.BadRecord;
+            case DnsType.CNAME or DnsType.NS or DnsType.PTR:
+                int q = p - rdlen;
+                err = SkipName(msg.Slice(0, p), ref q); // the name may point back into the message, but must end in the RDATA
+                return err != WireError.None ? err : q == p ? WireError.None : WireError.BadRecord;
+            default: return WireError.None;
+        }
+    }
+
+    /// <summary>Skips a possibly compressed name, with the limits of <see cref="ReadName"/>, without decoding it.</summary>
+    private static WireError SkipName(ReadOnlySpan<byte> msg, ref int offset)
+    {
+        int p = offset, jumps = 0, total = 0;
+        bool jumped = false;
+        while (true)
+        {
+            if (p >= msg.Length) return WireError.Truncated;
+            int len = msg[p];
+            if ((len & 0xC0) == 0xC0)
+            {
+                if (p + 1 >= msg.Length) return WireError.Truncated;
+                int target = ((len & 0x3F) << 8) | msg[p + 1];
+                if (!jumped) offset = p + 2;
+                jumped = true;
+                if (target >= p || ++jumps > 64) return WireError.PointerLoop;
+                p = target;
+                continue;
+            }
+            if (len > 63) return WireError.BadName;
+            if (len == 0)
+            {
+                if (!jumped) offset = p + 1;
+                return WireError.None;
+            }
+            if (p + 1 + len > msg.Length) return WireError.Truncated;
+            total += len + 1;
+            if (total > 254) return WireError.BadName;
+            p += 1 + len;
+        }
     }
 
     /// <summary>Reads a possibly compressed name at <paramref name="offset"/> into dotted text; advances past it.</summary>

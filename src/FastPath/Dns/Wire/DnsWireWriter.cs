@@ -85,22 +85,62 @@ public sealed class DnsWireWriter
     private void Name(string name, bool compress)
     {
         if (name == "." || name.Length == 0) { _buf[_pos++] = 0; return; }
-        var labels = name.TrimEnd('.').Split('.');
-        for (int i = 0; i < labels.Length; i++)
+        var labels = Labels(name);
+        for (int i = 0; i < labels.Count; i++)
         {
-            var suffix = string.Join(".", labels, i, labels.Length - i);
+            var suffix = Suffix(labels, i);
             if (compress && _names.TryGetValue(suffix, out int at) && CaseEqual(suffix, at))
             {
                 U16((ushort)(0xC000 | at));
                 return;
             }
             if (_pos < 0x3FFF && !_names.ContainsKey(suffix)) _names[suffix] = _pos;
-            var bytes = Encoding.ASCII.GetBytes(labels[i]);
+            var bytes = labels[i].Wire;
             _buf[_pos++] = (byte)bytes.Length;
             bytes.CopyTo(_buf, _pos);
             _pos += bytes.Length;
         }
         _buf[_pos++] = 0;
+    }
+
+    private static string Suffix(List<(string Text, byte[] Wire)> labels, int from)
+    {
+        var sb = new StringBuilder();
+        for (int i = from; i < labels.Count; i++) { if (i > from) sb.Append('.'); sb.Append(labels[i].Text); }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Splits a name in presentation format into labels, undoing the escapes <see cref="DnsWireReader.ReadName"/> writes
+    /// (RFC 1035 §5.1): <c>\.</c> and <c>\</c> are literal, <c>\DDD</c> is the octet DDD. So a question read from the
+    /// wire is written back exactly as it was asked, whatever octets its labels hold.
+    /// </summary>
+    private static List<(string Text, byte[] Wire)> Labels(string name)
+    {
+        var labels = new List<(string, byte[])>();
+        var wire = new List<byte>();
+        int start = 0;
+        for (int i = 0; i <= name.Length; i++)
+        {
+            if (i == name.Length || name[i] == '.')
+            {
+                if (i == name.Length && i == start) break; // the root after a final dot
+                labels.Add((name.Substring(start, i - start), wire.ToArray()));
+                wire.Clear();
+                start = i + 1;
+                continue;
+            }
+            char c = name[i];
+            if (c == '\\' && i + 3 < name.Length && char.IsAsciiDigit(name[i + 1]) && char.IsAsciiDigit(name[i + 2]) && char.IsAsciiDigit(name[i + 3])
+                && (name[i + 1] - '0') * 100 + (name[i + 2] - '0') * 10 + (name[i + 3] - '0') is int octet && octet <= 255)
+            {
+                wire.Add((byte)octet);
+                i += 3;
+            }
+            else if (c == '\\' && i + 1 < name.Length) wire.Add((byte)name[++i]);
+            else wire.Add(c < 128 ? (byte)c : (byte)'?');
+        }
+        return labels;
     }
 
     /// <summary>Compression may only reuse a suffix spelled identically: owner names keep their case.</summary>

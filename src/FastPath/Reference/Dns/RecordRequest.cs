@@ -13,7 +13,7 @@ internal sealed record RecordRequest(string PodOrSvc, string Namespace, string S
     {
         string bas = TrimZone(name, zone);
         if (bas == "" || bas == "svc" || bas == "pod") return Empty; // apex-like names answer NODATA
-        var segs = bas.Split('.');
+        var segs = SplitLabels(bas);
         int last = segs.Length - 1;
         var podOrSvc = segs[last];
         if (podOrSvc != "svc" && podOrSvc != "pod") return null;
@@ -38,6 +38,25 @@ internal sealed record RecordRequest(string PodOrSvc, string Namespace, string S
         if (zone == ".") return name.TrimEnd('.');
         if (name.Length <= zone.Length) return "";
         return name.Substring(0, name.Length - zone.Length - 1);
+    }
+
+    /// <summary>
+    /// Splits at the dots between labels, not at escaped ones (<c>\.</c> is a dot inside a label), as miekg/dns's
+    /// SplitDomainName does: a label holding a dot is one label, not two.
+    /// </summary>
+    internal static string[] SplitLabels(string name)
+    {
+        var labels = new System.Collections.Generic.List<string>();
+        int start = 0;
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '\\') { i++; continue; } // the escaped character (or the first digit of \DDD) is in the label
+            if (name[i] != '.') continue;
+            labels.Add(name.Substring(start, i - start));
+            start = i + 1;
+        }
+        labels.Add(name.Substring(start));
+        return labels.ToArray();
     }
 
     private static string StripUnderscore(string s) => s.StartsWith('_') ? s.Substring(1) : s;
