@@ -7,7 +7,7 @@ using System.Text;
 namespace FastPath.Dns.Wire;
 
 /// <summary>Why a message could not be read; the server answers FORMERR (or drops it when even the header is short).</summary>
-public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions, IsResponse, BadOpcode, TooManyRecords, BadRecord }
+public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions, IsResponse, BadOpcode, TooManyRecords, BadRecord, NotInternetClass }
 
 /// <summary>What a server does with a message before any plugin sees it.</summary>
 public enum QueryVerdict
@@ -96,7 +96,9 @@ public static class DnsWireReader
             error = SkipRecord(msg, ref p);
             if (error != WireError.None) { nameEnd = 0; qtype = 0; qclass = 0; return QueryVerdict.FormErr; }
         }
-        return qclass == (ushort)DnsClass.IN ? QueryVerdict.Answer : QueryVerdict.Refused;
+        if (qclass == (ushort)DnsClass.IN) return QueryVerdict.Answer;
+        error = WireError.NotInternetClass;
+        return QueryVerdict.Refused;
     }
 
     /// <summary>Skips one resource record, checking what miekg/dns's unpack checks for the types a query carries.</summary>
