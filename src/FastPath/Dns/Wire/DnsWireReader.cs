@@ -136,42 +136,17 @@ public static class DnsWireReader
     }
 
     /// <summary>Skips a possibly compressed name, with the limits of <see cref="ReadName"/>, without decoding it.</summary>
-    private static WireError SkipName(ReadOnlySpan<byte> msg, ref int offset)
-    {
-        int p = offset, jumps = 0, total = 0;
-        bool jumped = false;
-        while (true)
-        {
-            if (p >= msg.Length) return WireError.Truncated;
-            int len = msg[p];
-            if ((len & 0xC0) == 0xC0)
-            {
-                if (p + 1 >= msg.Length) return WireError.Truncated;
-                int target = ((len & 0x3F) << 8) | msg[p + 1];
-                if (!jumped) offset = p + 2;
-                jumped = true;
-                if (target >= p || ++jumps > 64) return WireError.PointerLoop;
-                p = target;
-                continue;
-            }
-            if (len > 63) return WireError.BadName;
-            if (len == 0)
-            {
-                if (!jumped) offset = p + 1;
-                return WireError.None;
-            }
-            if (p + 1 + len > msg.Length) return WireError.Truncated;
-            total += len + 1;
-            if (total > 254) return WireError.BadName;
-            p += 1 + len;
-        }
-    }
+    private static WireError SkipName(ReadOnlySpan<byte> msg, ref int offset) => ReadName(msg, ref offset, null);
 
-    /// <summary>Reads a possibly compressed name at <paramref name="offset"/> into dotted text; advances past it.</summary>
-    public static WireError ReadName(ReadOnlySpan<byte> msg, ref int offset, StringBuilder into)
+    /// <summary>
+    /// Reads a possibly compressed name at <paramref name="offset"/> into dotted text (or only checks it, when
+    /// <paramref name="into"/> is null); advances past it. Pointers must point backwards and at most 64 are followed;
+    /// labels are at most 63 octets and the name at most 255 on the wire.
+    /// </summary>
+    public static WireError ReadName(ReadOnlySpan<byte> msg, ref int offset, StringBuilder? into)
     {
         int p = offset, jumps = 0, total = 0;
-        bool jumped = false;
+        bool jumped = false, empty = true;
         while (true)
         {
             if (p >= msg.Length) return WireError.Truncated;
@@ -191,22 +166,27 @@ public static class DnsWireReader
             if (len == 0)
             {
                 if (!jumped) offset = p + 1;
-                if (into.Length == 0) into.Append('.');
+                if (empty) into?.Append('.');
                 return WireError.None;
             }
             if (p + 1 + len > msg.Length) return WireError.Truncated;
             total += len + 1;
-            if (total > 255) return WireError.BadName;
-            for (int i = 0; i < len; i++)
-            {
-                byte b = msg[p + 1 + i];
-                if (b == '.' || b == '\\') into.Append('\\').Append((char)b);
-                else if (b < 0x21 || b > 0x7E) into.Append('\\').Append((b / 100) % 10).Append((b / 10) % 10).Append(b % 10);
-                else into.Append((char)b);
-            }
-            into.Append('.');
+            if (total > 254) return WireError.BadName; // 255 octets on the wire with the root's zero
+            empty = false;
+            if (into is not null) AppendLabel(msg.Slice(p + 1, len), into);
             p += 1 + len;
         }
+    }
+
+    private static void AppendLabel(ReadOnlySpan<byte> label, StringBuilder into)
+    {
+        foreach (byte b in label)
+        {
+            if (b == '.' || b == '\\') into.Append('\\').Append((char)b);
+            else if (b < 0x21 || b > 0x7E) into.Append('\\').Append((b / 100) % 10).Append((b / 10) % 10).Append(b % 10);
+            else into.Append((char)b);
+        }
+        into.Append('.');
     }
 
     /// <summary>Decodes a whole message (for tests, the CLI and clients); null when it is malformed.</summary>
