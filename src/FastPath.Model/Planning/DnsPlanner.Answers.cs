@@ -6,6 +6,9 @@ using System.Net;
 using FastPath.Model.Corefile;
 using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
+using FastPath.Model.Tables;
+// The planner rewrite in flight still spells the query-type group QClass; the alias keeps that merge clean.
+using QClass = FastPath.Model.Tables.QueryTypeGroup;
 
 namespace FastPath.Model.Planning;
 

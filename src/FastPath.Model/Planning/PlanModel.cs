@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
 
@@ -44,22 +45,8 @@ public sealed record PlanRecord(NameRef Owner, PlanType Type, uint Ttl)
 /// <summary>A whole planned response past the question: rcode, AA and the three sections.</summary>
 public sealed record PlanAnswer(int Rcode, bool Authoritative, IReadOnlyList<PlanRecord> Answer, IReadOnlyList<PlanRecord> Authority, IReadOnlyList<PlanRecord> Additional);
 
-/// <summary>The question types whose answers differ; every other type answers as <see cref="Other"/>.</summary>
-public enum QClass { A, AAAA, CNAME, TXT, PTR, MX, SRV, SOA, NS, Other }
-
-/// <summary>Per-entry exceptions that depend on the case of the question (CoreDNS compares some names as spelled).</summary>
-[System.Flags]
-public enum EntryFlags : byte
-{
-    None = 0,
-    /// <summary>At the apex, NS is answered only when the name is all lower case (K/handler.go compares state.Name() with the zone as spelled).</summary>
-    NsNeedsLowerCase = 1,
-    /// <summary>ns.dns.&lt;zone&gt; is special only when the zone part is lower case (isDefaultNS); otherwise the name does not exist.</summary>
-    ZoneNeedsLowerCase = 2,
-}
-
 /// <summary>One name the cluster answers, with an answer per question class, and where it came from.</summary>
-public sealed record PlanEntry(string Name, int Zone, EntryFlags Flags, IReadOnlyDictionary<QClass, PlanAnswer> Answers, string Source);
+public sealed record PlanEntry(string Name, int Zone, EntryFlags Flags, IReadOnlyDictionary<QueryTypeGroup, PlanAnswer> Answers, string Source);
 
 /// <summary>A zone the kubernetes plugin is authoritative for.</summary>
 public sealed record PlanZone(string Name, bool IsReverse, uint Ttl, uint Serial, bool FallsThrough);

@@ -2,15 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using FastPath.Model.Planning;
 
-namespace FastPath.Model.Planning;
+namespace FastPath.Model.Tables;
 
 /// <summary>
 /// The flat tables a compiled DNS engine reads, laid out from a <see cref="DnsPlan"/>. Integers are little-endian.
 /// <list type="bullet">
 /// <item><c>Keys</c>: every name in lower-case wire format, back to back.</item>
 /// <item><c>Entries</c>: 12 bytes per name: key offset (i32), key length, zone, flags, pad, answer set (i32).</item>
-/// <item><c>Sets</c>: per distinct answer set, an answer index (i32) per <see cref="QClass"/>.</item>
+/// <item><c>Sets</c>: per distinct answer set, an answer index (i32) per <see cref="QueryTypeGroup"/>.</item>
 /// <item><c>Answers</c>: 32 bytes per distinct answer: data offset (i32), data length (u16), rcode, AA, the three section
 /// counts (u16), the rotatable address run in the answer and additional sections (first, count: u16 each), the number of
 /// zone-pointer fixups (u16), the index of its record offsets (i32), the index of its fixups (i32).</item>
@@ -22,7 +23,7 @@ namespace FastPath.Model.Planning;
 public sealed class CompiledLayout
 {
     public const int EntrySize = 12, AnswerSize = 32;
-    public static readonly int ClassCount = Enum.GetValues(typeof(QClass)).Length;
+    public static readonly int ClassCount = Enum.GetValues(typeof(QueryTypeGroup)).Length;
 
     public byte[] Keys { get; private set; } = [];
     public byte[] Entries { get; private set; } = [];
@@ -65,7 +66,7 @@ public sealed class CompiledLayout
             dottedHashes.Add(NameHash.Hash(dottedKey));
             for (int qc = 0; qc < ClassCount; qc++)
             {
-                var a = e.Answers[(QClass)qc];
+                var a = e.Answers[(QueryTypeGroup)qc];
                 if (plan.LoadBalance && a.Rcode == 0) a = Regroup(a);
                 var encoded = Encode(a);
                 if (!answerIds.TryGetValue(encoded.Signature, out int id))

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using FastPath.Model.Planning;
 
-namespace FastPath.Model.Planning;
+namespace FastPath.Model.Tables;
 
 /// <summary>
 /// Encodes planned records as DNS wire bytes that follow the question: the question's own name is the pointer 0xC00C;
