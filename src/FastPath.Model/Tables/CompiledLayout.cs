@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using FastPath.Model.Planning;
 
@@ -23,7 +22,7 @@ namespace FastPath.Model.Tables;
 public sealed class CompiledLayout
 {
     public const int EntrySize = 12, AnswerSize = 32;
-    public static readonly int ClassCount = Enum.GetValues(typeof(QueryTypeGroup)).Length;
+    public static readonly int ClassCount = QueryTypeGroups.Count;
 
     public byte[] Keys { get; private set; } = [];
     public byte[] Entries { get; private set; } = [];
@@ -45,124 +44,132 @@ public sealed class CompiledLayout
 
     public static CompiledLayout Build(DnsPlan plan)
     {
-        var keys = new MemoryStream();
-        var entries = new MemoryStream();
-        var sets = new MemoryStream();
-        var answers = new MemoryStream();
-        var data = new MemoryStream();
-        var offsets = new MemoryStream();
-        var fixups = new MemoryStream();
-        var answerIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var setIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var hashes = new List<ulong>();
-        var dottedHashes = new List<ulong>();
-        var dotted = new MemoryStream();
-        var set = new int[ClassCount];
-        foreach (var e in plan.Entries)
+        int n = plan.Entries.Count;
+        var entries = new byte[n * EntrySize];
+        var sets = new SetTable();
+        int keyBytes = 0;
+        foreach (var e in plan.Entries) keyBytes += WireLength(e.Name);
+        var keys = new byte[keyBytes];
+        var dotted = new byte[keyBytes];
+        var hashes = new ulong[n];
+        var dottedHashes = new ulong[n];
+        int at = 0;
+        for (int i = 0; i < n; i++)
         {
-            var key = WireEncoder.Name(e.Name);
-            hashes.Add(NameHash.Hash(key));
-            var dottedKey = System.Text.Encoding.ASCII.GetBytes(e.Name == "." ? "" : e.Name.TrimEnd('.'));
-            dottedHashes.Add(NameHash.Hash(dottedKey));
-            for (int qc = 0; qc < ClassCount; qc++)
-            {
-                var a = e.Answers[(QueryTypeGroup)qc];
-                if (plan.LoadBalance && a.Rcode == 0) a = Regroup(a);
-                var encoded = Encode(a);
-                if (!answerIds.TryGetValue(encoded.Signature, out int id))
-                {
-                    id = answerIds.Count;
-                    answerIds[encoded.Signature] = id;
-                    I32(answers, (int)data.Length);
-                    U16(answers, encoded.Bytes.Length);
-                    answers.WriteByte((byte)a.Rcode);
-                    answers.WriteByte((byte)(a.Authoritative ? 1 : 0));
-                    U16(answers, a.Answer.Count); U16(answers, a.Authority.Count); U16(answers, a.Additional.Count);
-                    var (af, ac) = plan.LoadBalance && a.Rcode == 0 ? AddressRun(a.Answer) : (0, 0);
-                    var (xf, xc) = plan.LoadBalance && a.Rcode == 0 ? AddressRun(a.Additional) : (0, 0);
-                    U16(answers, af); U16(answers, ac); U16(answers, xf); U16(answers, xc);
-                    U16(answers, encoded.Fixups.Count);
-                    I32(answers, (int)(offsets.Length / 4));
-                    I32(answers, (int)(fixups.Length / 4));
-                    foreach (var o in encoded.RecordStarts) I32(offsets, o);
-                    I32(offsets, encoded.Bytes.Length);
-                    foreach (var f in encoded.Fixups) I32(fixups, f);
-                    data.Write(encoded.Bytes, 0, encoded.Bytes.Length);
-                }
-                set[qc] = id;
-            }
-            var setKey = string.Join(",", set);
-            if (!setIds.TryGetValue(setKey, out int setId))
-            {
-                setId = setIds.Count;
-                setIds[setKey] = setId;
-                foreach (var id in set) I32(sets, id);
-            }
-            I32(entries, (int)keys.Length);
-            entries.WriteByte((byte)key.Length);
-            entries.WriteByte((byte)e.Zone);
-            entries.WriteByte((byte)e.Flags);
-            entries.WriteByte(0);
-            I32(entries, setId);
-            keys.Write(key, 0, key.Length);
-            // Dotted form at the same offset (minus the leading length byte), padded to the wire key's length.
-            dotted.Write(dottedKey, 0, dottedKey.Length);
-            dotted.Write(new byte[key.Length - dottedKey.Length], 0, key.Length - dottedKey.Length);
+            var e = plan.Entries[i];
+            int len = WriteKey(e.Name, keys.AsSpan(at), dotted.AsSpan(at));
+            hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
+            dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
+            WriteEntry(entries.AsSpan(i * EntrySize), at, len, e.Zone, e.Flags, sets.Add(e.Answers));
+            at += len;
         }
-        if (answers.Length != answerIds.Count * AnswerSize || entries.Length != plan.Entries.Count * EntrySize)
-            throw new InvalidOperationException("table layout does not match its record sizes");
         var ph = PerfectHash.Build(hashes);
         var dph = PerfectHash.Build(dottedHashes);
-        var disp = new MemoryStream();
-        foreach (var d in ph.Displacements) I32(disp, (int)d);
-        var slots = new MemoryStream();
-        foreach (var s in ph.Slots) I32(slots, s);
+        var store = plan.Store;
         return new CompiledLayout
         {
-            Keys = keys.ToArray(), Entries = entries.ToArray(), Sets = sets.ToArray(), Answers = answers.ToArray(),
-            AnswerData = data.ToArray(), RecordOffsets = offsets.ToArray(), Fixups = fixups.ToArray(),
-            Displacements = disp.ToArray(), Slots = slots.ToArray(),
-            DottedKeys = dotted.ToArray(), DottedDisplacements = Ints(dph.Displacements.Select(d => (int)d)), DottedSlots = Ints(dph.Slots),
-            EntryCount = plan.Entries.Count, AnswerCount = answerIds.Count, SetCount = setIds.Count,
+            Keys = keys, Entries = entries, Sets = sets.ToArray(), Answers = store.Rows(),
+            AnswerData = store.Data(), RecordOffsets = store.Offsets(), Fixups = store.Fixups(),
+            Displacements = Ints(ph.Displacements), Slots = Ints(ph.Slots),
+            DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = Ints(dph.Slots),
+            EntryCount = n, AnswerCount = store.Count, SetCount = sets.Count,
         };
     }
 
-    private sealed record Encoded(byte[] Bytes, List<int> RecordStarts, List<int> Fixups, string Signature);
+    /// <summary>The length of a dotted name in wire format: a length byte per label and the final zero.</summary>
+    public static int WireLength(string name) => name == "." || name.Length == 0 ? 1 : name.TrimEnd('.').Length + 2;
 
-    private static Encoded Encode(PlanAnswer a)
+    /// <summary>
+    /// Writes the name in lower-case wire format to <paramref name="wire"/> and in dotted form (no trailing dot, zero
+    /// padded to the wire length) to <paramref name="dotted"/>, so both keys of an entry share one offset.
+    /// </summary>
+    public static int WriteKey(string name, Span<byte> wire, Span<byte> dotted)
     {
-        var w = new WireEncoder.Writer();
-        var starts = new List<int>();
-        foreach (var r in a.Answer.Concat(a.Authority).Concat(a.Additional)) { starts.Add(w.Length); w.Record(r); }
-        var bytes = w.ToArray();
-        var sig = $"{a.Rcode}|{a.Authoritative}|{a.Answer.Count}|{a.Authority.Count}|{a.Additional.Count}|{Convert.ToBase64String(bytes)}";
-        return new Encoded(bytes, starts, w.Fixups, sig);
-    }
-    /// <summary>loadbalance's order for a mixed section: CNAMEs, other types, then the addresses (which rotate).</summary>
-    private static PlanAnswer Regroup(PlanAnswer a) => a with { Answer = RegroupSection(a.Answer), Additional = RegroupSection(a.Additional) };
-
-    private static IReadOnlyList<PlanRecord> RegroupSection(IReadOnlyList<PlanRecord> s)
-    {
-        if (s.All(r => r.IsAddress)) return s;
-        return s.Where(r => r.Type == PlanType.CNAME).Concat(s.Where(r => r.Type != PlanType.CNAME && !r.IsAddress)).Concat(s.Where(r => r.IsAddress)).ToList();
-    }
-
-    /// <summary>The run of address records that rotates (first index, count), or (0, 0) when fewer than two.</summary>
-    private static (int First, int Count) AddressRun(IReadOnlyList<PlanRecord> s)
-    {
-        int first = -1, count = 0;
-        for (int i = 0; i < s.Count; i++)
-            if (s[i].IsAddress) { if (first < 0) first = i; count++; }
-        return count >= 2 ? (first, count) : (0, 0);
+        int len = WireLength(name);
+        wire.Slice(0, len).Clear();
+        dotted.Slice(0, len).Clear();
+        if (len == 1) return 1;
+        int labelStart = 0, w = 1, chars = len - 2;
+        for (int i = 0; i < chars; i++)
+        {
+            byte c = (byte)name[i];
+            dotted[i] = c;
+            if (c == '.') { wire[labelStart] = (byte)(w - labelStart - 1); labelStart = w; w++; continue; }
+            wire[w++] = c;
+        }
+        wire[labelStart] = (byte)(w - labelStart - 1);
+        return len;
     }
 
-    private static byte[] Ints(IEnumerable<int> values)
+    public static void WriteEntry(Span<byte> row, int keyOffset, int keyLength, int zone, EntryFlags flags, int set)
     {
-        var ms = new MemoryStream();
-        foreach (var v in values) I32(ms, v);
-        return ms.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(row, keyOffset);
+        row[4] = (byte)keyLength;
+        row[5] = (byte)zone;
+        row[6] = (byte)flags;
+        row[7] = 0;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(row.Slice(8), set);
     }
 
-    private static void I32(Stream s, int v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); s.WriteByte((byte)(v >> 16)); s.WriteByte((byte)(v >> 24)); }
-    private static void U16(Stream s, int v) { s.WriteByte((byte)v); s.WriteByte((byte)(v >> 8)); }
+    internal static byte[] Ints(uint[] values)
+    {
+        var b = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(i * 4), values[i]);
+        return b;
+    }
+
+    internal static byte[] Ints(int[] values)
+    {
+        var b = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(i * 4), values[i]);
+        return b;
+    }
+}
+
+/// <summary>Distinct answer sets (an answer id per <see cref="QueryTypeGroup"/>), each stored once; append-only.</summary>
+public sealed class SetTable
+{
+    private byte[] _rows = new byte[CompiledLayout.ClassCount * 4 * 64];
+    private readonly Dictionary<ulong, int> _firstByHash = new();
+    private int[] _next = new int[64];
+
+    public int Count { get; private set; }
+    /// <summary>The buffer as it is now (rows past <see cref="Count"/> are unused).</summary>
+    public byte[] Buffer => _rows;
+    public byte[] ToArray()
+    {
+        var r = new byte[Count * CompiledLayout.ClassCount * 4];
+        System.Buffer.BlockCopy(_rows, 0, r, 0, r.Length);
+        return r;
+    }
+
+    public int Add(int[] answers)
+    {
+        ulong h = 0x9E3779B97F4A7C15UL;
+        foreach (var a in answers) h = (h ^ (uint)a) * 0xC2B2AE3D27D4EB4FUL;
+        h = SplitMix64.Mix(h);
+        int rowSize = CompiledLayout.ClassCount * 4;
+        if (_firstByHash.TryGetValue(h, out int first))
+            for (int i = first; i >= 0; i = _next[i])
+            {
+                bool same = true;
+                for (int k = 0; k < answers.Length && same; k++)
+                    same = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_rows.AsSpan(i * rowSize + k * 4)) == answers[k];
+                if (same) return i;
+            }
+        else first = -1;
+        int id = Count;
+        if (id == _next.Length) Array.Resize(ref _next, id * 2);
+        _next[id] = first;
+        _firstByHash[h] = id;
+        if ((id + 1) * rowSize > _rows.Length)
+        {
+            var grown = new byte[Math.Max(_rows.Length * 2, (id + 1) * rowSize)];
+            System.Buffer.BlockCopy(_rows, 0, grown, 0, _rows.Length);
+            _rows = grown;
+        }
+        for (int k = 0; k < answers.Length; k++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_rows.AsSpan(id * rowSize + k * 4), answers[k]);
+        Count = id + 1;
+        return id;
+    }
 }
