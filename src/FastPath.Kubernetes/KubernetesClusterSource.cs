@@ -197,7 +197,16 @@ internal sealed class KubernetesClusterSource : IKubernetesClusterSource, IHoste
         }
     }
 
+    /// <summary>Raised after a stream becomes current or stops being so (tests wait on it).</summary>
+    internal event Action? HealthChanged;
+
     void IWatchSink.Health(ResourceWatch stream, bool current)
+    {
+        HealthCore(stream, current);
+        HealthChanged?.Invoke();
+    }
+
+    private void HealthCore(ResourceWatch stream, bool current)
     {
         lock (_gate)
         {
