@@ -45,6 +45,7 @@ public static class Descriptors
 
     // Pod / Node
     public static readonly DiagnosticDescriptor PodIpMismatch = new("FP0040", E, "podIP mismatch", "status.podIP {0} must equal status.podIPs[0].ip {1}");
+    public static readonly DiagnosticDescriptor PodDnsConfig = new("FP0041", E, "Invalid spec.dnsConfig", "{0}");
 
     // ConfigMap / Corefile
     public static readonly DiagnosticDescriptor ConfigMapWithoutCorefile = new("FP0050", E, "coredns ConfigMap without Corefile", "ConfigMap kube-system/coredns has no data.Corefile key");

@@ -51,6 +51,8 @@ internal static class PodReader
         foreach (var c in status?.Seq("conditions") ?? [])
             if (c.Str("type") == "Ready") ready = c.Str("status") == "True";
 
+        if (!PodDnsReader.Read(spec, out var dnsPolicy, out var dnsConfig)) ok = false;
+
         var md = root.Map("metadata");
         return ok ? new Pod
         {
@@ -66,6 +68,8 @@ internal static class PodReader
             PodIPs = ips,
             Phase = status?.Str("phase") ?? "Pending",
             IsReady = ready,
+            DnsPolicy = dnsPolicy,
+            DnsConfig = dnsConfig,
         } : null;
     }
 
