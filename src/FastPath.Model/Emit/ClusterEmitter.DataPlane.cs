@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Emit;
 
@@ -55,7 +56,7 @@ public static partial class ClusterEmitter
     {
         var blob = PlanCodec.Write(DataPlanePlanner.Plan(r.Cluster), EnvironmentPlanner.Plan(r.Cluster));
         w.Line("private static readonly (global::System.Collections.Generic.List<global::FastPath.Model.Planning.PortPlan> Ports, global::System.Collections.Generic.List<global::FastPath.Model.Planning.EnvironmentPlan> Environment) Plans =");
-        w.Line($"    global::FastPath.Model.Planning.PlanCodec.Read({blobs.Expression(blob)});");
+        w.Line($"    global::FastPath.Model.Tables.PlanCodec.Read({blobs.Expression(blob)});");
         w.Line("internal static readonly global::FastPath.Compiled.CompiledDataPlane DataPlane = global::FastPath.Compiled.CompiledDataPlane.FromPlan(Plans.Ports);");
         w.Line("internal static readonly global::FastPath.Compiled.CompiledEnvironment Environment = global::FastPath.Compiled.CompiledEnvironmentFactory.FromPlan(Plans.Environment);");
         w.Line();

@@ -1,5 +1,6 @@
 using System.Linq;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Emit;
 
@@ -57,7 +58,7 @@ public static partial class ClusterEmitter
         w.Line("    Zones = new global::FastPath.Compiled.CompiledZone[]");
         w.Line("    {");
         foreach (var z in plan.Zones)
-            w.Line($"        new(global::FastPath.Model.Planning.WireEncoder.Name({SourceWriter.Literal(z.Name)}), {Num(System.Math.Min(z.Ttl, 300))}, {Num(z.Serial)}, {Num(z.Ttl)}, {Bool(z.IsReverse)}),");
+            w.Line($"        new(global::FastPath.Model.Tables.WireEncoder.Name({SourceWriter.Literal(z.Name)}), {Num(System.Math.Min(z.Ttl, 300))}, {Num(z.Serial)}, {Num(z.Ttl)}, {Bool(z.IsReverse)}),");
         w.Line("    },");
         w.Line("    Routes = new global::FastPath.Compiled.CompiledRoute[]");
         w.Line("    {");
@@ -65,8 +66,8 @@ public static partial class ClusterEmitter
         {
             var ups = string.Join(", ", route.Upstreams.Select(SourceWriter.Literal));
             var except = string.Join(", ", route.Except.Select(SourceWriter.Literal));
-            w.Line($"        new(global::FastPath.Model.Planning.WireEncoder.Name({SourceWriter.Literal(route.Zone)}), global::FastPath.Model.Planning.RouteKind.{route.Kind}, " +
-                   $"new string[] {{ {ups} }}, global::FastPath.Model.Planning.WireEncoder.Name({SourceWriter.Literal(route.ForwardFrom)}), W({except}), {Bool(route.LoadBalance)}, {Bool(route.Kubernetes)}),");
+            w.Line($"        new(global::FastPath.Model.Tables.WireEncoder.Name({SourceWriter.Literal(route.Zone)}), global::FastPath.Model.Planning.RouteKind.{route.Kind}, " +
+                   $"new string[] {{ {ups} }}, global::FastPath.Model.Tables.WireEncoder.Name({SourceWriter.Literal(route.ForwardFrom)}), W({except}), {Bool(route.LoadBalance)}, {Bool(route.Kubernetes)}),");
         }
         w.Line("    },");
         w.Line($"    Fallthrough = W({string.Join(", ", plan.Fallthrough.Select(SourceWriter.Literal))}),");

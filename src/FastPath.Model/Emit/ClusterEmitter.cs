@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Emit;
 
@@ -63,7 +64,7 @@ public static partial class ClusterEmitter
         w.Close();
         w.Open("internal static byte[][] W(params string[] zones)");
         w.Line("var result = new byte[zones.Length][];");
-        w.Line("for (int i = 0; i < zones.Length; i++) result[i] = global::FastPath.Model.Planning.WireEncoder.Name(zones[i]);");
+        w.Line("for (int i = 0; i < zones.Length; i++) result[i] = global::FastPath.Model.Tables.WireEncoder.Name(zones[i]);");
         w.Line("return result;");
         w.Close();
     }

@@ -4,6 +4,9 @@ using System.Linq;
 using FastPath.Model.Corefile;
 using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
+using FastPath.Model.Tables;
+// The planner rewrite in flight still spells the query-type group QClass; the alias keeps that merge clean.
+using QClass = FastPath.Model.Tables.QueryTypeGroup;
 
 namespace FastPath.Model.Planning;
 
@@ -30,26 +33,7 @@ public sealed partial class DnsPlanner
         };
     }
 
-    /// <summary>What the kubernetes plugin finds for the name and question class; null is a name error (NXDOMAIN).</summary>
-    private List<Bk>? Services(string name, string z, QClass qc)
-    {
-        if (qc == QClass.TXT)
-        {
-            var rest = z == "." ? name.TrimEnd('.') : name.Length > z.Length ? name.Substring(0, name.Length - z.Length - 1) : "";
-            if (rest == "dns-version") return [new Bk("", 0, NameRef.QName, 28800, "1.1.0")];
-            var any = Records(name, z);
-            return any is { Count: > 0 } ? [] : null;
-        }
-        if (z != "." && name == "ns.dns." + z)
-            return qc is QClass.A or QClass.AAAA
-                ? NsAddrs().Where(a => (a.Ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == (qc == QClass.AAAA))
-                    .Select(a => new Bk(a.Ip.ToString(), 0, a.Name, _ttl)).ToList()
-                : [];
-        var records = Records(name, z);
-        if (records is null || qc != QClass.SRV) return records;
-        return records.Where(b => b.IsIp(out _)).ToList(); // ExternalName services have no SRV records
-    }
-
+    /// <summary>What the kubernetes plugin finds for a name (before the question type is looked at); null is a name error (NXDOMAIN).</summary>
     private List<Bk>? Records(string name, string z)
     {
         var r = Parse(name, z);
@@ -67,8 +51,9 @@ public sealed partial class DnsPlanner
         string ip = r.Svc.Count(c => c == '-') == 3 && !r.Svc.Contains("--") ? r.Svc.Replace('-', '.') : r.Svc.Replace('-', ':');
         var target = NameRef.InZone($"{r.Svc}.{r.Ns}.pod");
         if (_k.Pods == PodMode.Insecure) return IpText.IsValid(ip) ? [new Bk(ip, 0, target, _ttl)] : null;
-        var found = WatchedPods().Where(p => p.PodIPs[0] == ip && string.Equals(p.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase))
-            .Select(_ => new Bk(ip, 0, target, _ttl)).ToList();
+        var found = new List<Bk>();
+        foreach (var p in _v.PodsWithIp(ip))
+            if (string.Equals(p.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase)) found.Add(new Bk(ip, 0, target, _ttl));
         return found.Count == 0 ? null : found;
     }
 
@@ -78,7 +63,7 @@ public sealed partial class DnsPlanner
         var result = new List<Bk>();
         bool found = false;
         // Names are lower case (DNS-1123/1035) and so are the query's labels: one lookup finds the service.
-        var only = _v.Cluster.FindService(r.Ns, r.Svc);
+        var only = _v.FindService(r.Ns, r.Svc);
         foreach (var s in only is null ? [] : new[] { only })
         {
             var slices = _v.SlicesOf(s);

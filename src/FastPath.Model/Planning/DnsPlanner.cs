@@ -23,8 +23,12 @@ public sealed partial class DnsPlanner
     private readonly uint _serial;
     private readonly uint _ttl;
 
-    private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps)
+    private readonly AnswerStore _store = new();
+    private readonly bool _loadBalance;
+
+    private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
+        _loadBalance = loadBalance;
         _v = new PlannerView(cluster, k);
         _k = k;
         _dnsIps = dnsIps;
@@ -38,11 +42,11 @@ public sealed partial class DnsPlanner
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
         if (block is null)
-            return new DnsPlan([], [], routes, 0, false, null, [], []);
+            return new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore());
         var p = block.Plugins;
         string? fallback = p.Rewrite is not null ? "the rewrite plugin" : p.Autopath is not null ? "the autopath plugin" : p.Hosts is not null ? "the hosts plugin" : null;
-        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster));
-        return planner.Build(routes, p.LoadBalance is not null, fallback);
+        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
+        return planner.Build(routes, fallback);
     }
 
     private static List<PlanRoute> Routes(CorefileConfig corefile)
@@ -61,24 +65,26 @@ public sealed partial class DnsPlanner
         return routes.OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
     }
 
-    private DnsPlan Build(List<PlanRoute> routes, bool loadBalance, string? fallback)
+    private DnsPlan Build(List<PlanRoute> routes, string? fallback)
     {
         var zones = _k.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
-        var entries = new SortedDictionary<string, PlanEntry>(StringComparer.Ordinal);
+        // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
+        var entries = new List<PlanEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int zi = 0; zi < zones.Count; zi++)
         {
             var z = zones[zi].Name;
             foreach (var (name, source) in Names(z, zones[zi].IsReverse))
             {
                 // The longest configured zone owns a name; skip names another zone takes.
-                if (ZoneName.LongestMatch(_k.Zones, name) != z || entries.ContainsKey(name)) continue;
+                if (ZoneName.LongestMatch(_k.Zones, name) != z || !seen.Add(name)) continue;
                 var entry = Entry(name, zi, z, source);
-                if (entry is not null) entries[name] = entry;
+                if (entry is not null) entries.Add(entry);
             }
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _k.Fallthrough is null ? [] : _k.Fallthrough.Count == 0 ? ["."] : _k.Fallthrough;
-        return new DnsPlan(zones, entries.Values.ToList(), routes, (int)_k.Pods, loadBalance, fallback, _v.Exposed, fall);
+        return new DnsPlan(zones, entries, routes, (int)_k.Pods, _loadBalance, fallback, _v.Exposed, fall, _store);
     }
 
     /// <summary>Candidate names in a zone, each with where it comes from (for the generated code's comments).</summary>
@@ -99,7 +105,7 @@ public sealed partial class DnsPlanner
             yield return ($"{ns}.svc.{z}", "Namespace " + ns);
             if (_k.Pods != PodMode.Disabled) yield return ($"{ns}.pod.{z}", "Namespace " + ns);
         }
-        foreach (var s in _v.Cluster.Services.Where(s => _v.IsExposed(s.Namespace)))
+        foreach (var s in _v.Services.Where(s => _v.IsExposed(s.Namespace)))
         {
             string src = $"Service {s.Meta.Key}" + Where(s.Meta);
             string bas = $"{s.Name}.{s.Namespace}.svc.{z}";
@@ -137,11 +143,11 @@ public sealed partial class DnsPlanner
     /// </summary>
     private static IEnumerable<string> Underscored(string label) => label == "_" ? ["_"] : ["_" + label];
 
-    internal IEnumerable<Pod> WatchedPods() => _v.Cluster.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
+    internal IEnumerable<Pod> WatchedPods() => _v.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
 
     private IEnumerable<(string Ip, string Source)> ReverseCandidates()
     {
-        foreach (var s in _v.Cluster.Services)
+        foreach (var s in _v.Services)
             foreach (var ip in s.ClusterIPs)
                 if (IpText.IsValid(ip)) yield return (ip, $"Service {s.Meta.Key} clusterIP");
         foreach (var list in _v.Slices.Values)

@@ -49,6 +49,27 @@ internal sealed class PlannerView
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
+    public IEnumerable<Service> Services => Cluster.Services;
+    public IEnumerable<Pod> Pods => Cluster.Pods;
+    public Service? FindService(string ns, string name) => Cluster.FindService(ns, name);
+
+    /// <summary>Watched pods (not deleting, not finished, with an address) whose first address is <paramref name="ip"/>.</summary>
+    public IReadOnlyList<Pod> PodsWithIp(string ip)
+    {
+        if (_podsByIp is null)
+        {
+            _podsByIp = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
+            foreach (var p in Cluster.Pods)
+            {
+                if (p.IsDeleting || p.Phase is "Succeeded" or "Failed" or "Unknown" || p.PodIPs.Count == 0) continue;
+                if (!_podsByIp.TryGetValue(p.PodIPs[0], out var list)) _podsByIp[p.PodIPs[0]] = list = new List<Pod>();
+                list.Add(p);
+            }
+        }
+        return _podsByIp.TryGetValue(ip, out var found) ? found : (IReadOnlyList<Pod>)Array.Empty<Pod>();
+    }
+
+    private Dictionary<string, List<Pod>>? _podsByIp;
     public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
     /// <summary>Every slice in the cluster's order (namespace/name), as the informer lists them.</summary>
     public List<SliceView> AllSlices { get; } = new();

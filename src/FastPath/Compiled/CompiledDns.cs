@@ -6,6 +6,7 @@ using System.Threading;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 using FastPath.Reference.Dns;
 
 namespace FastPath.Compiled;
@@ -94,17 +95,17 @@ public sealed partial class CompiledDns
         return _d.AnswerData.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a), BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(4)));
     }
 
-    private int AnswerOf(int entry, QClass qc)
+    private int AnswerOf(int entry, QueryTypeGroup qc)
     {
         int set = BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + 8));
         return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * CompiledLayout.ClassCount + (int)qc) * 4));
     }
 
-    private static QClass ClassOf(DnsType t) => t switch
+    private static QueryTypeGroup ClassOf(DnsType t) => t switch
     {
-        DnsType.A => QClass.A, DnsType.AAAA => QClass.AAAA, DnsType.CNAME => QClass.CNAME, DnsType.TXT => QClass.TXT,
-        DnsType.PTR => QClass.PTR, DnsType.MX => QClass.MX, DnsType.SRV => QClass.SRV, DnsType.SOA => QClass.SOA,
-        DnsType.NS => QClass.NS, _ => QClass.Other,
+        DnsType.A => QueryTypeGroup.A, DnsType.AAAA => QueryTypeGroup.AAAA, DnsType.CNAME => QueryTypeGroup.CNAME, DnsType.TXT => QueryTypeGroup.TXT,
+        DnsType.PTR => QueryTypeGroup.PTR, DnsType.MX => QueryTypeGroup.MX, DnsType.SRV => QueryTypeGroup.SRV, DnsType.SOA => QueryTypeGroup.SOA,
+        DnsType.NS => QueryTypeGroup.NS, _ => QueryTypeGroup.Other,
     };
 
     // ---- responding -----------------------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ public sealed partial class CompiledDns
             else
             {
                 var qc = ClassOf(qtype);
-                if (qc == QClass.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QClass.Other;
+                if (qc == QueryTypeGroup.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QueryTypeGroup.Other;
                 int answer = AnswerOf(e, qc);
                 if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return -3;
                 return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));

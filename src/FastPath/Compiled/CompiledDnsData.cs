@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using FastPath.Model;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Compiled;
 

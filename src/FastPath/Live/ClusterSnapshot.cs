@@ -5,6 +5,7 @@ using System.Net;
 using FastPath.Compiled;
 using FastPath.Model;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Live;
 

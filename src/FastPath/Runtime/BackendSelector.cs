@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using FastPath.Model.Tables;
 using FastPath.Runtime.Affinity;
 using FastPath.Runtime.Scheduling;
 
@@ -50,7 +51,7 @@ public sealed class BackendSelector
     {
         ulong h = 1469598103934665603UL;
         foreach (char c in key) { h ^= c; h *= 1099511628211UL; }
-        return (int)IpKey.Mix(h) & int.MaxValue;
+        return (int)SplitMix64.Mix(h) & int.MaxValue;
     }
 
     public Selection Select(UInt128 client)

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace FastPath.Model.Planning;
+namespace FastPath.Model.Tables;
 
 /// <summary>
 /// A minimal-probe perfect hash built at build time (CHD, "hash, displace and compress"): keys fall into buckets,

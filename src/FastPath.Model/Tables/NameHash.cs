@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace FastPath.Model.Planning;
+namespace FastPath.Model.Tables;
 
 /// <summary>
 /// The hash of a DNS name in wire format, case-insensitive for ASCII letters: bytes are OR-ed with 0x20 (which folds
@@ -35,18 +35,10 @@ public static class NameHash
             for (int i = 0; i < len; i++) tail |= (ulong)(name[i] | 0x20) << (8 * i);
             b = (b ^ tail) * K2;
         }
-        return Mix(a ^ (b >> 29) ^ (b << 35));
+        return SplitMix64.Mix(a ^ (b >> 29) ^ (b << 35));
     }
 
     private const ulong K2 = 0xC2B2AE3D27D4EB4FUL;
-
-    /// <summary>splitmix64's finaliser.</summary>
-    public static ulong Mix(ulong x)
-    {
-        x ^= x >> 30; x *= 0xbf58476d1ce4e5b9UL;
-        x ^= x >> 27; x *= 0x94d049bb133111ebUL;
-        return x ^ (x >> 31);
-    }
 
     /// <summary>
     /// The slot a key takes under its bucket's displacement: the displacement is xor-ed in before one multiply and the

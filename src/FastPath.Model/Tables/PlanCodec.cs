@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using FastPath.Model.Planning;
 
-namespace FastPath.Model.Planning;
+namespace FastPath.Model.Tables;
 
 /// <summary>
 /// The data-plane and environment plans as compact bytes: written into generated code at build time and read once
