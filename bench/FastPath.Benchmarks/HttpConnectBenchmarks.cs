@@ -8,7 +8,6 @@ using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using FastPath.Http;
 using FastPath.Live;
-using FastPath.Model.Loading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -53,16 +52,16 @@ public class HttpConnectBenchmarks
         foreach (var (name, affinity) in new[] { ("cart", ""), ("sticky", "  sessionAffinity: ClientIP\n") })
             yaml += $"---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n  ports: [{{name: http, port: 80}}]\n{affinity}" +
                 $"---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {{name: {name}-1, namespace: shop, labels: {{kubernetes.io/service-name: {name}}}}}\n" +
-                $"addressType: IPv4\nports: [{{name: http, port: {_port}}}]\nendpoints: [{{addresses: [127.0.0.1]}}, {{addresses: [127.0.0.2]}}, {{addresses: [127.0.0.3]}}, {{addresses: [127.0.0.4]}}]\n";
-        var cluster = ClusterLoader.LoadTexts([new ManifestText("bench.yaml", yaml)], new LoadOptions()).Cluster!;
+                $"addressType: IPv4\nports: [{{name: http, port: {_port}}}]\nendpoints: [{{addresses: [192.0.2.1]}}, {{addresses: [192.0.2.2]}}, {{addresses: [192.0.2.3]}}, {{addresses: [192.0.2.4]}}]\n";
+        var cluster = LoopbackEndpoints.Load(yaml).Cluster!;
         _snapshot = ClusterSnapshot.Build(cluster);
         var source = new SnapshotPublisher(_snapshot);
         var options = new FastPathHttpOptions { ClientAddress = IPAddress.Parse("10.244.1.7") };
         _connector = new FastPathConnector(source, options);
         _plain = new HttpClient(new SocketsHttpHandler());
         // Connections go to the one real server: the same services with the server as their only endpoint.
-        var single = yaml.Replace("{addresses: [127.0.0.1]}, {addresses: [127.0.0.2]}, {addresses: [127.0.0.3]}, {addresses: [127.0.0.4]}", "{addresses: [127.0.0.1]}");
-        _singleSnapshot = ClusterSnapshot.Build(ClusterLoader.LoadTexts([new ManifestText("bench.yaml", single)], new LoadOptions()).Cluster!);
+        var single = yaml.Replace("{addresses: [192.0.2.1]}, {addresses: [192.0.2.2]}, {addresses: [192.0.2.3]}, {addresses: [192.0.2.4]}", "{addresses: [192.0.2.1]}");
+        _singleSnapshot = ClusterSnapshot.Build(LoopbackEndpoints.Load(single).Cluster!);
         var singleSource = new SnapshotPublisher(_singleSnapshot);
         _singleConnector = new FastPathConnector(singleSource, options);
         _fastPath = new HttpClient(FastPathHttpHandler.Create(singleSource, options));

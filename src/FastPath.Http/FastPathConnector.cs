@@ -135,16 +135,15 @@ internal sealed class FastPathConnector
             var byIp = snapshot.DataPlane.Ports.FirstOrDefault(p => p.Port == port && IPAddress.TryParse(p.ClusterIP, out var c) && c.Equals(ip));
             return byIp ?? UnknownService(text, $"no Service has ClusterIP {ip} with port {port}");
         }
-        var handle = snapshot.DataPlane.Find(target.Namespace, target.Service, target.Port);
-        if (handle is not null) return handle;
-        var ports = snapshot.DataPlane.Ports.Where(p => p.Namespace == target.Namespace && p.Service == target.Service).ToList();
-        if (ports.Count > 0)
-            throw Miss(FastPathRoutingFailure.UnknownPort, MissReason.UnknownPort, text,
-                $"Service {target.Key} has no port '{target.Port}'; its ports are {string.Join(", ", ports.Select(p => p.PortName is null ? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{p.PortName} ({p.Port})"))}");
-        if (snapshot.Cluster?.FindService(target.Namespace, target.Service) is { IsProxied: false } unproxied)
-            throw Miss(FastPathRoutingFailure.NotProxied, MissReason.NotProxied, text,
-                $"Service {target.Key} is {(unproxied.IsHeadless ? "headless" : "ExternalName")}: kube-proxy does not proxy it, so FastPath chooses no endpoint");
-        return UnknownService(text, $"no Service {target.Key} in the cluster snapshot (version {snapshot.Version})");
+        var resolution = ServiceResolution.Resolve(snapshot, target.Name!.Value, target.Port, _options.NodeName);
+        return resolution.Outcome switch
+        {
+            // No eligible endpoint is decided per connection by Pick, which says whether kube-proxy rejects or drops.
+            ServiceResolutionOutcome.Resolved or ServiceResolutionOutcome.NoEligibleEndpoints => resolution.Port,
+            ServiceResolutionOutcome.UnknownPort => throw Miss(FastPathRoutingFailure.UnknownPort, MissReason.UnknownPort, text, resolution.Reason),
+            ServiceResolutionOutcome.NotProxied => throw Miss(FastPathRoutingFailure.NotProxied, MissReason.NotProxied, text, resolution.Reason),
+            _ => UnknownService(text, $"{resolution.Reason} in the cluster snapshot (version {snapshot.Version})"),
+        };
     }
 
     private ServicePortHandle? UnknownService(string target, string detail)

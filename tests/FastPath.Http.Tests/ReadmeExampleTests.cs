@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using FastPath.Live;
-using FastPath.Model.Loading;
+using FastPath.Benchmarks;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -18,7 +18,7 @@ public sealed class ReadmeExampleTests
     public async Task Readme_example_runs_against_a_real_backend()
     {
         await using var backend = await Backend.StartAsync("a");
-        var cluster = ClusterLoader.LoadTexts([new ManifestText("cart.yaml", CartCluster.Yaml([new(backend, Node: "node-a")]))], new LoadOptions()).Cluster!;
+        var cluster = LoopbackEndpoints.Load(CartCluster.Yaml([new(backend, Node: "node-a")])).Cluster!;
         // README example begin
         var services = new ServiceCollection();
         services.AddSingleton<IClusterSnapshotSource>(new SnapshotPublisher(ClusterSnapshot.Build(cluster)));   // or a LiveCluster

@@ -107,7 +107,7 @@ public sealed class RegistrationAndDiagnosticsTests : IAsyncLifetime
 
         Assert.Equal(["SnapshotChanged", "SnapshotInUse", "LookupMissed", "SnapshotChanged", "SnapshotInUse"], logs.Events.Select(e => e.Name));
         Assert.Equal("http: snapshot 2 published (full: True, services changed: 0)", logs.Events[3].Message);
-        Assert.Contains("http found no endpoint for _grpc.cart.shop:80: unknown_port (Service shop/cart has no port 'grpc'", logs.Events[2].Message);
+        Assert.Contains("http found no endpoint for _grpc.cart.shop:80: unknown_port (Service shop/cart has no port named grpc", logs.Events[2].Message);
     }
 
     private sealed class ListLoggerProvider : ILoggerProvider, ILogger

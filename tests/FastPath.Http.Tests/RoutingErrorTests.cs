@@ -33,7 +33,7 @@ public sealed class RoutingErrorTests : IAsyncLifetime
         var e = await Failure(client, "http://basket.shop");
         Assert.Equal(FastPathRoutingFailure.UnknownService, e.Failure);
         Assert.Equal("basket.shop:80", e.Target);
-        Assert.Contains("no Service shop/basket in the cluster snapshot (version 1)", e.Message);
+        Assert.Contains("Service shop/basket does not exist in the cluster snapshot (version 1)", e.Message);
         Assert.Equal(FastPathRoutingFailure.UnknownService, (await Failure(client, $"http://localhost:{_a.Http1Port}/")).Failure);
     }
 
@@ -54,7 +54,7 @@ public sealed class RoutingErrorTests : IAsyncLifetime
         using var client = new HttpClient(FastPathHttpHandler.Create(snapshots.Source));
         var e = await Failure(client, "http://_grpc.cart.shop/");
         Assert.Equal(FastPathRoutingFailure.UnknownPort, e.Failure);
-        Assert.Contains("Service shop/cart has no port 'grpc'; its ports are http (80), h2c (81)", e.Message);
+        Assert.Contains("Service shop/cart has no port named grpc; its ports are http (80), h2c (81)", e.Message);
         Assert.Equal(FastPathRoutingFailure.UnknownPort, (await Failure(client, "http://cart.shop:8080/")).Failure);
     }
 

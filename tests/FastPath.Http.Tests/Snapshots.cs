@@ -1,7 +1,6 @@
 using System;
-using System.Linq;
 using FastPath.Live;
-using FastPath.Model.Loading;
+using FastPath.Benchmarks;
 using Xunit;
 
 namespace FastPath.Http.Tests;
@@ -16,7 +15,7 @@ public sealed class Snapshots
 
     public ClusterSnapshot Publish(string yaml)
     {
-        var result = ClusterLoader.LoadTexts([new ManifestText("cart.yaml", yaml)], new LoadOptions());
+        var result = LoopbackEndpoints.Load(yaml);
         Assert.True(result.Cluster is not null, string.Join("\n", result.Diagnostics));
         var snapshot = ClusterSnapshot.Build(result.Cluster!, version: ++_version, time: Time);
         // Affinity expiry runs on the test's clock.

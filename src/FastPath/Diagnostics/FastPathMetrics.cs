@@ -49,10 +49,17 @@ public sealed class FastPathMetrics : IDisposable
         _meter.CreateObservableGauge(SnapshotAgeName, ObserveAges, "s", "Age of the cluster snapshot a source currently serves");
     }
 
-    /// <summary>Reports <paramref name="source"/>'s snapshot age under <paramref name="integration"/> until disposal.</summary>
+    /// <summary>
+    /// Reports <paramref name="source"/>'s snapshot age under <paramref name="integration"/> until disposal; observing
+    /// the same pair again (a handler rebuilt by IHttpClientFactory) adds nothing.
+    /// </summary>
     public void ObserveSource(IClusterSnapshotSource source, string integration)
     {
-        lock (_sources) _sources.Add((source, integration));
+        lock (_sources)
+        {
+            foreach (var (s, i) in _sources) if (ReferenceEquals(s, source) && i == integration) return;
+            _sources.Add((source, integration));
+        }
     }
 
     public void Lookup(string integration)
