@@ -37,6 +37,7 @@ public static class DataPlanePlanner
                     // no hints every node decides alike, and the plan stays small for large clusters.
                     var common = Decide(cluster, s, port, eps, null, external, accessible);
                     decisions.Add(common);
+                    if (!NodeDependent(s, eps)) continue;
                     foreach (var node in nodes)
                     {
                         var d = Decide(cluster, s, port, eps, node, external, accessible);
@@ -50,6 +51,22 @@ public static class DataPlanePlanner
                     decisions, $"Service {s.Meta.Key}" + (s.Meta.Location is null ? "" : $" ({s.Meta.Location.Path}:{s.Meta.Location.Line})")));
             }
         return plans;
+    }
+
+    /// <summary>
+    /// Whether the node can change a decision: a Local traffic policy, topology hints, or an endpoint listed twice (a
+    /// node prefers its local copy). Without any, every node decides as the node-less decision and none is computed.
+    /// </summary>
+    private static bool NodeDependent(Service s, List<List<Ep>> eps)
+    {
+        if (s.InternalTrafficPolicy == TrafficPolicy.Local || s.ExternalTrafficPolicy == TrafficPolicy.Local) return true;
+        foreach (var copies in eps)
+        {
+            if (copies.Count > 1) return true;
+            foreach (var e in copies)
+                if (e.Zones is { Count: > 0 } || e.Nodes is { Count: > 0 }) return true;
+        }
+        return false;
     }
 
     private static IEnumerable<string> Vips(Service s) => s.LoadBalancerIngress.Where(i => i.Ip is not null && (i.IpMode is null || i.IpMode == "VIP")).Select(i => i.Ip!);

@@ -43,7 +43,15 @@ public enum EntryFlags : byte
 }
 
 /// <summary>One name the cluster answers: per question class (by <see cref="QClass"/> value) the id of its answer in the plan's <see cref="AnswerStore"/>, and where it came from.</summary>
-public sealed record PlanEntry(string Name, int Zone, EntryFlags Flags, int[] Answers, string Source);
+public sealed class PlanEntry(string name, int zone, EntryFlags flags, int[] answers, string source, string? endpoint = null)
+{
+    public string Name { get; } = name;
+    public int Zone { get; } = zone;
+    public EntryFlags Flags { get; } = flags;
+    public int[] Answers { get; } = answers;
+    /// <summary>The object the name comes from (and the endpoint's address for an endpoint name), written when read.</summary>
+    public string Source => endpoint is null ? source : source + " endpoint " + endpoint;
+}
 
 /// <summary>A zone the kubernetes plugin is authoritative for.</summary>
 public sealed record PlanZone(string Name, bool IsReverse, uint Ttl, uint Serial, bool FallsThrough);
