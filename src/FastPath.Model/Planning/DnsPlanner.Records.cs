@@ -10,7 +10,7 @@ namespace FastPath.Model.Planning;
 public sealed partial class DnsPlanner
 {
     /// <summary>The labels of a name under a kubernetes zone, right to left: (svc|pod).namespace.service[.endpoint | .port.proto].</summary>
-    private sealed record Request(string Kind, string Ns, string Svc, string Ep, string Port, string Proto)
+    internal sealed record Request(string Kind, string Ns, string Svc, string Ep, string Port, string Proto)
     {
         public static readonly Request Subtree = new("", "", "", "", "", "");
     }

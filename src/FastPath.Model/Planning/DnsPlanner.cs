@@ -103,7 +103,7 @@ public sealed partial class DnsPlanner
     }
 
     /// <summary>A name to plan: where it comes from, and its labels when the planner made it from a Service (no parse needed).</summary>
-    private readonly struct Candidate(string name, string source, string? endpoint = null, Request? known = null, bool reverse = false, string? ip = null)
+    internal readonly struct Candidate(string name, string source, string? endpoint = null, Request? known = null, bool reverse = false, string? ip = null)
     {
         public readonly string Name = name, Source = source;
         public readonly string? Endpoint = endpoint;
