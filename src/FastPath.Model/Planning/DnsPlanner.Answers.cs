@@ -15,17 +15,15 @@ public sealed partial class DnsPlanner
     /// <summary>Something a name resolves to: an IP (its bytes) or a name (ExternalName), a port, the name it lives at, or TXT.</summary>
     private sealed class Bk
     {
-        public Bk(string host, int port, NameRef target, uint ttl, string? text = null)
+        public Bk(string host, int port, NameRef target, uint ttl, byte[]? address)
         {
-            Host = host; Port = port; Target = target; Ttl = ttl; Text = text;
-            Address = IpText.TryParse(host, out var ip) ? ip.GetAddressBytes() : null;
+            Host = host; Port = port; Target = target; Ttl = ttl; Address = address;
         }
 
         public string Host { get; }
         public int Port { get; }
         public NameRef Target { get; }
         public uint Ttl { get; }
-        public string? Text { get; }
         /// <summary>The address's bytes (4 or 16), or null when the host is a name.</summary>
         public byte[]? Address { get; }
         public bool IsIp => Address is not null;
@@ -42,10 +40,14 @@ public sealed partial class DnsPlanner
     /// Plans one name: every class's answer, encoded into the store; null when every class but SOA is NXDOMAIN (the
     /// engine answers such names by rule). Nothing is added to the store for a name that is left out.
     /// </summary>
-    private PlanEntry? Entry(string name, int zi, string z, string source)
+    private PlanEntry? Entry(in Candidate c, int zi, string z)
     {
-        var raw = Records(name, z);
-        bool nsName = z != "." && name == "ns.dns." + z;
+        string name = c.Name;
+        var raw = c.Reverse ? null : c.Known is not null ? Records(name, c.Known) : Records(name, z);
+        // A canonical IPv4 address is its own canonical text: no need to read it back from the reverse name.
+        _ptrIp = c.Ip is { } made && CanonicalV4(made) ? made
+            : c.Reverse || name.EndsWith(".arpa.", StringComparison.Ordinal) ? AddressOfReverseName(name) : null;
+        bool nsName = IsNsName(name, z);
         bool exists = false;
         foreach (var qc in Classes)
         {
@@ -57,9 +59,15 @@ public sealed partial class DnsPlanner
         foreach (var qc in Classes) ids[(int)qc] = Encode(name, z, qc, raw, nsName);
         var flags = EntryFlags.None;
         if (name == z) flags |= EntryFlags.NsNeedsLowerCase;
-        if (name == "ns.dns." + z) flags |= EntryFlags.ZoneNeedsLowerCase;
-        return new PlanEntry(name, zi, flags, ids, source);
+        if (nsName) flags |= EntryFlags.ZoneNeedsLowerCase;
+        return new PlanEntry(name, zi, flags, ids, c.Source, c.Endpoint);
     }
+
+    /// <summary>The reverse name's address (canonical), or null: found once per entry, read by PTR.</summary>
+    private string? _ptrIp;
+
+    private static bool IsNsName(string name, string z) =>
+        z != "." && name.Length == 7 + z.Length && name.StartsWith("ns.dns.", StringComparison.Ordinal) && name.EndsWith(z, StringComparison.Ordinal);
 
     /// <summary>What the kubernetes plugin finds for the name and class before any record is written: null is NXDOMAIN.</summary>
     private List<Bk>? Found(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
@@ -74,9 +82,9 @@ public sealed partial class DnsPlanner
         {
             case QClass.TXT: return IsDnsVersion(name, z) || raw is { Count: > 0 } ? 0 : NXDomain;
             case QClass.PTR:
-                var ip = AddressOfReverseName(name);
+                var ip = _ptrIp;
                 if (ip is null) return raw is null ? NXDomain : 0;
-                return _v.ServiceByIp.ContainsKey(ip) || _v.EndpointsByIp.ContainsKey(ip) ? 0 : NXDomain;
+                return _v.ServiceWithIp(ip) is not null || _v.EndpointsByIp.ContainsKey(ip) ? 0 : NXDomain;
             case QClass.SOA: return 0;
             case QClass.NS when name == z: return 0;
             case QClass.CNAME: case QClass.MX: case QClass.SRV: return Found(name, z, qc, raw, nsName) is null ? NXDomain : 0;
@@ -102,7 +110,7 @@ public sealed partial class DnsPlanner
                 var c = Found(name, z, QClass.CNAME, raw, nsName)!;
                 if (c.Count > 0 && !c[0].IsIp) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.CNAME, _ttl, NameRef.Literal(Fqdn(c[0].Host)));
                 break;
-            case QClass.PTR: WritePtr(name); break;
+            case QClass.PTR: WritePtr(); break;
             case QClass.SRV: WriteSrv(Found(name, z, QClass.SRV, raw, nsName)!); break;
             case QClass.SOA: if (name == z) WriteSoa(Section.Answer); break;
             case QClass.NS when name == z: WriteNs(); break;
@@ -122,11 +130,8 @@ public sealed partial class DnsPlanner
 
     private void WriteSoa(Section s) => _w.Soa(s, Math.Min(_ttl, 300u), _serial, _ttl);
 
-    private bool IsDnsVersion(string name, string z)
-    {
-        const string label = "dns-version";
-        return z == "." ? name == label + "." : name.Length == label.Length + 1 + z.Length && name.StartsWith(label + ".", StringComparison.Ordinal) && name.EndsWith(z, StringComparison.Ordinal);
-    }
+    private static bool IsDnsVersion(string name, string z) =>
+        z == "." ? name == "dns-version." : name.Length == 12 + z.Length && name.StartsWith("dns-version.", StringComparison.Ordinal) && name.EndsWith(z, StringComparison.Ordinal);
 
     private static string Fqdn(string n) => n.EndsWith(".", StringComparison.Ordinal) ? n : n + ".";
 
@@ -139,6 +144,7 @@ public sealed partial class DnsPlanner
         if (services is null) return -1;
         int count = 0;
         HashSet<string>? seen = null;
+        if (previous is null && _topSeen is { } reuse) { reuse.Clear(); seen = reuse; _topSeen = null; }
         foreach (var b in services)
         {
             if (b.Address is { } addr)
@@ -170,24 +176,29 @@ public sealed partial class DnsPlanner
             _w.NameRecord(Section.Answer, owner, PlanType.CNAME, _ttl, literal);
             count++;
             // Out of this zone the server asks itself; another kubernetes zone of the block answers, anything else adds nothing.
-            var other = ZoneName.LongestMatch(_k.Zones, lower);
+            var other = LongestZone(lower);
             if (other is not null)
                 count += Math.Max(0, WriteAddress(lower, other, family, literal, null, ServicesAt(lower, other, family)));
         }
+        if (seen is not null && previous is null) _topSeen = seen; // hand the set back for the next answer
         return count;
     }
 
+    private HashSet<string>? _topSeen = new(StringComparer.Ordinal);
+
     /// <summary>What A or AAAA finds at a name reached through a CNAME.</summary>
     private List<Bk>? ServicesAt(string name, string z, PlanType family) =>
-        Found(name, z, family == PlanType.A ? QClass.A : QClass.AAAA, Records(name, z), z != "." && name == "ns.dns." + z);
+        Found(name, z, family == PlanType.A ? QClass.A : QClass.AAAA, Records(name, z), IsNsName(name, z));
 
     private void WriteSrv(List<Bk> found)
     {
         int ips = 0;
         foreach (var b in found) if (b.IsIp) ips++;
         int total = ips * 100; // every backend counts, sentinel ports too
-        var srvSeen = new HashSet<(NameRef, int)>();
-        var addrSeen = new HashSet<(NameRef, string)>();
+        var srvSeen = _srvSeen;
+        var addrSeen = _addrSeen;
+        srvSeen.Clear();
+        addrSeen.Clear();
         foreach (var b in found)
         {
             if (b.Port == -1 || b.Address is not { } addr) continue;
@@ -196,6 +207,9 @@ public sealed partial class DnsPlanner
             if (addrSeen.Add((b.Target, b.Host))) _w.Address(Section.Additional, b.Target, _ttl, addr);
         }
     }
+
+    private readonly HashSet<(NameRef, int)> _srvSeen = new();
+    private readonly HashSet<(NameRef, string)> _addrSeen = new();
 
     private void WriteNs()
     {
@@ -212,7 +226,7 @@ public sealed partial class DnsPlanner
         var result = new List<Bk>();
         foreach (var (nsName, ip) in NsAddrs())
             if ((ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == (qc == QClass.AAAA))
-                result.Add(new Bk(ip.ToString(), 0, nsName, _ttl));
+                result.Add(new Bk(ip.ToString(), 0, nsName, _ttl, ip.GetAddressBytes()));
         return result;
     }
 
@@ -247,12 +261,12 @@ public sealed partial class DnsPlanner
 
     private List<(NameRef Name, IPAddress Ip)>? _nsAddrs;
 
-    private void WritePtr(string name)
+    private void WritePtr()
     {
-        var ip = AddressOfReverseName(name);
+        var ip = _ptrIp;
         if (ip is null) return; // a forward name: NODATA
-        var primary = _k.PrimaryZone ?? ".";
-        if (_v.ServiceByIp.TryGetValue(ip, out var s))
+        var primary = _primary ??= _k.PrimaryZone ?? ".";
+        if (_v.ServiceWithIp(ip) is { } s)
         {
             _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}"));
             return;
@@ -265,6 +279,8 @@ public sealed partial class DnsPlanner
                 if (seen.Add(t)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal(t));
             }
     }
+
+    private string? _primary;
 
     /// <summary>The canonical address a full in-addr.arpa or ip6.arpa name stands for; null otherwise.</summary>
     internal static string? AddressOfReverseName(string name)

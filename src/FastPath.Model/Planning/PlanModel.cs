@@ -31,7 +31,15 @@ public sealed record NameRef(NameKind Kind, string Text)
 public enum PlanType : ushort { A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, TXT = 16, AAAA = 28, SRV = 33 }
 
 /// <summary>One name the cluster answers: per question class (by <see cref="QueryTypeGroup"/> value) the id of its answer in the plan's <see cref="AnswerStore"/>, and where it came from.</summary>
-public sealed record PlanEntry(string Name, int Zone, EntryFlags Flags, int[] Answers, string Source);
+public sealed class PlanEntry(string name, int zone, EntryFlags flags, int[] answers, string source, string? endpoint = null)
+{
+    public string Name { get; } = name;
+    public int Zone { get; } = zone;
+    public EntryFlags Flags { get; } = flags;
+    public int[] Answers { get; } = answers;
+    /// <summary>The object the name comes from (and the endpoint's address for an endpoint name), written when read.</summary>
+    public string Source => endpoint is null ? source : source + " endpoint " + endpoint;
+}
 
 /// <summary>A zone the kubernetes plugin is authoritative for.</summary>
 public sealed record PlanZone(string Name, bool IsReverse, uint Ttl, uint Serial, bool FallsThrough);

@@ -45,6 +45,7 @@ public sealed class BackendSelector
 
     public IReadOnlyList<string> Endpoints { get; }
     public Scheduler Scheduler => _scheduler;
+    public AffinitySettings? Affinity => _affinity;
 
     /// <summary>A stable id for "ip:port", so a template outlives the selector that wrote it (endpoint sets change).</summary>
     public static int EndpointId(string key)
