@@ -51,16 +51,19 @@ public static class ClusterLoader
     public static LoadResult LoadTexts(IEnumerable<ManifestText> texts, LoadOptions? options = null) =>
         Load(texts.ToList(), options ?? new LoadOptions(), new DiagnosticBag());
 
-    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
+    /// <summary>
+    /// Loads files parsed one by one with <see cref="Parse"/>: the source generator parses each AdditionalFile in
+    /// its own incremental step, so editing one manifest re-parses that file only.
+    /// </summary>
+    public static LoadResult LoadParsed(IEnumerable<ParsedManifest> files, LoadOptions? options = null)
     {
-        var docs = new List<ManifestDocument>();
-        foreach (var t in texts.OrderBy(t => t.Path, StringComparer.Ordinal))
-            docs.AddRange(ReadDocuments(t, bag));
-        var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
-        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
+        var list = files.ToList();
+        return Assemble(list.OrderBy(f => f.File.Path, StringComparer.Ordinal).ToList(), list.Select(f => f.File).ToList(),
+            options ?? new LoadOptions(), new DiagnosticBag());
     }
 
-    private static IEnumerable<ManifestDocument> ReadDocuments(ManifestText file, DiagnosticBag bag)
+    /// <summary>The YAML of one file, parsed; syntax errors are kept with it. Nothing of the cluster is read yet.</summary>
+    public static ParsedManifest Parse(ManifestText file)
     {
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(file.Text));
@@ -70,21 +73,36 @@ public static class ClusterLoader
         }
         catch (YamlException ex)
         {
-            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), CleanMessage(ex.InnerException?.Message ?? ex.Message));
-            return [];
+            return new ParsedManifest(file, null, Descriptors.YamlSyntax.Create(
+                new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), CleanMessage(ex.InnerException?.Message ?? ex.Message)));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // YamlDotNet's scanner raises these too on some malformed text (seen with mutated manifests);
             // the parser's last event is the nearest position we know.
             var at = parser.Current?.Start;
-            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)), "malformed YAML near here: " + ex.Message);
-            return [];
+            return new ParsedManifest(file, null, Descriptors.YamlSyntax.Create(
+                new SourceLocation(file.Path, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)), "malformed YAML near here: " + ex.Message));
         }
-        var result = new List<ManifestDocument>();
-        foreach (var doc in stream.Documents)
-            Collect(new YNode(doc.RootNode, file.Path, "", bag), result, bag);
-        return result;
+        return new ParsedManifest(file, stream, null);
+    }
+
+    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag) =>
+        Assemble(texts.OrderBy(t => t.Path, StringComparer.Ordinal).Select(Parse).ToList(), texts, options, bag);
+
+    /// <param name="files">Parsed files in path order (documents are read in this order).</param>
+    /// <param name="texts">The files as given (the cluster keeps them as its sources).</param>
+    private static LoadResult Assemble(List<ParsedManifest> files, List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
+    {
+        var docs = new List<ManifestDocument>();
+        foreach (var f in files)
+        {
+            if (f.SyntaxError is not null) { bag.Add(f.SyntaxError); continue; }
+            foreach (var doc in f.Yaml!.Documents)
+                Collect(new YNode(doc.RootNode, f.File.Path, "", bag), docs, bag);
+        }
+        var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
+        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
     }
 
     private static string CleanMessage(string msg)

@@ -78,7 +78,7 @@ public sealed partial class DnsPlanner
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _k.Fallthrough is null ? [] : _k.Fallthrough.Count == 0 ? ["."] : _k.Fallthrough;
-        return new DnsPlan(zones, entries.Values.ToList(), routes, (int)_k.Pods, loadBalance, fallback, _v.Exposed, fall);
+        return new DnsPlan(zones, entries.Values.ToList(), routes, _k.Pods, loadBalance, fallback, _v.Exposed, fall);
     }
 
     /// <summary>Candidate names in a zone, each with where it comes from (for the generated code's comments).</summary>
