@@ -101,19 +101,26 @@ public static class ClusterLoader
     public static LoadResult LoadTexts(IEnumerable<ManifestText> texts, LoadOptions? options = null) =>
         Load(texts.ToList(), options ?? new LoadOptions(), new DiagnosticBag());
 
-    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
+    /// <summary>
+    /// Loads files parsed one by one with <see cref="Parse"/>: the source generator parses each AdditionalFile in
+    /// its own incremental step, so editing one manifest re-parses that file only.
+    /// </summary>
+    public static LoadResult LoadParsed(IEnumerable<ParsedManifest> files, LoadOptions? options = null)
     {
-        var docs = new List<ManifestDocument>();
-        foreach (var t in texts.OrderBy(t => t.Path, StringComparer.Ordinal))
-            docs.AddRange(ReadDocuments(t, options, bag));
-        var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
-        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
+        var list = files.ToList();
+        return Assemble(list.OrderBy(f => f.File.Path, StringComparer.Ordinal).ToList(), list.Select(f => f.File).ToList(),
+            options ?? new LoadOptions(), new DiagnosticBag());
     }
 
-    private static IEnumerable<ManifestDocument> ReadDocuments(ManifestText file, LoadOptions options, DiagnosticBag bag)
+    /// <summary>
+    /// The YAML of one file, parsed within <paramref name="limits"/> (streamed first, so a bomb never becomes a tree);
+    /// its errors are kept with it. Nothing of the cluster is read yet.
+    /// </summary>
+    public static ParsedManifest Parse(ManifestText file, ManifestLimits? limits = null)
     {
-        var events = ManifestScanner.Scan(file, options.Limits, bag);
-        if (events is null) return [];
+        var bag = new DiagnosticBag();
+        var events = ManifestScanner.Scan(file, limits ?? new ManifestLimits(), bag);
+        if (events is null) return new ParsedManifest(file, null, bag.Sorted());
         var stream = new YamlStream();
         try
         {
@@ -122,12 +129,28 @@ public static class ClusterLoader
         catch (YamlException ex)
         {
             bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), ManifestScanner.CleanMessage(ex.InnerException?.Message ?? ex.Message));
-            return [];
+            return new ParsedManifest(file, null, bag.Sorted());
         }
-        var result = new List<ManifestDocument>();
-        foreach (var doc in stream.Documents)
-            Collect(new YNode(doc.RootNode, file.Path, "", bag), result, bag);
-        return result;
+        return new ParsedManifest(file, stream, bag.Sorted());
+    }
+
+    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag) =>
+        Assemble(texts.OrderBy(t => t.Path, StringComparer.Ordinal).Select(t => Parse(t, options.Limits)).ToList(), texts, options, bag);
+
+    /// <param name="files">Parsed files in path order (documents are read in this order).</param>
+    /// <param name="texts">The files as given (the cluster keeps them as its sources).</param>
+    private static LoadResult Assemble(List<ParsedManifest> files, List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
+    {
+        var docs = new List<ManifestDocument>();
+        foreach (var f in files)
+        {
+            foreach (var d in f.Errors) bag.Add(d);
+            if (f.Yaml is null) continue;
+            foreach (var doc in f.Yaml.Documents)
+                Collect(new YNode(doc.RootNode, f.File.Path, "", bag), docs, bag);
+        }
+        var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
+        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
     }
 
     private static void Collect(YNode root, List<ManifestDocument> into, DiagnosticBag bag)

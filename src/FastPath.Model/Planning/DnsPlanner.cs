@@ -84,7 +84,7 @@ public sealed partial class DnsPlanner
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _k.Fallthrough is null ? [] : _k.Fallthrough.Count == 0 ? ["."] : _k.Fallthrough;
-        return new DnsPlan(zones, entries, routes, (int)_k.Pods, _loadBalance, fallback, _v.Exposed, fall, _store);
+        return new DnsPlan(zones, entries, routes, _k.Pods, _loadBalance, fallback, _v.Exposed, fall, _store);
     }
 
     /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>

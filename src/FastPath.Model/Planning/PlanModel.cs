@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-
+using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
@@ -56,7 +56,7 @@ public sealed record DnsPlan(
     IReadOnlyList<PlanZone> Zones,
     IReadOnlyList<PlanEntry> Entries,
     IReadOnlyList<PlanRoute> Routes,
-    int PodMode,
+    PodMode PodMode,
     bool LoadBalance,
     string? FallbackReason,
     IReadOnlyList<string> ExposedNamespaces,

@@ -31,7 +31,7 @@ public static class PlanCodec
                 w.Write(p.Decisions.Count);
                 foreach (var d in p.Decisions)
                 {
-                    Opt(w, d.Node); w.Write(d.External); w.Write((byte)d.Action); w.Write((byte)Array.IndexOf(Reasons, d.Reason));
+                    Opt(w, d.Node); w.Write(d.External); w.Write((byte)d.Action); w.Write((byte)ReasonOf(d.Reason));
                     w.Write(d.Eligible.Count);
                     foreach (var e in d.Eligible) Write7(w, e);
                 }
@@ -47,7 +47,10 @@ public static class PlanCodec
         return ms.ToArray();
     }
 
-    public static (List<PortPlan> Ports, List<EnvironmentPlan> Environment) Read(byte[] bytes)
+    /// <summary>The plans a blob written by <see cref="Write"/> holds.</summary>
+    public sealed record Plans(IReadOnlyList<PortPlan> Ports, IReadOnlyList<EnvironmentPlan> Environment);
+
+    public static Plans Read(byte[] bytes)
     {
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         if (r.ReadInt32() != Version) throw new InvalidDataException("the generated code was written by another version of FastPath; rebuild it");
@@ -73,7 +76,7 @@ public static class PlanCodec
                 string? node = OptRead(r);
                 bool external = r.ReadBoolean();
                 int action = r.ReadByte();
-                string reason = Reasons[r.ReadByte()];
+                string reason = TextOf((DecisionReason)r.ReadByte());
                 var eligible = new List<int>();
                 for (int m = r.ReadInt32(); m > 0; m--) eligible.Add(Read7(r));
                 decisions.Add(new PortDecision(node, external, action, eligible, reason));
@@ -82,14 +85,29 @@ public static class PlanCodec
         }
         var env = new List<EnvironmentPlan>();
         for (int n = r.ReadInt32(); n > 0; n--) env.Add(new EnvironmentPlan(r.ReadString(), PairsRead(r), PairsRead(r)));
-        return (ports, env);
+        return new Plans(ports, env);
     }
 
-    /// <summary>The reasons decisions give, written as their index.</summary>
-    public static readonly string[] Reasons =
-    [
-        "cluster endpoints", "local endpoints", "the service has no usable endpoints", "the Local traffic policy leaves no endpoint on this node",
-    ];
+    /// <summary>The reason a decision gives, written as one byte (the order is part of the format).</summary>
+    public enum DecisionReason : byte { ClusterEndpoints, LocalEndpoints, NoUsableEndpoints, NoLocalEndpoint }
+
+    /// <summary>The text each reason reads as (kube-proxy's wording, as the reference data plane gives it).</summary>
+    public static string TextOf(DecisionReason reason) => reason switch
+    {
+        DecisionReason.ClusterEndpoints => "cluster endpoints",
+        DecisionReason.LocalEndpoints => "local endpoints",
+        DecisionReason.NoUsableEndpoints => "the service has no usable endpoints",
+        DecisionReason.NoLocalEndpoint => "the Local traffic policy leaves no endpoint on this node",
+        _ => throw new InvalidDataException($"reason {(byte)reason} is not in the plan format; rebuild the generated code"),
+    };
+
+    /// <summary>The reason for a planner's text; a text the format does not know is a FastPath bug, not a silent 255.</summary>
+    public static DecisionReason ReasonOf(string text)
+    {
+        for (var r = DecisionReason.ClusterEndpoints; r <= DecisionReason.NoLocalEndpoint; r++)
+            if (TextOf(r) == text) return r;
+        throw new ArgumentException($"the planner gave a reason the plan format cannot write: '{text}'", nameof(text));
+    }
 
     private static void Write7(BinaryWriter w, int v)
     {

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
+using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
 using FastPath.Reference.Dns;
 
@@ -28,7 +29,7 @@ public sealed partial class CompiledDns
         var kind = qname.Slice(starts[kindLabel] + 1, qname[starts[kindLabel]]);
         if (!System.Text.Ascii.EqualsIgnoreCase(kind, "pod"u8)) return -1;
         if (FindEntry(qname.Slice(starts[nsLabel])) < 0) return -1; // namespace not exposed: the ordinary NXDOMAIN
-        if (_d.PodMode == 2 && FindEntry(qname.Slice(starts[podLabel])) < 0) return -1; // verified: the pod must exist
+        if (_d.PodMode == PodMode.Verified && FindEntry(qname.Slice(starts[podLabel])) < 0) return -1; // verified: the pod must exist
         var label = qname.Slice(starts[podLabel] + 1, qname[starts[podLabel]]);
         Span<byte> addr = stackalloc byte[16];
         int family = ParsePodIp(label, addr);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Threading;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
+using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Planning;
 using FastPath.Model.Tables;
 using FastPath.Reference.Dns;
@@ -177,7 +178,7 @@ public sealed partial class CompiledDns
                 return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));
             }
         }
-        if (_d.PodMode != 0 && !z.IsReverse)
+        if (_d.PodMode != PodMode.Disabled && !z.IsReverse)
         {
             int pod = PodAnswer(query, response, nameEnd, qname, z, qtype);
             if (pod != -1) return pod;

@@ -39,7 +39,7 @@ public abstract class Scheduler
     public virtual void Closed(int index) { }
 
     public const string Default = "rr";
-    public static IReadOnlyList<string> Names => FastPath.Model.ServiceAnnotations.Schedulers;
+    public static IReadOnlyList<string> Names => FastPath.Model.IpvsSchedulers.All;
 
     /// <summary>Makes the scheduler IPVS calls <paramref name="name"/>; <paramref name="keys"/> name the destinations (mh hashes them).</summary>
     public static Scheduler Create(string name, ReadOnlySpan<int> weights, IReadOnlyList<string> keys) => name switch
