@@ -34,7 +34,7 @@ public sealed class ChurnTests
             api.Apply(Service("default", "web-headless", "None"));
             api.Apply(Slice("default", "web-1", "web", Enumerable.Range(1, 3).Select(i => new Ep("10.1.0." + i))));
             api.Apply(Slice("default", "web-headless-1", "web-headless", Enumerable.Range(1, 3).Select(i => new Ep("10.1.0." + i))));
-        });
+        }, o => o.Debounce = TimeSpan.FromMilliseconds(20)); // the controller's burst of slices becomes one snapshot, not six full builds
         var s = await h.WaitFor(s => s.DataPlane.Find("default", "web", "http")?.Endpoints.Count == 3, "3 endpoints");
         Assert.Equal(3, A(s, "web-headless.default.svc.cluster.local").Count);
 

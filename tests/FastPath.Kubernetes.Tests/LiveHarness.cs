@@ -16,7 +16,7 @@ namespace FastPath.Kubernetes.Tests;
 /// <summary>A fake API server and a source following it through the real KubernetesClient.</summary>
 internal sealed class LiveHarness : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30); // a bound, not a wait: CI machines are shared and slow
 
     public required FakeApiServer Api { get; init; }
     public required KubernetesClusterSource Source { get; init; }
