@@ -34,6 +34,7 @@ internal sealed class KubernetesClusterSource : IKubernetesClusterSource, IHoste
     private readonly Dictionary<ResourceWatch, Dictionary<ObjectKey, string>> _objects = new();
     private CancellationTokenSource? _stop;
     private bool _podsNeeded, _synced;
+    private int _disposed;
     private DateTimeOffset? _staleSince;
 
     private sealed class Running(ResourceWatch watch, CancellationTokenSource stop, Task task)
@@ -113,7 +114,7 @@ internal sealed class KubernetesClusterSource : IKubernetesClusterSource, IHoste
         Task[] tasks;
         lock (_gate)
         {
-            if (_stop is null) return;
+            if (_stop is null || _stop.IsCancellationRequested) return;
             _stop.Cancel();
             tasks = _streams.Values.Select(r => r.Task).ToArray();
         }
@@ -122,6 +123,8 @@ internal sealed class KubernetesClusterSource : IKubernetesClusterSource, IHoste
 
     public async ValueTask DisposeAsync()
     {
+        // A host disposes each registration of this one instance (source, snapshot source, hosted service).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _live.Dispose();
         _metrics.Dispose();

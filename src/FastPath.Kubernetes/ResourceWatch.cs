@@ -139,6 +139,7 @@ internal sealed class ResourceWatch(WatchedResource resource, IKubernetes client
                 watchdog.Change(options.WatchIdleTimeout, Timeout.InfiniteTimeSpan);
                 events++;
                 metrics.Event(Resource, type);
+                var rv = obj.Metadata?.ResourceVersion; // read before the object becomes manifest text (which drops it)
                 switch (type)
                 {
                     case WatchEventType.Added or WatchEventType.Modified:
@@ -152,7 +153,7 @@ internal sealed class ResourceWatch(WatchedResource resource, IKubernetes client
                     default:
                         return (End.Broken, $"an {type} event without a Status");
                 }
-                if (obj.Metadata?.ResourceVersion is { Length: > 0 } rv) Volatile.Write(ref _resourceVersion, rv);
+                if (!string.IsNullOrEmpty(rv)) Volatile.Write(ref _resourceVersion, rv);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested && (failure is not null || silent))

@@ -44,7 +44,8 @@ internal static class ClientAddress
             if (close < 0) { key = default; return false; }
             value = value[1..close];
         }
-        if (IPAddress.TryParse(value, out var address)) { key = IpKey.From(address); return true; }
+        // Only IPv6 here: IPAddress would also take inet_aton's legacy IPv4 forms ("1.2.3"), which no proxy writes.
+        if (value.Contains(':') && IPAddress.TryParse(value, out var address)) { key = IpKey.From(address); return true; }
         key = default;
         return false;
     }

@@ -31,7 +31,9 @@ internal sealed class LiveHarness : IAsyncDisposable
         var options = new FastPathKubernetesOptions
         {
             Configuration = new KubernetesClientConfiguration { Host = api.BaseUri.ToString() },
-            Debounce = TimeSpan.Zero,
+            // A real (1 ms) debounce: LiveCluster publishes inside Replace after each object when the debounce is zero, and
+            // a relist must publish once. Under a fake clock a zero debounce publishes without advancing time.
+            Debounce = time is null ? TimeSpan.FromMilliseconds(1) : TimeSpan.Zero,
             InitialBackoff = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(200),
         };
@@ -91,6 +93,25 @@ internal sealed class LiveHarness : IAsyncDisposable
                 await changed.Task.WaitAsync(cts.Token);
             }
             catch (OperationCanceledException) { throw new TimeoutException($"timed out waiting for {count} open watches (have {Api.OpenWatches})"); }
+            finally { Api.WatchesChanged -= OnChange; }
+        }
+    }
+
+    /// <summary>Waits until the server has received a request matching <paramref name="match"/> (checked as watches open and close).</summary>
+    public async Task WaitForRequest(Func<string, bool> match, string what)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnChange() => changed.TrySetResult();
+            Api.WatchesChanged += OnChange;
+            try
+            {
+                if (Api.Requests.Any(match)) return;
+                await changed.Task.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) { throw new TimeoutException("timed out waiting for " + what + "; requests: " + string.Join(" ", Api.Requests)); }
             finally { Api.WatchesChanged -= OnChange; }
         }
     }

@@ -52,7 +52,7 @@ internal static class ManifestScanner
                         aliasNodes += size;
                         nodes += size;
                         if (aliasNodes > limits.MaxAliasExpansion)
-                            return Over(bag, file.Path, e.Start, $"YAML aliases expand to more than {limits.MaxAliasExpansion} nodes (alias *{a.Value.Value} alone adds {size})", limits.MaxAliasExpansion + " nodes", nameof(ManifestLimits.MaxAliasExpansion));
+                            return Over(bag, file.Path, e.Start, $"YAML aliases that expand to more than {limits.MaxAliasExpansion} nodes (alias *{a.Value.Value} alone adds {size})", limits.MaxAliasExpansion + " nodes", nameof(ManifestLimits.MaxAliasExpansion));
                         CheckKey(frames, null, file.Path, bag);
                         Completed(frames);
                         break;

@@ -123,16 +123,7 @@ public sealed partial class CompiledDns
     /// <summary>A block the planner does not compile is answered by the reference interpreter (reported at build time).</summary>
     private int RespondByInterpreter(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ushort qtype, out DnsOutcome outcome, out int route)
     {
-        var sb = new System.Text.StringBuilder();
-        int p = 12;
-        DnsWireReader.ReadName(query, ref p, sb);
-        var id = BinaryPrimitives.ReadUInt16BigEndian(query);
-        var result = _fallback!.Resolve(new DnsQuery(sb.ToString(), (DnsType)qtype, null, id, (query[2] & 1) != 0));
-        outcome = result.Outcome;
         route = -1;
-        var bytes = DnsWireWriter.Encode(result.Response);
-        if (bytes.Length > response.Length) return Truncated(response, Header(query, response, result.Response.Rcode, result.Response.Authoritative, nameEnd + 4));
-        bytes.CopyTo(response);
-        return bytes.Length;
+        return ReferenceWire.Answer(_fallback!, query, response, nameEnd, qtype, out outcome, out _);
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace FastPath.Benchmarks;
+namespace FastPath.TestData;
 
 /// <summary>
 /// Makes a cluster of any size, the same every time: <c>services</c> Services named svc-N in namespaces ns-(N/100),

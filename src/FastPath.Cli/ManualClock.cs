@@ -1,10 +1,10 @@
 using System;
 using System.Threading;
 
-namespace FastPath.Runtime;
+namespace FastPath.Cli;
 
 /// <summary>A clock that moves only when told: for simulations such as <c>fastpath select --advance</c>.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
 

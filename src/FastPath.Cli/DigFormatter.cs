@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using FastPath.Dns;
 
-namespace FastPath.Dns;
+namespace FastPath.Cli;
 
 /// <summary>Prints a response in dig's layout, so it can be compared line by line with dig against CoreDNS.</summary>
-public static class DigFormatter
+internal static class DigFormatter
 {
     public static void Write(DnsMessage m, TextWriter w, string? banner = null)
     {
