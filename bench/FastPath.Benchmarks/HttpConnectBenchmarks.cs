@@ -34,6 +34,8 @@ public class HttpConnectBenchmarks
     private FastPathConnector _connector = null!, _singleConnector = null!;
     private HttpClient _plain = null!, _fastPath = null!;
     private IPEndPoint _ip = null!;
+    private FastPath.Compiled.ServicePortHandle _handle = null!;
+    private static readonly UInt128 _client = FastPath.Runtime.IpKey.From(IPAddress.Parse("10.244.1.7"));
 
     [GlobalSetup]
     public void Setup()
@@ -55,6 +57,7 @@ public class HttpConnectBenchmarks
                 $"addressType: IPv4\nports: [{{name: http, port: {_port}}}]\nendpoints: [{{addresses: [192.0.2.1]}}, {{addresses: [192.0.2.2]}}, {{addresses: [192.0.2.3]}}, {{addresses: [192.0.2.4]}}]\n";
         var cluster = LoopbackEndpoints.Load(yaml).Cluster!;
         _snapshot = ClusterSnapshot.Build(cluster);
+        _handle = _snapshot.DataPlane.Find("shop", "cart", "80")!;
         var source = new SnapshotPublisher(_snapshot);
         var options = new FastPathHttpOptions { ClientAddress = IPAddress.Parse("10.244.1.7") };
         _connector = new FastPathConnector(source, options);
@@ -74,6 +77,9 @@ public class HttpConnectBenchmarks
         _fastPath.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
+
+    [Benchmark(Description = "data plane alone: ServicePortHandle.Select, round robin")]
+    public FastPath.Compiled.ConnectionSelection SelectOnly() => _handle.Select(_client, null);
 
     [Benchmark(Description = "pick: round robin")]
     public IPEndPoint? PickRoundRobin() => _connector.Pick(_snapshot, "cart.shop", 80);
