@@ -1,25 +1,19 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Threading;
-using FastPath.Dns;
-using FastPath.Dns.Wire;
 using FastPath.Kubernetes;
 using FastPath.Live;
 using FastPath.Model;
 using FastPath.Model.Corefile;
 using FastPath.Model.Loading;
-using FastPath.Reference.Dns;
-using FastPath.Server;
 
 namespace FastPath.Cli;
 
 /// <summary>
 /// <c>serve --kubeconfig FILE</c> / <c>--in-cluster</c>: follows the API server instead of reading manifests. Until
 /// every watched resource is listed the server answers SERVFAIL (as CoreDNS does before its informers sync), then
-/// each published snapshot replaces the engine.
+/// each published snapshot is served as it lands.
 /// </summary>
 internal sealed class KubernetesSource : IDisposable
 {
@@ -88,50 +82,24 @@ internal sealed class KubernetesSource : IDisposable
         return result.Cluster;
     }
 
-    /// <summary>Starts the watches and swaps in each snapshot's engine as it is published (the server answers SERVFAIL until then).</summary>
-    public void Start(DnsServer server, string engine, IReadOnlyList<IPAddress> dnsIps, TextWriter @out)
+    /// <summary>
+    /// Starts the watches; the server reads <see cref="Source"/> per query and answers SERVFAIL until the first sync.
+    /// </summary>
+    public IClusterSnapshotSource Start(TextWriter @out)
     {
         int first = 0;
         _source.SnapshotChanged += (_, e) =>
         {
-            server.Swap(EngineFor(e.Current, engine, dnsIps));
             if (Interlocked.Exchange(ref first, 1) == 0)
             {
-                @out.WriteLine($"fastpath serve: synced with the API server ({e.Current.Cluster?.Services.Count ?? 0} services)");
-                @out.Flush();
+                lock (@out) { @out.WriteLine($"fastpath serve: synced with the API server ({e.Current.Cluster?.Services.Count ?? 0} services)"); @out.Flush(); }
             }
         };
         _source.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return _source;
     }
-
-    private static IDnsEngine EngineFor(ClusterSnapshot snapshot, string engine, IReadOnlyList<IPAddress> dnsIps) =>
-        engine == "reference" && snapshot.Cluster is { } cluster
-            ? new ReferenceEngine(new ReferenceResolver(cluster, new ReferenceDnsOptions { DnsIPs = dnsIps.Count > 0 ? dnsIps : null }))
-            : new CompiledEngine(snapshot.Dns);
 
     public void Dispose() => _source.DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Before the first sync: SERVFAIL for every question (an empty cluster would answer NXDOMAIN for names that exist).</summary>
-    internal sealed class NotSyncedEngine : IDnsEngine
-    {
-        public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams)
-        {
-            outcome = DnsOutcome.Answered;
-            upstreams = [];
-            if (query.Length < 12 || (query[2] & 0x80) != 0) return -1;
-            bool question = DnsWireReader.ReadQuestion(query, out int nameEnd, out _, out _) == WireError.None;
-            int length = question ? nameEnd + 4 : 12;
-            if (length > response.Length) return -1;
-            response.Slice(0, 12).Clear();
-            query.Slice(0, 2).CopyTo(response);
-            response[2] = (byte)(0x80 | (query[2] & 0x79)); // QR, opcode and RD echoed
-            response[3] = (byte)(question ? Rcode.ServFail : Rcode.FormErr);
-            if (!question) return 12;
-            response[5] = 1;
-            query.Slice(12, nameEnd + 4 - 12).CopyTo(response.Slice(12));
-            return length;
-        }
-    }
 
     /// <summary>The watcher's log lines, on stderr as the server's own are.</summary>
     private sealed class ConsoleLogger(TextWriter err) : Microsoft.Extensions.Logging.ILogger

@@ -7,7 +7,7 @@ namespace FastPath.Cli;
 
 public static class Program
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--json", "--external", "--no-service-links", "--help", "--explain", "--in-cluster" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--json", "--external", "--no-service-links", "--help", "--explain", "--in-cluster", "--watch" };
 
     public static int Main(string[] argv) => Run(argv, Console.Out, Console.Error);
 

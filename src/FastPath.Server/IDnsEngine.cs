@@ -1,27 +1,16 @@
 using System;
 using System.Collections.Generic;
-using FastPath.Compiled;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Reference.Dns;
 
 namespace FastPath.Server;
 
-/// <summary>Answers wire-format queries: the compiled engine, or the reference interpreter behind the same shape.</summary>
+/// <summary>Answers wire-format queries: the reference interpreter behind the shape of <c>CompiledDns.Respond</c>.</summary>
 internal interface IDnsEngine
 {
     /// <summary>Writes the response; -1 to drop. Forward outcomes name their upstreams.</summary>
     int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams);
-}
-
-internal sealed class CompiledEngine(CompiledDns dns) : IDnsEngine
-{
-    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams)
-    {
-        int n = dns.Respond(query, response, out outcome, out int route);
-        upstreams = outcome == DnsOutcome.Forward ? dns.UpstreamsOf(route) : [];
-        return n;
-    }
 }
 
 /// <summary>The interpreter on the wire: read, resolve, encode (it allocates; the compiled engine does not).</summary>
