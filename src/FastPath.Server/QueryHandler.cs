@@ -76,7 +76,9 @@ internal sealed class QueryHandler
             : edns > 0 ? Math.Min(Math.Max(edns, 512), response.Length) - 11 : Math.Min(512, response.Length);
         var snapshot = _source.Current; // the one read per query: a publish in between is seen by the next one
         int len;
-        if (snapshot is null) len = NotSynced(query, response, qend);
+        // Before the first sync nothing can be denied; and a snapshot compiled at build time carries no model for the
+        // reference engine to interpret: SERVFAIL either way, never a crash of the receive loop.
+        if (snapshot is null || (_reference && snapshot.Cluster is null)) len = NotSynced(query, response, qend);
         else
         {
             DnsOutcome outcome;
@@ -166,8 +168,7 @@ internal sealed class QueryHandler
     {
         var pair = _referenceEngine;
         if (pair is not null && ReferenceEquals(pair.Snapshot, snapshot)) return pair.Engine;
-        var model = snapshot.Cluster ?? throw new InvalidOperationException("the reference engine needs the snapshot's model, and this snapshot was compiled at build time without one");
-        pair = new ReferencePair(snapshot, new ReferenceEngine(new ReferenceResolver(model, new ReferenceDnsOptions { DnsIPs = ReferenceDnsIps })));
+        pair = new ReferencePair(snapshot, new ReferenceEngine(new ReferenceResolver(snapshot.Cluster!, new ReferenceDnsOptions { DnsIPs = ReferenceDnsIps })));
         _referenceEngine = pair; // built once per snapshot; a race builds it twice, harmlessly
         return pair.Engine;
     }

@@ -66,7 +66,7 @@ internal static partial class ServeCommand
             if (watch)
             {
                 var load = new LoadOptions { CorefileText = ReadCorefile(args), CorefilePath = args.Option("--corefile"), ServiceCidr = args.Option("--service-cidr") };
-                var live = new LiveCluster(new LiveClusterOptions { Load = load, DnsIps = dnsIps.Count > 0 ? dnsIps : null, Debounce = TimeSpan.Zero });
+                var live = new LiveCluster(new LiveClusterOptions { Load = load, DnsIps = dnsIps.Count > 0 ? dnsIps : null, Debounce = TimeSpan.FromSeconds(1) }); // the watcher flushes each edit itself, all kinds at once
                 watcher = new ManifestWatcher(ClusterInput.Paths(args), live, load, err, TimeProvider.System, TimeSpan.FromMilliseconds(100));
                 watcher.Start();
                 live.SnapshotChanged += (_, e) => { lock (err) err.WriteLine($"[INFO] watch: snapshot {e.Current.Version} ({e.Current.Cluster?.Services.Count} services)"); };

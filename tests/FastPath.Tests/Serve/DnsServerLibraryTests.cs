@@ -72,6 +72,18 @@ public sealed class DnsServerLibraryTests : ServeHarness
     }
 
     [Fact]
+    public void The_reference_engine_answers_servfail_for_a_snapshot_without_a_model_and_keeps_serving()
+    {
+        var built = ClusterSnapshot.Build(TestClusters.Load(Service("web", "10.96.0.20"), Corefile));
+        var withoutModel = new ClusterSnapshot(1, built.Dns, built.DataPlane, built.Environment, null, built.CreatedAt);
+        var publisher = new SnapshotPublisher(withoutModel);
+        var server = Start(publisher, o => { o.Plugins = null; o.Engine = DnsEngineKind.Reference; });
+        Assert.Equal("ServFail", AnswerOf(server, "web.default.svc.cluster.local"));
+        publisher.Publish(built, SnapshotChange.Everything);
+        Assert.Equal("10.96.0.20", AnswerOf(server, "web.default.svc.cluster.local"));
+    }
+
+    [Fact]
     public async Task AddFastPathDns_registers_the_server_as_a_hosted_service_over_the_registered_source()
     {
         var source = new SnapshotPublisher(ClusterSnapshot.Build(TestClusters.Load(Service("web", "10.96.0.20"), Corefile)));
