@@ -40,7 +40,9 @@ public sealed class YarpTests(Backends backends)
         var hits = await Count(proxy, "cart.shop", 20);
         Assert.Equal([A.Name, B.Name], hits.Keys.Order(StringComparer.Ordinal));
         Assert.InRange(hits[A.Name] - hits[B.Name], -1, 1);
-        Assert.Equal(A.Name, await proxy.Backend("cart.shop.svc.cluster.local")); // the route matches every form of the name
+        // The route matches every form of the name.
+        Assert.Contains(await proxy.Backend("cart.shop.svc.cluster.local"), new[] { A.Name, B.Name });
+        Assert.Contains(await proxy.Backend("cart.shop.svc"), new[] { A.Name, B.Name });
     }
 
     [Fact]
