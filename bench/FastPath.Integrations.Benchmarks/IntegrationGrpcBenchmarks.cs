@@ -63,10 +63,11 @@ public class IntegrationGrpcBenchmarks
         var until = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
+            var changed = sink.Changed; // taken before the picker is read, so a change in between is not missed
             var picker = sink.Picker;
             if (picker is not null && Enumerable.Range(0, 64).Select(_ => picker.Pick(_context).Subchannel).Distinct().Count() == addresses.Count) return picker;
             if (DateTime.UtcNow > until) throw new TimeoutException("subchannels did not all become ready");
-            await sink.Changed.WaitAsync(TimeSpan.FromSeconds(30));
+            await changed.WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
 

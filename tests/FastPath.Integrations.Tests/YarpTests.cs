@@ -11,6 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
 
 namespace FastPath.Integrations.Tests;
 
@@ -61,6 +62,8 @@ public sealed class YarpTests(Backends backends)
             $"{C.Endpoint} eligible=false ready=false terminating=false",
         }.OrderBy(s => s, StringComparer.Ordinal), all);
         Assert.Equal([A.Endpoint], cluster.DestinationsState!.AvailableDestinations.Select(d => d.DestinationId));
+        Assert.Equal([DestinationHealth.Healthy, DestinationHealth.Unhealthy, DestinationHealth.Unhealthy],
+            cluster.Destinations.Values.OrderBy(d => d.DestinationId == A.Endpoint ? 0 : 1).Select(d => d.Health.Active));
     }
 
     [Fact]
