@@ -144,10 +144,7 @@ internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, 
     {
         int end = DnsWire.QuestionEnd(query);
         var r = new byte[Math.Max(12, end)];
-        query.AsSpan(0, r.Length).CopyTo(r);
-        r[2] = (byte)(0x80 | (query[2] & 0x79));
-        r[3] = (byte)Rcode.ServFail;
-        r.AsSpan(6, 6).Clear();
+        FastPath.Dns.Wire.DnsResponseHeader.Write(query, r, Rcode.ServFail, authoritative: false, questionEnd: r.Length);
         return r;
     }
 

@@ -20,14 +20,16 @@ namespace FastPath.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string Usage = "fastpath serve [--manifests DIR]... [--corefile FILE] [--listen ADDR:PORT] [--engine compiled|reference] [--dns-ip IP]... [--service-cidr CIDR]";
+    public const string Usage = "fastpath serve [--manifests DIR]... [--corefile FILE] [--listen ADDR:PORT] [--engine compiled|reference] [--dns-ip IP]... [--service-cidr CIDR]" +
+        " | [--kubeconfig FILE [--context NAME] | --in-cluster] [--namespace NS]... [--selector LABELS]";
 
     public static int Run(CliArgs args, TextWriter @out, TextWriter err)
     {
         var listenText = args.Option("--listen");
         var engineName = Engines.Parse(args.Option("--engine"));
         var dnsIps = args.IpOptions("--dns-ip");
-        var cluster = ClusterInput.LoadOrReport(args, err);
+        using var live = KubernetesSource.Parse(args, err);
+        var cluster = live is not null ? live.CorefileCluster(err) : ClusterInput.LoadOrReport(args, err);
         args.RejectUnknown();
         if (cluster is null) return 1;
 
@@ -55,26 +57,29 @@ internal static class ServeCommand
             OnLoop = message => { err.WriteLine(message); exit = 1; stop.Cancel(); },
         };
         IDnsEngine engine;
-        try { engine = Build(cluster, engineName, dnsIps); }
+        try { engine = live is not null ? new KubernetesSource.NotSyncedEngine() : Build(cluster, engineName, dnsIps); }
         catch (Exception ex) when (ex is InvalidOperationException) { err.WriteLine("fastpath serve: " + ex.Message); return 1; }
         bool ready = false;
         try { server.Start(engine, stop.Token); }
         catch (System.Net.Sockets.SocketException ex) { err.WriteLine($"fastpath serve: cannot listen on {listen}: {ex.Message}"); return 1; }
         ready = true;
+        live?.Start(server, engineName, dnsIps, @out);
 
         var tasks = new List<Task>();
-        string Status() => ready ? "OK" : "kubernetes";
+        string Status() => ready && live?.IsSynced != false ? "OK" : "kubernetes";
         if (plugins?.Health is { } health)
             tasks.Add(new HttpEndpoints(p => p == "/health" ? (200, "OK") : (404, "not found"), err).Run(HttpEndpoints.Parse(health.Address), stop.Token));
         if (plugins?.Ready is { } readyPlugin)
-            tasks.Add(new HttpEndpoints(p => p == "/ready" ? (ready ? 200 : 503, Status()) : (404, "not found"), err).Run(HttpEndpoints.Parse(readyPlugin.Address), stop.Token));
+            tasks.Add(new HttpEndpoints(p => p == "/ready" ? (Status() == "OK" ? 200 : 503, Status()) : (404, "not found"), err).Run(HttpEndpoints.Parse(readyPlugin.Address), stop.Token));
         if (plugins?.Prometheus is { } prom && metrics is not null)
             tasks.Add(new HttpEndpoints(p => p == "/metrics" ? (200, metrics.Render()) : (404, "not found"), err).Run(HttpEndpoints.Parse(prom.Address), stop.Token));
-        if (plugins?.Reload is { } reload)
+        if (plugins?.Reload is { } reload && live is null) // a live cluster's Corefile is its watched ConfigMap
             tasks.Add(Task.Run(() => Reloader(args, cluster, engineName, dnsIps, server, reload.Interval, err, stop.Token)));
 
         if (server.Loop is not null) tasks.Add(server.ProbeForLoop(stop.Token));
-        @out.WriteLine($"fastpath serve: {engineName} engine, {cluster.Services.Count} services, listening on {server.Bound} (udp, tcp)");
+        @out.WriteLine(live is not null
+            ? $"fastpath serve: {engineName} engine, following the API server (SERVFAIL until synced), listening on {server.Bound} (udp, tcp)"
+            : $"fastpath serve: {engineName} engine, {cluster.Services.Count} services, listening on {server.Bound} (udp, tcp)");
         @out.WriteLine($"  try: dig @{server.Bound.Address} -p {server.Bound.Port} my-service.default.svc.cluster.local");
         @out.WriteLine($"       dig @{server.Bound.Address} -p {server.Bound.Port} _http._tcp.my-service.default.svc.cluster.local SRV");
         @out.WriteLine($"       dig @{server.Bound.Address} -p {server.Bound.Port} my-db.default.svc.cluster.local +tcp");
