@@ -62,7 +62,7 @@ public sealed class ServiceDiscoveryTests(Backends backends)
     {
         var source = new TestSource(TestCluster.Service("cart", "grpc", 50051, [Ep.Of(A), Ep.Of(B)]));
         await using var sp = Services(source.Publisher);
-        string[] expected = [A.Endpoint, B.Endpoint];
+        var expected = new[] { A.Endpoint, B.Endpoint }.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, Endpoints(await Resolve(sp, "https+http://_grpc.cart.shop")));
         Assert.Equal(expected, Endpoints(await Resolve(sp, "cart.shop.svc.cluster.local")));
         Assert.Equal(expected, Endpoints(await Resolve(sp, "http://cart.shop:50051")));
