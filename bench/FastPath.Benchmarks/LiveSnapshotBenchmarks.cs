@@ -141,7 +141,7 @@ public static class InProcessJob
     private static BenchmarkDotNet.Jobs.Job Monitoring(int iterations, int invocations) =>
         BenchmarkDotNet.Jobs.Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1)
             .WithIterationCount(iterations).WithInvocationCount(invocations).WithUnrollFactor(1)
-            .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+            .WithToolchain(new BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true));
 
     public sealed class FullBuild : BenchmarkDotNet.Configs.ManualConfig
     {
