@@ -66,4 +66,5 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor InputEncoding = new("FP0063", E, "Not UTF-8 text", "{0}; a manifest must be UTF-8 text");
     public static readonly DiagnosticDescriptor DuplicateKey = new("FP0064", E, "Duplicate key", "mapping key '{0}' is given twice (first at line {1}); the API server rejects duplicate fields");
     public static readonly DiagnosticDescriptor PluginOptionNotHonoured = new("FP0065", W, "Plugin option not honoured", "{0}: {1} is valid for CoreDNS but FastPath cannot honour it here: {2}");
+    public static readonly DiagnosticDescriptor ApiServerWouldRefuse = new("FP0066", W, "The API server would refuse this", "{0}; the API server would refuse this object, CoreDNS and kube-proxy serve it as it is");
 }

@@ -28,10 +28,8 @@ public class ApiServerValidationTests
         "spec.selector[app]: Invalid value: \"Bad Label\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")]
     [InlineData(Svc + "metadata: {name: web}\nspec: {selector: {^bad key: x}, ports: [{port: 80}]}",
         "spec.selector: Invalid value: \"bad key\": name part must consist of alphanumeric characters")]
-    [InlineData(Svc + "metadata: {name: web}\nspec: ^{}", "spec.ports: Required value")]
     [InlineData(Svc + "metadata: {name: web}\nspec: {ports: [{port: 80, appProtocol: ^a/b/c}]}", "spec.ports[0].appProtocol: Invalid value: \"a/b/c\": a qualified name must consist of")]
     [InlineData(Svc + "metadata: {name: web}\nspec: {type: NodePort, clusterIP: ^None, ports: [{port: 80}]}", "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services")]
-    [InlineData(Svc + "metadata: {name: web}\nspec: {externalTrafficPolicy: ^Local, ports: [{port: 80}]}", "spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services")]
     [InlineData(Svc + "metadata: {name: web}\nspec: {type: NodePort, healthCheckNodePort: ^30100, ports: [{port: 80}]}", "spec.healthCheckNodePort: Invalid value: 30100: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'")]
     [InlineData(Svc + "metadata: {name: web}\nspec: {type: NodePort, allocateLoadBalancerNodePorts: ^false, ports: [{port: 80}]}", "spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'")]
     [InlineData(Svc + "metadata: {name: web}\nspec: {ipFamilyPolicy: ^Twice, ports: [{port: 80}]}", "spec.ipFamilyPolicy: unsupported value 'Twice'")]
@@ -81,6 +79,26 @@ public class ApiServerValidationTests
         Assert.True(errors.Count == 1, "expected one error, got:\n" + string.Join("\n", r.Diagnostics));
         Assert.StartsWith(message, errors[0].Message);
         Assert.Equal(("test.yaml", line, column), (errors[0].Location!.Path, errors[0].Location!.Line, errors[0].Location!.Column));
+    }
+
+    [Fact]
+    public void A_cluster_ip_service_without_ports_loads_with_the_api_servers_objection_as_a_warning()
+    {
+        var (yaml, line, column) = Unmark(Svc + "metadata: {name: web}\nspec: ^{clusterIP: 10.96.0.9}\n");
+        var r = TestClusters.LoadResult(yaml);
+        Assert.NotNull(r.Cluster);
+        var w = Assert.Single(r.Diagnostics);
+        Assert.Equal(($"test.yaml({line},{column}): warning FP0066: spec.ports: Required value; the API server would refuse this object, CoreDNS and kube-proxy serve it as it is"), w.ToString());
+    }
+
+    [Fact]
+    public void External_traffic_policy_on_a_cluster_ip_service_is_the_api_servers_objection_as_a_warning()
+    {
+        var (yaml, line, column) = Unmark(Svc + "metadata: {name: web}\nspec: {externalTrafficPolicy: ^Local, ports: [{port: 80}]}\n");
+        var r = TestClusters.LoadResult(yaml);
+        Assert.NotNull(r.Cluster);
+        Assert.Equal($"test.yaml({line},{column}): warning FP0066: spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services; the API server would refuse this object, CoreDNS and kube-proxy serve it as it is",
+            Assert.Single(r.Diagnostics).ToString());
     }
 
     [Fact]
