@@ -4,6 +4,7 @@ using System.Text;
 using FastPath.Compiler;
 using FastPath.Model;
 using FastPath.Model.Loading;
+using FastPath.TestData;
 
 namespace FastPath.Benchmarks;
 

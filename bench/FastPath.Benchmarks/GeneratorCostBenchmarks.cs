@@ -3,6 +3,7 @@ using BenchmarkDotNet.Engines;
 using FastPath.Compiler;
 using FastPath.Model;
 using FastPath.Model.Loading;
+using FastPath.TestData;
 
 namespace FastPath.Benchmarks;
 

@@ -12,10 +12,17 @@ internal static class ClusterInput
 {
     public const string DefaultManifests = "manifests/demo";
 
-    public static LoadResult Load(CliArgs args)
+    /// <summary>The --manifests paths, or the demo's when none is given.</summary>
+    public static System.Collections.Generic.IReadOnlyList<string> Paths(CliArgs args)
     {
         var paths = args.Options("--manifests").ToList();
         if (paths.Count == 0) paths.Add(DefaultManifests);
+        return paths;
+    }
+
+    public static LoadResult Load(CliArgs args)
+    {
+        var paths = Paths(args);
         var options = new LoadOptions { CorefilePath = args.Option("--corefile"), ServiceCidr = args.Option("--service-cidr") };
         return ClusterLoader.LoadPaths(paths, options);
     }

@@ -7,7 +7,7 @@ namespace FastPath.Cli;
 
 public static class Program
 {
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--json", "--external", "--no-service-links", "--help" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--json", "--external", "--no-service-links", "--help", "--explain", "--in-cluster", "--watch" };
 
     public static int Main(string[] argv) => Run(argv, Console.Out, Console.Error);
 
@@ -32,6 +32,8 @@ public static class Program
                 case "env": usage = EnvCommand.Usage; return EnvCommand.Run(args, @out, err);
                 case "select": usage = SelectCommand.Usage; return SelectCommand.Run(args, @out, err);
                 case "serve": usage = ServeCommand.Usage; return ServeCommand.Run(args, @out, err);
+                case "resolvconf": usage = ResolvConfCommand.Usage; return ResolvConfCommand.Run(args, @out, err);
+                case "lookup": usage = LookupCommand.Usage; return LookupCommand.Run(args, @out, err);
                 default:
                     err.WriteLine($"fastpath: unknown command '{command}'");
                     PrintUsage(err);
@@ -56,5 +58,7 @@ public static class Program
         w.WriteLine("  " + SelectCommand.Usage);
         w.WriteLine("  " + ServeCommand.Usage);
         w.WriteLine("  " + EnvCommand.Usage);
+        w.WriteLine("  " + ResolvConfCommand.Usage);
+        w.WriteLine("  " + LookupCommand.Usage);
     }
 }

@@ -9,7 +9,7 @@ using System.Text;
 using FastPath.Compiled;
 using FastPath.Model;
 using FastPath.Model.Emit;
-using FastPath.Model.Planning;
+using FastPath.Model.Pipeline;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -56,21 +56,19 @@ public static class ClusterCompiler
 
     private static EmitOutput Emit(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps, string className, bool tablesAsResources)
     {
-        var plan = DnsPlanner.Plan(cluster, dnsIps);
         var name = className.Length > 0 ? className : "Cluster_" + cluster.ContentHash.Substring(0, 12);
-        return ClusterEmitter.EmitWithResources(new EmitRequest
+        return ClusterPipeline.PlanAndEmit(cluster, dnsIps, plan => new EmitRequest
         {
             TablesAsResources = tablesAsResources,
             Namespace = "FastPath.Generated",
             ClassName = name,
             Accessibility = "public",
-            Cluster = cluster,
             Plan = plan,
             Manifests = cluster.Sources,
             CorefileText = cluster.Corefile.Text,
             ServiceCidr = cluster.ServiceCidr,
             Description = "a cluster compiled at run time",
-        });
+        }).Output;
     }
 
     /// <param name="cacheDirectory">Where compiled assemblies are kept; null for no cache.</param>

@@ -1,244 +1,251 @@
 using System;
-using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using FastPath.Dns;
-using FastPath.Reference.Dns;
+using FastPath.Live;
+using FastPath.Server.Tcp;
+using FastPath.Server.Udp;
+using Microsoft.Extensions.Hosting;
 
 namespace FastPath.Server;
 
 /// <summary>
-/// DNS over UDP and TCP (RFC 1035, RFC 7766) on one address. UDP is served by one synchronous receive loop per
-/// core with preallocated buffers and socket addresses, so a query answered by the compiled engine allocates
-/// nothing; TCP serves each connection's length-prefixed messages in turn. Forwarded names go to the upstreams
-/// asynchronously. The engine can be swapped at any time (reload).
+/// A DNS server (UDP and TCP, EDNS0) answering from an <see cref="IClusterSnapshotSource"/>: each query reads the
+/// source's current snapshot once, so a new snapshot is picked up by the next query without a pause, and every query
+/// is answered SERVFAIL until the source has synced (as CoreDNS's kubernetes plugin does before its first list).
+/// It runs the Corefile's serving plugins given in <see cref="DnsServerOptions.Plugins"/>: log, forward, cache,
+/// loop, health (with lameduck), ready and prometheus. Start and stop it directly or as an <see cref="IHostedService"/>.
 /// </summary>
-internal sealed class DnsServer(IPEndPoint at, TextWriter log, bool logQueries, ServerMetrics? metrics, string forwardPolicy)
+public sealed class DnsServer : IHostedService, IAsyncDisposable
 {
-    /// <summary>The cache plugin, for forwarded answers; null without it.</summary>
-    public ResponseCache? Cache { get; init; }
-    /// <summary>The loop plugin; <see cref="OnLoop"/> is told when a forwarding loop is detected.</summary>
-    public LoopDetector? Loop { get; init; }
-    public Action<string>? OnLoop { get; init; }
+    private readonly IClusterSnapshotSource _source;
+    private readonly DnsServerOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<IUdpLoop> _udp = new();
+    private readonly List<Thread> _threads = new();
+    private readonly List<TcpFront> _tcp = new();
+    private readonly List<HttpEndpoint> _http = new();
+    private readonly List<Task> _tasks = new();
+    private readonly TextWriter _errors;
+    private volatile bool _lameduck;
+    private int _state; // 0 new, 1 started, 2 stopping or stopped
 
-    private volatile IDnsEngine _engine = null!;
-    private long _sendErrors;
-
-    /// <summary>Responses that could not be sent (the client's port closed, a full buffer): counted, not retried.</summary>
-    public long SendErrors => Interlocked.Read(ref _sendErrors);
-    private readonly Forwarder _forwarder = new(forwardPolicy, log);
-    private Socket? _udp;
-    private TcpListener? _tcp;
-
-    public IPEndPoint Bound { get; private set; } = null!;
-
-    public void Swap(IDnsEngine engine) => _engine = engine;
-
-    public void Start(IDnsEngine engine, CancellationToken ct)
+    public DnsServer(IClusterSnapshotSource source, DnsServerOptions? options = null, TextWriter? errors = null)
     {
-        _engine = engine;
-        _udp = new Socket(at.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        _udp.Bind(at);
-        Bound = (IPEndPoint)_udp.LocalEndPoint!;
-        _tcp = new TcpListener(Bound.Address, Bound.Port);
-        _tcp.Start();
-        ct.Register(() => { _udp.Close(); _tcp.Stop(); });
-        // One receive loop per core by default; FASTPATH_UDP_THREADS overrides (on a machine shared with the load
-        // generator, fewer loops contend less).
-        int loops = int.TryParse(Environment.GetEnvironmentVariable("FASTPATH_UDP_THREADS"), out int t) && t > 0 ? t : Math.Max(1, Environment.ProcessorCount);
-        for (int i = 0; i < loops; i++)
-            new Thread(() => UdpLoop(ct)) { IsBackground = true, Name = "fastpath-udp-" + i }.Start();
-        _ = Task.Run(() => TcpAccept(ct), ct);
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _options = options ?? new DnsServerOptions();
+        _options.Validate();
+        _errors = errors ?? Console.Error;
+        var plugins = _options.Plugins;
+        var endpoints = _options.EndpointsOrDefault;
+        Handler = new QueryHandler(source, _options.Engine, plugins?.Forward?.Policy ?? "random", _errors,
+            plugins?.Log is null ? null : _options.QueryLog ?? Console.Out,
+            plugins?.Prometheus is null ? null : new ServerMetrics("dns://" + endpoints[0]))
+        {
+            Cache = plugins?.Cache is { } cache ? new ResponseCache(cache, _options.Time) : null,
+            Loop = plugins is { Loop: true, Forward: not null } ? new LoopDetector(_options.Zone) : null,
+            OnLoop = _options.OnLoop,
+            ReferenceDnsIps = _options.ReferenceDnsIps,
+        };
     }
 
-    private void UdpLoop(CancellationToken ct)
+    internal QueryHandler Handler { get; }
+
+    /// <summary>The UDP addresses served (with the ports the OS chose for port 0), once started.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; private set; } = [];
+
+    /// <summary>The first served address (the usual single-endpoint case).</summary>
+    public IPEndPoint Bound => EndPoints.Count > 0 ? EndPoints[0] : throw new InvalidOperationException("the server has not started");
+
+    /// <summary>The health, ready and metrics listeners by path (/health, /ready, /metrics), once started.</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> HttpEndPoints { get; private set; } = new Dictionary<string, IPEndPoint>();
+
+    /// <summary>The UDP transport in use (Batched on Linux unless Portable was asked for).</summary>
+    public UdpTransport Transport { get; private set; }
+
+    /// <summary>Responses that could not be sent: counted, not retried.</summary>
+    public long SendErrors => Handler.SendErrors;
+
+    /// <summary>TCP connections held now, with a message in hand now, closed by a timeout, and closed to make room at the limit.</summary>
+    public (int Held, int Busy, long TimedOut, long Evicted) TcpConnections =>
+        (_tcp.Sum(t => t.Count), _tcp.Sum(t => t.Busy), _tcp.Sum(t => t.TimedOut), _tcp.Sum(t => t.Evicted));
+
+    /// <summary>Completes once the server has stopped (after <see cref="StopAsync"/>, or a detected loop).</summary>
+    public Task Stopped => _stopped.Task;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Binds every listener (a bind failure throws and nothing is left open), then starts serving.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var query = new byte[65535];
-        var response = new byte[65535];
-        var from = new SocketAddress(_udp!.AddressFamily);
-        while (!ct.IsCancellationRequested)
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) throw new InvalidOperationException("a DnsServer starts once");
+        try { Bind(); }
+        catch
         {
-            int n;
-            try { n = _udp.ReceiveFrom(query, SocketFlags.None, from); }
-            catch (SocketException) when (ct.IsCancellationRequested) { return; }
-            catch (ObjectDisposedException) { return; }
-            catch (SocketException) { continue; } // e.g. an ICMP port-unreachable surfacing as ConnectionReset: keep serving
-            long started = Stopwatch.GetTimestamp();
-            var q = query.AsSpan(0, n);
-            // The question and its EDNS0 size are read once: the limit for the answer and whether to add our OPT.
-            int qend = DnsWire.QuestionEnd(q);
-            int edns = qend > 0 ? Edns.ClientPayloadSize(q, qend) : 0;
-            int limit = edns > 0 ? Math.Min(Math.Max(edns, 512), response.Length) - 11 : 512;
-            int len = _engine.Respond(q, response.AsSpan(0, limit), out var outcome, out var upstreams);
-            if (len < 0) { metrics?.Malformed(q); continue; } // not worth an answer (too short for an ID, or itself a response)
-            if (outcome == DnsOutcome.Forward)
+            Close();
+            _state = 2;
+            throw;
+        }
+        var ct = _stop.Token;
+        foreach (var loop in _udp)
+        {
+            var thread = new Thread(() => loop.Run(ct)) { IsBackground = true, Name = "fastpath-udp-" + _threads.Count };
+            _threads.Add(thread);
+            thread.Start();
+        }
+        foreach (var tcp in _tcp) _tasks.Add(tcp.AcceptAsync(ct));
+        foreach (var http in _http) _tasks.Add(http.RunAsync(ct));
+        if (Handler.Loop is not null) _ = ProbeForLoopAfterSync(ct);
+        return Task.CompletedTask;
+    }
+
+    private void Bind()
+    {
+        var plugins = _options.Plugins;
+        Transport = _options.UdpTransport == UdpTransport.Auto
+            ? (OperatingSystem.IsLinux() ? UdpTransport.Batched : UdpTransport.Portable)
+            : _options.UdpTransport;
+        if (Transport == UdpTransport.Batched && !OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("the batched UDP transport (recvmmsg/sendmmsg) needs Linux; use UdpTransport.Portable");
+        var bound = new List<IPEndPoint>();
+        foreach (var at in _options.EndpointsOrDefault)
+        {
+            // Port 0 asks the OS for a free UDP port; the same TCP port may be taken (by anyone's outgoing
+            // connection), so then a fresh port is tried.
+            for (int attempt = 1; ; attempt++)
             {
-                var copy = q.ToArray();
-                var to = new SocketAddress(from.Family, from.Size);
-                from.Buffer.CopyTo(to.Buffer);
-                _ = ForwardUdp(copy, to, upstreams, ct);
-                continue;
+                int loops = _udp.Count;
+                var actual = BindUdp(at);
+                try
+                {
+                    _tcp.Add(new TcpFront(actual, Handler, _options));
+                    bound.Add(actual);
+                    break;
+                }
+                catch (SocketException ex) when (at.Port == 0 && attempt < 10 && ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+                {
+                    foreach (var loop in _udp.Skip(loops)) loop.Stop();
+                    _udp.RemoveRange(loops, _udp.Count - loops);
+                }
             }
-            if (edns > 0) len = Edns.AppendOpt(response, len);
-            try { _udp.SendTo(response.AsSpan(0, len), SocketFlags.None, from); }
-            catch (SocketException) { Interlocked.Increment(ref _sendErrors); }
-            Account(false, q, response, len, started, from);
+        }
+        EndPoints = bound;
+        Handler.ServerName = bound[0].ToString();
+        var http = new Dictionary<string, IPEndPoint>();
+        void Add(string path, string address, Func<(int, string)> respond)
+        {
+            var endpoint = new HttpEndpoint(HttpEndpoint.Parse(address), path, respond, _options);
+            _http.Add(endpoint);
+            http[path] = endpoint.LocalEndPoint;
+        }
+        if (plugins?.Health is { } health) Add("/health", health.Address, () => (200, "OK"));
+        if (plugins?.Ready is { } ready) Add("/ready", ready.Address, Readiness);
+        if (plugins?.Prometheus is { } prometheus && Handler.Metrics is { } metrics) Add("/metrics", prometheus.Address, () => (200, metrics.Render()));
+        HttpEndPoints = http;
+    }
+
+    /// <summary>The UDP loops of one endpoint; returns the address bound.</summary>
+    private IPEndPoint BindUdp(IPEndPoint at)
+    {
+        if (Transport == UdpTransport.Batched)
+        {
+            // Port 0: the first socket learns the port, the rest of the SO_REUSEPORT group joins it.
+            var actual = at;
+            for (int i = 0; i < _options.LoopsPerEndpoint; i++)
+            {
+                var loop = new BatchedUdpLoop(actual, _options.UdpBatchSize, Handler);
+                _udp.Add(loop);
+                actual = loop.LocalEndPoint;
+            }
+            return actual;
+        }
+        var socket = PortableUdpLoop.Open(at);
+        for (int i = 0; i < _options.LoopsPerEndpoint; i++) _udp.Add(new PortableUdpLoop(socket, Handler));
+        return (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    /// <summary>200 once the source has synced; 503 naming the plugin before that, and while shutting down.</summary>
+    private (int, string) Readiness() =>
+        _lameduck ? (503, "shutting down") : _source.IsSynced ? (200, "OK") : (503, "kubernetes");
+
+    /// <summary>
+    /// Stops as CoreDNS does on SIGTERM: the lameduck time first (health still 200, ready 503, queries still
+    /// answered), then no new queries or connections, then the ones in hand are finished (forwarded queries
+    /// answered, TCP messages written; bounded by <paramref name="cancellationToken"/> and the TCP I/O timeout).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1) { await Stopped.ConfigureAwait(false); return; }
+        try
+        {
+            _lameduck = true;
+            var lameduck = _options.Lameduck ?? _options.Plugins?.Health?.Lameduck ?? TimeSpan.Zero;
+            if (lameduck > TimeSpan.Zero)
+            {
+                try { await Task.Delay(lameduck, _options.Time, cancellationToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { } // asked to hurry: go straight to draining
+            }
+            foreach (var loop in _udp) loop.Stop();
+            foreach (var tcp in _tcp) tcp.StopAccepting();
+            var drained = Task.WhenAll(_tcp.Select(t => t.WhenEmpty()).Append(Handler.WhenIdle()));
+            var limit = _options.TcpIoTimeout + TimeSpan.FromSeconds(2); // a started message, or one forward attempt
+            try { await drained.WaitAsync(limit, _options.Time, cancellationToken).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException) { } // what is left is cut off below
+            foreach (var thread in _threads) thread.Join(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            Close();
+            _stopped.TrySetResult();
         }
     }
 
-    private static bool HasOpt(ReadOnlySpan<byte> q) => q.Length >= 12 && DnsWire.QuestionEnd(q) is int e && e > 0 && Edns.ClientPayloadSize(q, e) > 0;
-
-    private async Task ForwardUdp(byte[] query, SocketAddress to, IReadOnlyList<string> upstreams, CancellationToken ct)
+    private void Close()
     {
-        var response = await Forward(query, upstreams, ct);
-        if (response is null) return;
-        try { await _udp!.SendToAsync(response, SocketFlags.None, to, ct); }
-        catch (SocketException) { Interlocked.Increment(ref _sendErrors); }
+        _stop.Cancel();
+        foreach (var loop in _udp) loop.Stop();
+        foreach (var tcp in _tcp) tcp.Dispose();
+        foreach (var http in _http) http.Dispose();
     }
 
-    /// <summary>loop, then cache, then forward: the plugins a forwarded name passes through, in CoreDNS's order.</summary>
-    private async Task<byte[]?> Forward(byte[] query, IReadOnlyList<string> upstreams, CancellationToken ct)
+    public async ValueTask DisposeAsync()
     {
-        if (Loop is not null)
+        if (Volatile.Read(ref _state) == 1) await StopAsync().ConfigureAwait(false);
+        else Close();
+        _stop.Dispose();
+    }
+
+    private async Task ProbeForLoopAfterSync(CancellationToken ct)
+    {
+        try
         {
-            var sb = new System.Text.StringBuilder();
-            int p = 12;
-            FastPath.Dns.Wire.DnsWireReader.ReadName(query, ref p, sb);
-            if (Loop.Saw(sb.ToString()))
-            {
-                OnLoop?.Invoke($"[FATAL] plugin/loop: Loop ({Bound} -> {Bound}) detected for zone \".\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO {Loop.Probe}\"");
-                return null;
-            }
+            await _source.WaitForSyncAsync(ct).ConfigureAwait(false);
+            await ProbeForLoop(ct).ConfigureAwait(false);
         }
-        if (Cache?.Get(query) is { } cached) return cached;
-        var reply = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct);
-        if (reply is null) return ServFail(query);
-        Cache?.Put(query, reply);
-        return reply;
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 
     /// <summary>The loop plugin's start-up probe: ask ourselves the random name once; a working upstream answers it, a loop returns it.</summary>
-    public async Task ProbeForLoop(CancellationToken ct)
+    internal async Task ProbeForLoop(CancellationToken ct)
     {
-        if (Loop is null) return;
-        var q = FastPath.Dns.Wire.DnsWireWriter.Query((ushort)Random.Shared.Next(65536), Loop.Probe, DnsType.HINFO);
-        using var s = new Socket(Bound.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        await s.SendToAsync(q, Bound, ct);
+        var loop = Handler.Loop;
+        if (loop is null) return;
+        var q = FastPath.Dns.Wire.DnsWireWriter.Query((ushort)Random.Shared.Next(65536), loop.Probe, DnsType.HINFO);
+        var to = Bound.Address.Equals(IPAddress.Any) || Bound.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.Loopback, Bound.Port) : Bound;
+        using var s = new Socket(to.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        await s.SendToAsync(q, to, ct).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
             var buf = new byte[512];
-            await s.ReceiveFromAsync(buf, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-            Loop.Disabled = true; // an answer came back: no loop, and the probe is not needed again
+            await s.ReceiveFromAsync(buf, new IPEndPoint(to.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0), timeout.Token).ConfigureAwait(false);
+            loop.Disabled = true; // an answer came back: no loop, and the probe is not needed again
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
     }
-
-    private static byte[] ServFail(byte[] query)
-    {
-        int end = DnsWire.QuestionEnd(query);
-        var r = new byte[Math.Max(12, end)];
-        query.AsSpan(0, r.Length).CopyTo(r);
-        r[2] = (byte)(0x80 | (query[2] & 0x79));
-        r[3] = (byte)Rcode.ServFail;
-        r.AsSpan(6, 6).Clear();
-        return r;
-    }
-
-    private async Task TcpAccept(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            TcpClient client;
-            try { client = await _tcp!.AcceptTcpClientAsync(ct); }
-            catch (Exception) when (ct.IsCancellationRequested) { return; }
-            catch (SocketException) { continue; }
-            _ = Task.Run(() => TcpConnection(client, ct), ct);
-        }
-    }
-
-    /// <summary>Length-prefixed messages, answered in turn, until the client closes or idles for 10 s (RFC 7766).</summary>
-    private async Task TcpConnection(TcpClient client, CancellationToken ct)
-    {
-        using (client)
-        {
-            var stream = client.GetStream();
-            var len = new byte[2];
-            var response = new byte[65535 + 2];
-            try
-            {
-                while (!ct.IsCancellationRequested)
-                {
-                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    idle.CancelAfter(TimeSpan.FromSeconds(10));
-                    await stream.ReadExactlyAsync(len, idle.Token);
-                    var query = new byte[len[0] << 8 | len[1]];
-                    await stream.ReadExactlyAsync(query, idle.Token);
-                    long started = Stopwatch.GetTimestamp();
-                    int n = _engine.Respond(query, response.AsSpan(2, 65535), out var outcome, out var upstreams);
-                    if (n < 0) { metrics?.Malformed(query); continue; }
-                    byte[] payload;
-                    if (outcome == DnsOutcome.Forward)
-                    {
-                        var forwarded = await Forward(query, upstreams, ct);
-                        if (forwarded is null) return;
-                        payload = forwarded;
-                    }
-                    else
-                    {
-                        if (HasOpt(query)) n = Edns.AppendOpt(response.AsSpan(2), n);
-                        payload = response.AsSpan(2, n).ToArray();
-                    }
-                    var framed = new byte[payload.Length + 2];
-                    framed[0] = (byte)(payload.Length >> 8); framed[1] = (byte)payload.Length;
-                    payload.CopyTo(framed, 2);
-                    await stream.WriteAsync(framed, ct);
-                    Account(true, query, payload, payload.Length, started, null);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or EndOfStreamException) { }
-        }
-    }
-
-    private void Account(bool tcp, ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int len, long started, SocketAddress? from)
-    {
-        if (metrics is null && !logQueries) return;
-        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        int end = DnsWire.QuestionEnd(query);
-        var type = end > 0 ? (DnsType)BinaryPrimitives.ReadUInt16BigEndian(query.Slice(end - 4)) : 0;
-        int rcode = len >= 4 ? response[3] & 0xF : 2;
-        metrics?.Record(tcp, type, rcode, seconds);
-        if (rcode is not (0 or 3)) metrics?.Malformed(query); // only refusals can be malformed: NOERROR/NXDOMAIN skip the check
-        if (logQueries) LogQuery(tcp, query, response, len, end, type, rcode, seconds, from);
-    }
-
-    /// <summary>CoreDNS's log format: {remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}.</summary>
-    private void LogQuery(bool tcp, ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int len, int end, DnsType type, int rcode, double seconds, SocketAddress? from)
-    {
-        var sb = new System.Text.StringBuilder();
-        int p = 12;
-        if (end > 0) FastPath.Dns.Wire.DnsWireReader.ReadName(query, ref p, sb);
-        var remote = from is null ? "tcp" : IPEndPointFrom(from);
-        var flags = new List<string> { "qr" };
-        if (len > 2 && (response[2] & 0x04) != 0) flags.Add("aa");
-        if (len > 2 && (response[2] & 0x02) != 0) flags.Add("tc");
-        if (len > 2 && (response[2] & 0x01) != 0) flags.Add("rd");
-        log.WriteLine($"[INFO] {remote} - {BinaryPrimitives.ReadUInt16BigEndian(query)} \"{DnsNaming.TypeText(type)} IN {sb} {(tcp ? "tcp" : "udp")} {query.Length} false 512\" {DnsNaming.RcodeText((Rcode)rcode)} {string.Join(",", flags)} {len} {seconds.ToString("0.000000000", System.Globalization.CultureInfo.InvariantCulture)}s");
-    }
-
-    private string IPEndPointFrom(SocketAddress a) => (Bound.Create(a) as IPEndPoint)?.ToString() ?? "?";
-}
-
-/// <summary>Small wire helpers the server needs before it hands a query to an engine.</summary>
-internal static class DnsWire
-{
-    /// <summary>Where the single question ends, or 0 when the message has none or it is malformed.</summary>
-    public static int QuestionEnd(ReadOnlySpan<byte> q) =>
-        FastPath.Dns.Wire.DnsWireReader.ReadQuestion(q, out int nameEnd, out _, out _) == FastPath.Dns.Wire.WireError.None ? nameEnd + 4 : 0;
 }

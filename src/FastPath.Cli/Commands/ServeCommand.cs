@@ -6,119 +6,183 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-using FastPath.Server;
+using FastPath.Live;
 using FastPath.Model;
 using FastPath.Model.Corefile;
-using FastPath.Model.Net;
-using FastPath.Reference.Dns;
+using FastPath.Model.Diagnostics;
+using FastPath.Model.Loading;
+using FastPath.Server;
 
 namespace FastPath.Cli.Commands;
 
 /// <summary>
-/// <c>fastpath serve</c>: a DNS server on loopback answering from the compiled engine (or the reference), with the
-/// Corefile's log, health, ready, prometheus, forward and reload plugins; stops cleanly on Ctrl-C and SIGTERM.
+/// <c>fastpath serve</c>: the <see cref="DnsServer"/> library answering from a snapshot of the manifests (built in
+/// memory; Roslyn only with <c>--engine compiled</c>), kept current by the Corefile's <c>reload</c> or by
+/// <c>--watch</c>; stops on Ctrl-C and SIGTERM after the health plugin's lameduck, draining what is in hand.
 /// </summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
-    public const string Usage = "fastpath serve [--manifests DIR]... [--corefile FILE] [--listen ADDR:PORT] [--engine compiled|reference] [--dns-ip IP]... [--service-cidr CIDR]";
+    public const string Usage = "fastpath serve [--manifests DIR]... [--corefile FILE] [--watch] [--listen ADDR:PORT]... [--engine snapshot|compiled|reference] "
+        + "[--dns-ip IP]... [--service-cidr CIDR] [--udp-loops N] [--udp-transport auto|batched|portable] [--tcp-max-clients N] [--tcp-idle-timeout MS] [--tcp-io-timeout MS]"
+        + " | [--kubeconfig FILE [--context NAME] | --in-cluster] [--namespace NS]... [--selector LABELS]";
 
     public static int Run(CliArgs args, TextWriter @out, TextWriter err)
     {
-        var listenText = args.Option("--listen");
-        var engineName = Engines.Parse(args.Option("--engine"));
+        var listenTexts = args.Options("--listen");
+        var engine = args.Option("--engine") ?? "snapshot";
+        if (engine is not ("snapshot" or "compiled" or "reference")) throw new UsageException($"--engine must be snapshot, compiled or reference, not '{engine}'");
+        bool watch = args.Flag("--watch");
+        if (watch && engine == "compiled") throw new UsageException("--watch builds snapshots in memory; it does not combine with --engine compiled");
         var dnsIps = args.IpOptions("--dns-ip");
-        var cluster = ClusterInput.LoadOrReport(args, err);
-        args.RejectUnknown();
-        if (cluster is null) return 1;
+        var options = new DnsServerOptions { Engine = engine == "reference" ? DnsEngineKind.Reference : DnsEngineKind.Snapshot, ReferenceDnsIps = dnsIps.Count > 0 ? dnsIps : null };
+        if (args.IntOption("--udp-loops") is int loops) options.UdpLoops = loops;
+        if (args.Option("--udp-transport") is { } transport)
+            options.UdpTransport = transport switch
+            {
+                "auto" => UdpTransport.Auto, "batched" => UdpTransport.Batched, "portable" => UdpTransport.Portable,
+                _ => throw new UsageException($"--udp-transport must be auto, batched or portable, not '{transport}'"),
+            };
+        if (args.IntOption("--tcp-max-clients") is int max) options.TcpMaxClients = max;
+        if (args.IntOption("--tcp-idle-timeout") is int idle) options.TcpIdleTimeout = TimeSpan.FromMilliseconds(idle);
+        if (args.IntOption("--tcp-io-timeout") is int io) options.TcpIoTimeout = TimeSpan.FromMilliseconds(io);
+        // FASTPATH_UDP_THREADS predates --udp-loops; the perf script still sets it.
+        if (options.UdpLoops == 0 && int.TryParse(Environment.GetEnvironmentVariable("FASTPATH_UDP_THREADS"), out int t) && t > 0) options.UdpLoops = t;
+        try { options.Validate(); }
+        catch (ArgumentException ex) { throw new UsageException(ex.Message); }
 
-        var block = cluster.Corefile.KubernetesBlock ?? cluster.Corefile.ServerBlocks.FirstOrDefault();
-        int corefilePort = block?.Keys.FirstOrDefault()?.Port ?? 53;
-        IPEndPoint listen;
-        if (listenText is not null)
+        IClusterSnapshotSource? source = null;
+        CorefileConfig? corefile = null;
+        CreateKubernetesSource(args, err, ref source, ref corefile);
+        ManifestWatcher? watcher = null;
+        SnapshotPublisher? publisher = null;
+        int services;
+        if (source is null)
         {
-            if (!IPEndPoint.TryParse(listenText, out var ep) || ep.Port == 0) throw new UsageException($"--listen must be ADDRESS:PORT, not '{listenText}'");
-            listen = ep;
+            var cluster = ClusterInput.LoadOrReport(args, err);
+            args.RejectUnknown();
+            if (cluster is null) return 1;
+            corefile = cluster.Corefile;
+            services = cluster.Services.Count;
+            if (watch)
+            {
+                var load = new LoadOptions { CorefileText = ReadCorefile(args), CorefilePath = args.Option("--corefile"), ServiceCidr = args.Option("--service-cidr") };
+                var live = new LiveCluster(new LiveClusterOptions { Load = load, DnsIps = dnsIps.Count > 0 ? dnsIps : null, Debounce = TimeSpan.FromSeconds(1) }); // the watcher flushes each edit itself, all kinds at once
+                watcher = new ManifestWatcher(ClusterInput.Paths(args), live, load, err, TimeProvider.System, TimeSpan.FromMilliseconds(100));
+                watcher.Start();
+                live.SnapshotChanged += (_, e) => { lock (err) err.WriteLine($"[INFO] watch: snapshot {e.Current.Version} ({e.Current.Cluster?.Services.Count} services)"); };
+                source = live;
+            }
+            else
+            {
+                try { publisher = new SnapshotPublisher(Build(cluster, engine, dnsIps, 1)); }
+                catch (InvalidOperationException ex) { err.WriteLine("fastpath serve: " + ex.Message); return 1; }
+                source = publisher;
+            }
         }
-        else listen = new IPEndPoint(IPAddress.Loopback, corefilePort == 53 ? 1053 : corefilePort); // no root needed for 53
+        else
+        {
+            args.RejectUnknown();
+            services = source.Current?.Cluster?.Services.Count ?? 0;
+        }
+
+        var block = corefile?.KubernetesBlock ?? corefile?.ServerBlocks.FirstOrDefault();
+        int corefilePort = block?.Keys.FirstOrDefault()?.Port ?? 53;
+        foreach (var text in listenTexts)
+        {
+            try { options.Endpoints.Add(HttpEndpoint.Parse(text)); }
+            catch (FormatException ex) { throw new UsageException("--listen " + ex.Message); }
+        }
+        if (options.Endpoints.Count == 0) options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, corefilePort == 53 ? 1053 : corefilePort)); // no root needed for 53
+        options.Plugins = block?.Plugins;
+        options.Zone = block?.Keys.FirstOrDefault()?.Zone ?? ".";
 
         using var stop = new CancellationTokenSource();
+        int exit = 0;
+        options.OnLoop = message => { lock (err) err.WriteLine(message); exit = 1; stop.Cancel(); };
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
 
-        var plugins = block?.Plugins;
-        var metrics = plugins?.Prometheus is null ? null : new ServerMetrics("dns://" + listen);
-        int exit = 0;
-        var server = new DnsServer(listen, @out, plugins?.Log is not null, metrics, plugins?.Forward?.Policy ?? "random")
+        var server = new DnsServer(source, options, err);
+        try { server.StartAsync().GetAwaiter().GetResult(); }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or FormatException)
         {
-            Cache = plugins?.Cache is { } cache ? new ResponseCache(cache, TimeProvider.System) : null,
-            Loop = plugins?.Loop == true && plugins.Forward is not null ? new LoopDetector(block!.Keys[0].Zone) : null,
-            OnLoop = message => { err.WriteLine(message); exit = 1; stop.Cancel(); },
-        };
-        IDnsEngine engine;
-        try { engine = Build(cluster, engineName, dnsIps); }
-        catch (Exception ex) when (ex is InvalidOperationException) { err.WriteLine("fastpath serve: " + ex.Message); return 1; }
-        bool ready = false;
-        try { server.Start(engine, stop.Token); }
-        catch (System.Net.Sockets.SocketException ex) { err.WriteLine($"fastpath serve: cannot listen on {listen}: {ex.Message}"); return 1; }
-        ready = true;
+            err.WriteLine($"fastpath serve: cannot listen on {string.Join(", ", options.Endpoints)}: {ex.Message}");
+            return 1;
+        }
+        Task? reloader = null;
+        if (publisher is not null && block?.Plugins.Reload is { } reload)
+            reloader = Task.Run(() => Reloader(args, engine, dnsIps, publisher, reload.Interval, err, stop.Token));
 
-        var tasks = new List<Task>();
-        string Status() => ready ? "OK" : "kubernetes";
-        if (plugins?.Health is { } health)
-            tasks.Add(new HttpEndpoints(p => p == "/health" ? (200, "OK") : (404, "not found"), err).Run(HttpEndpoints.Parse(health.Address), stop.Token));
-        if (plugins?.Ready is { } readyPlugin)
-            tasks.Add(new HttpEndpoints(p => p == "/ready" ? (ready ? 200 : 503, Status()) : (404, "not found"), err).Run(HttpEndpoints.Parse(readyPlugin.Address), stop.Token));
-        if (plugins?.Prometheus is { } prom && metrics is not null)
-            tasks.Add(new HttpEndpoints(p => p == "/metrics" ? (200, metrics.Render()) : (404, "not found"), err).Run(HttpEndpoints.Parse(prom.Address), stop.Token));
-        if (plugins?.Reload is { } reload)
-            tasks.Add(Task.Run(() => Reloader(args, cluster, engineName, dnsIps, server, reload.Interval, err, stop.Token)));
-
-        if (server.Loop is not null) tasks.Add(server.ProbeForLoop(stop.Token));
-        @out.WriteLine($"fastpath serve: {engineName} engine, {cluster.Services.Count} services, listening on {server.Bound} (udp, tcp)");
-        @out.WriteLine($"  try: dig @{server.Bound.Address} -p {server.Bound.Port} my-service.default.svc.cluster.local");
-        @out.WriteLine($"       dig @{server.Bound.Address} -p {server.Bound.Port} _http._tcp.my-service.default.svc.cluster.local SRV");
-        @out.WriteLine($"       dig @{server.Bound.Address} -p {server.Bound.Port} my-db.default.svc.cluster.local +tcp");
+        var name = engine == "snapshot" ? "in-memory snapshot" : engine;
+        @out.WriteLine($"fastpath serve: {name} engine, {services} services{(watch ? ", watching the manifests" : "")}, listening on {string.Join(", ", server.EndPoints)} (udp {server.Transport.ToString().ToLowerInvariant()}, tcp)");
+        foreach (var (path, at) in server.HttpEndPoints) @out.WriteLine($"  {path} on http://{at}");
+        var b = server.Bound;
+        @out.WriteLine($"  try: dig @{(b.Address.Equals(IPAddress.Any) || b.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : b.Address)} -p {b.Port} my-service.default.svc.cluster.local");
         @out.Flush();
         stop.Token.WaitHandle.WaitOne();
+        @out.WriteLine("fastpath serve: stopping (lameduck, then draining)");
+        @out.Flush();
+        server.StopAsync().GetAwaiter().GetResult();
+        watcher?.Dispose();
+        (source as IDisposable)?.Dispose();
         @out.WriteLine("fastpath serve: stopped");
         return exit;
     }
 
-    private static IDnsEngine Build(Cluster cluster, string engine, IReadOnlyList<IPAddress> dnsIps) => engine == "reference"
-        ? new ReferenceEngine(new ReferenceResolver(cluster, new ReferenceDnsOptions { DnsIPs = dnsIps.Count > 0 ? dnsIps : null }))
-        : new CompiledEngine(Engines.Compile(cluster, dnsIps.Count > 0 ? dnsIps : null).Dns);
+    /// <summary>
+    /// The seam for other snapshot sources (the API server's watch: <c>--kubeconfig</c>, <c>--in-cluster</c>): a file
+    /// that implements this sets <paramref name="source"/> (and the Corefile it serves with) when its options are
+    /// given; left unset, the manifests are served.
+    /// </summary>
+    static partial void CreateKubernetesSource(CliArgs args, TextWriter err, ref IClusterSnapshotSource? source, ref CorefileConfig? corefile);
+
+    private static string? ReadCorefile(CliArgs args) => args.Option("--corefile") is { } path && File.Exists(path) ? File.ReadAllText(path) : null;
+
+    /// <summary>The snapshot of <paramref name="cluster"/>: built in memory, or with its DNS compiled by Roslyn (--engine compiled).</summary>
+    private static ClusterSnapshot Build(Cluster cluster, string engine, IReadOnlyList<IPAddress> dnsIps, long version)
+    {
+        var snapshot = ClusterSnapshot.Build(cluster, dnsIps.Count > 0 ? dnsIps : null, version);
+        if (engine != "compiled") return snapshot;
+        var compiled = Engines.Compile(cluster, dnsIps.Count > 0 ? dnsIps : null);
+        return new ClusterSnapshot(version, compiled.Dns, snapshot.DataPlane, snapshot.Environment, cluster, snapshot.CreatedAt);
+    }
 
     /// <summary>
-    /// The reload plugin: watches the inputs, recompiles in the background when they change and swaps the engine at
-    /// once; an edit with errors keeps the running engine and logs its diagnostics.
+    /// The reload plugin: re-reads the manifests and Corefile every interval and publishes a new snapshot when they
+    /// changed; an edit with errors keeps the running snapshot and logs its diagnostics.
     /// </summary>
-    private static void Reloader(CliArgs args, Cluster current, string engine, IReadOnlyList<IPAddress> dnsIps, DnsServer server, TimeSpan interval, TextWriter err, CancellationToken ct)
+    private static void Reloader(CliArgs args, string engine, IReadOnlyList<IPAddress> dnsIps, SnapshotPublisher publisher, TimeSpan interval, TextWriter err, CancellationToken ct)
     {
         var period = interval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : interval;
         if (Environment.GetEnvironmentVariable("FASTPATH_RELOAD_INTERVAL") is { } s && double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double secs))
             period = TimeSpan.FromSeconds(secs); // tests shorten the wait
-        var hash = current.ContentHash;
+        var hash = publisher.Current?.Cluster?.ContentHash;
+        long version = publisher.Current?.Version ?? 0;
         while (!ct.WaitHandle.WaitOne(period))
         {
             var result = ClusterInput.Load(args);
             if (result.Cluster is null)
             {
-                if (result.Diagnostics.Count > 0 && hash != "error:" + string.Join("|", result.Diagnostics))
+                var errors = "error:" + string.Join("|", result.Diagnostics);
+                if (result.Diagnostics.Count > 0 && hash != errors)
                 {
-                    err.WriteLine("[ERROR] plugin/reload: the new configuration has errors; the running one is kept:");
-                    foreach (var d in result.Diagnostics.Where(d => d.IsError)) err.WriteLine("  " + d);
-                    hash = "error:" + string.Join("|", result.Diagnostics);
+                    lock (err)
+                    {
+                        err.WriteLine("[ERROR] plugin/reload: the new configuration has errors; the running one is kept:");
+                        foreach (var d in result.Diagnostics.Where(d => d.IsError)) err.WriteLine("  " + d);
+                    }
+                    hash = errors;
                 }
                 continue;
             }
             if (result.Cluster.ContentHash == hash) continue;
             try
             {
-                server.Swap(Build(result.Cluster, engine, dnsIps));
+                publisher.Publish(Build(result.Cluster, engine, dnsIps, ++version), SnapshotChange.Everything);
                 hash = result.Cluster.ContentHash;
-                err.WriteLine($"[INFO] plugin/reload: running the new configuration ({result.Cluster.Services.Count} services)");
+                lock (err) err.WriteLine($"[INFO] plugin/reload: running the new configuration ({result.Cluster.Services.Count} services)");
             }
-            catch (InvalidOperationException ex) { err.WriteLine("[ERROR] plugin/reload: " + ex.Message); }
+            catch (InvalidOperationException ex) { lock (err) err.WriteLine("[ERROR] plugin/reload: " + ex.Message); }
         }
     }
 }

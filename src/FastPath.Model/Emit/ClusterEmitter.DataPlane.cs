@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Emit;
 
@@ -11,8 +11,8 @@ public static partial class ClusterEmitter
 
     private static void EmitDataPlane(SourceWriter w, EmitRequest r)
     {
-        var ports = DataPlanePlanner.Plan(r.Cluster);
-        w.Line("/// <summary>kube-proxy's choices for the cluster's service ports, and the persistence table ClientIP affinity shares.</summary>");
+        var ports = r.Plan.Ports;
+        w.DocSummary("kube-proxy's choices for the cluster's service ports, and the persistence table ClientIP affinity shares.");
         w.Line($"public static global::FastPath.Compiled.CompiledDataPlane DataPlane => {DataClass}.DataPlane;");
         w.Line();
         // Typed accessors: Namespace.Service.Port, so a typo in a name is a compile error.
@@ -20,21 +20,23 @@ public static partial class ClusterEmitter
         foreach (var nsGroup in ports.Select((p, i) => (p, i)).GroupBy(x => x.p.Namespace).OrderBy(g => g.Key, System.StringComparer.Ordinal))
         {
             var nsId = Unique(Identifier(nsGroup.Key), used, "Namespace");
-            w.Line($"/// <summary>Services in namespace <c>{Xml(nsGroup.Key)}</c>.</summary>");
+            w.DocSummary($"Services in namespace <c>{Xml(nsGroup.Key)}</c>.");
             w.Open($"public static class {nsId}");
             var inNs = new HashSet<string>(System.StringComparer.Ordinal) { nsId };
             foreach (var svcGroup in nsGroup.GroupBy(x => x.p.Service).OrderBy(g => g.Key, System.StringComparer.Ordinal))
             {
                 var svcId = Unique(Identifier(svcGroup.Key), inNs, "Service");
-                w.Line($"/// <summary>Service <c>{Xml(nsGroup.Key)}/{Xml(svcGroup.Key)}</c>. {Xml(svcGroup.First().p.Source)}</summary>");
+                w.DocSummary($"Service <c>{Xml(nsGroup.Key)}/{Xml(svcGroup.Key)}</c>. Source: {Xml(svcGroup.First().p.Source)}.");
                 w.Open($"public static class {svcId}");
                 var inSvc = new HashSet<string>(System.StringComparer.Ordinal) { svcId };
                 foreach (var (p, i) in svcGroup)
                 {
                     var portId = Unique(p.PortName is null ? "Port" + Num(p.Port) : Identifier(p.PortName), inSvc, "Port");
                     var eps = p.Endpoints.Count == 0 ? "no endpoints" : string.Join(", ", p.Endpoints.Take(8)) + (p.Endpoints.Count > 8 ? ", …" : "");
-                    w.Line($"/// <summary>Port {Xml(p.PortName ?? "(unnamed)")} ({Num(p.Port)}/{p.Protocol}), scheduler {p.Scheduler}{(p.AffinityTimeout > 0 ? $", ClientIP affinity {Num(p.AffinityTimeout)} s" : "")}: {Xml(eps)}.</summary>");
-                    w.Line($"public static global::FastPath.Compiled.ServicePortHandle {portId} => {DataClass}.DataPlane.Ports[{Num(i)}];");
+                    var affinity = p.AffinityTimeout > 0 ? $", ClientIP affinity {Num(p.AffinityTimeout)} s" : "";
+                    w.DocSummary($"Port {Xml(p.PortName ?? "(unnamed)")} ({Num(p.Port)}/{p.Protocol}), scheduler {p.Scheduler}{affinity}: {Xml(eps)}.");
+                    w.Line($"public static global::FastPath.Compiled.ServicePortHandle {portId} =>");
+                    w.Line($"    {DataClass}.DataPlane.Ports[{Num(i)}];");
                 }
                 w.Close();
             }
@@ -43,21 +45,27 @@ public static partial class ClusterEmitter
         w.Line();
     }
 
-    private static void EmitEnvironment(SourceWriter w, EmitRequest r)
+    private static void EmitEnvironment(SourceWriter w)
     {
-        w.Line("/// <summary>The service environment variables the kubelet gives a pod in <paramref name=\"ns\"/>, in order.</summary>");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, string>> Environment(string ns, bool enableServiceLinks = true) =>");
-        w.Line($"    {DataClass}.Environment.For(ns, enableServiceLinks);");
+        w.DocSummary("The service environment variables the kubelet gives a pod in <paramref name=\"ns\"/>, in order.");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<");
+        w.Line("    global::System.Collections.Generic.KeyValuePair<string, string>> Environment(");
+        w.Line("        string ns, bool enableServiceLinks = true) =>");
+        w.Line($"        {DataClass}.Environment.For(ns, enableServiceLinks);");
         w.Line();
     }
 
-    private static void EmitPlanData(SourceWriter w, EmitRequest r, BlobSink blobs)
+    private static void EmitPlanData(SourceWriter w, EmitRequest r, TableSink tables)
     {
-        var blob = PlanCodec.Write(DataPlanePlanner.Plan(r.Cluster), EnvironmentPlanner.Plan(r.Cluster));
-        w.Line("private static readonly (global::System.Collections.Generic.List<global::FastPath.Model.Planning.PortPlan> Ports, global::System.Collections.Generic.List<global::FastPath.Model.Planning.EnvironmentPlan> Environment) Plans =");
-        w.Line($"    global::FastPath.Model.Planning.PlanCodec.Read({blobs.Expression(blob)});");
-        w.Line("internal static readonly global::FastPath.Compiled.CompiledDataPlane DataPlane = global::FastPath.Compiled.CompiledDataPlane.FromPlan(Plans.Ports);");
-        w.Line("internal static readonly global::FastPath.Compiled.CompiledEnvironment Environment = global::FastPath.Compiled.CompiledEnvironmentFactory.FromPlan(Plans.Environment);");
+        var blob = PlanCodec.Write(r.Plan.Ports, r.Plan.Environment);
+        var bytes = tables.Expression("Plans", "the service ports (endpoints, scheduler, a decision per node and source) " +
+            "and the environment variables per namespace, written by PlanCodec.", blob);
+        w.Line("private static readonly global::FastPath.Model.Tables.PlanCodec.Plans Plans =");
+        w.Line($"    global::FastPath.Model.Tables.PlanCodec.Read({bytes});");
+        w.Line("internal static readonly global::FastPath.Compiled.CompiledDataPlane DataPlane =");
+        w.Line("    global::FastPath.Compiled.CompiledDataPlane.FromPlan(Plans.Ports);");
+        w.Line("internal static readonly global::FastPath.Compiled.CompiledEnvironment Environment =");
+        w.Line("    global::FastPath.Compiled.CompiledEnvironmentFactory.FromPlan(Plans.Environment);");
         w.Line();
     }
 

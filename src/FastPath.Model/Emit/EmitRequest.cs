@@ -4,7 +4,7 @@ using FastPath.Model.Planning;
 
 namespace FastPath.Model.Emit;
 
-/// <summary>What to emit: the class to fill in, the cluster and its plan, and the inputs to embed for the interpreter fallback.</summary>
+/// <summary>What to emit: the class to fill in, the planned cluster, and the inputs to embed for the interpreter fallback.</summary>
 public sealed record EmitRequest
 {
     /// <summary>The namespace of the class; null for the global namespace.</summary>
@@ -12,8 +12,8 @@ public sealed record EmitRequest
     public required string ClassName { get; init; }
     /// <summary>"public", "internal", … as the user declared it; null when FastPath declares the class itself.</summary>
     public string? Accessibility { get; init; }
-    public required Cluster Cluster { get; init; }
-    public required DnsPlan Plan { get; init; }
+    /// <summary>The cluster, planned once (<see cref="ClusterPlan.Build"/>): the emitter only writes it out.</summary>
+    public required ClusterPlan Plan { get; init; }
     /// <summary>The manifests (paths relative to the project), embedded only when a part falls back to the interpreter.</summary>
     public IReadOnlyList<ManifestText> Manifests { get; init; } = [];
     public string? CorefileText { get; init; }
@@ -29,17 +29,3 @@ public sealed record EmitRequest
 
 /// <summary>The emitted source and, with <see cref="EmitRequest.TablesAsResources"/>, the resources it reads.</summary>
 public sealed record EmitOutput(string Source, IReadOnlyList<KeyValuePair<string, byte[]>> Resources);
-
-internal sealed class BlobSink(bool asResources)
-{
-    public List<KeyValuePair<string, byte[]>> Resources { get; } = new();
-
-    /// <summary>An expression that yields the bytes at run time.</summary>
-    public string Expression(byte[] bytes)
-    {
-        if (!asResources) return "B(\"" + System.Convert.ToBase64String(bytes) + "\"u8)";
-        var name = "FastPath.Table" + Resources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Resources.Add(new KeyValuePair<string, byte[]>(name, bytes));
-        return "R(\"" + name + "\")";
-    }
-}

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text;
 
 namespace FastPath.Model.Emit;
@@ -5,8 +6,13 @@ namespace FastPath.Model.Emit;
 /// <summary>An indenting text writer that always writes '\n', so generated text is the same on every platform.</summary>
 public sealed class SourceWriter
 {
+    /// <summary>Emitted lines stay within this many characters, so generated code reads without scrolling.</summary>
+    public const int MaxLineLength = 120;
+
     private readonly StringBuilder _sb = new();
     private int _indent;
+
+    public int IndentWidth => _indent * 4;
 
     public SourceWriter Line(string text = "")
     {
@@ -27,6 +33,42 @@ public sealed class SourceWriter
     {
         _indent--;
         return Line("}" + suffix);
+    }
+
+    public void Indent() => _indent++;
+    public void Outdent() => _indent--;
+
+    /// <summary>An XML doc summary, on one line when it fits, else wrapped at word boundaries.</summary>
+    public SourceWriter DocSummary(string xmlText)
+    {
+        var one = "/// <summary>" + xmlText + "</summary>";
+        if (IndentWidth + one.Length <= MaxLineLength) return Line(one);
+        Line("/// <summary>");
+        foreach (var l in Wrap(xmlText, MaxLineLength - IndentWidth - 4)) Line("/// " + l);
+        return Line("/// </summary>");
+    }
+
+    /// <summary>A line comment, wrapped at word boundaries; continuation lines are indented under the first.</summary>
+    public SourceWriter CommentLines(string text, string continuation = "    ")
+    {
+        var lines = Wrap(text, MaxLineLength - IndentWidth - 3);
+        for (int i = 0; i < lines.Count; i++) Line("// " + (i == 0 ? "" : continuation) + lines[i]);
+        return this;
+    }
+
+    /// <summary>Words of <paramref name="text"/> in lines of at most <paramref name="width"/> characters (a longer word stands alone).</summary>
+    public static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width) { lines.Add(line.ToString()); line.Clear(); }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0 || lines.Count == 0) lines.Add(line.ToString());
+        return lines;
     }
 
     public override string ToString() => _sb.ToString();
@@ -51,6 +93,22 @@ public sealed class SourceWriter
             }
         }
         return sb.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// A long string as a concatenation of literals, one source line each (split after each newline and at
+    /// <paramref name="chunk"/> characters), so embedded text keeps the line limit.
+    /// </summary>
+    public static List<string> LiteralLines(string s, int chunk = 80)
+    {
+        var parts = new List<string>();
+        int start = 0;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\n' || i - start + 1 >= chunk) { parts.Add(Literal(s.Substring(start, i - start + 1))); start = i + 1; }
+        }
+        if (start < s.Length || parts.Count == 0) parts.Add(Literal(s.Substring(start)));
+        return parts;
     }
 
     /// <summary>Comment text on one line: no newlines, no end of comment.</summary>

@@ -19,8 +19,17 @@ internal sealed class ClusterAssembler
 {
     private readonly LoadOptions _options;
     private readonly DiagnosticBag _bag;
+    private readonly PortRange _nodePorts;
+    /// <summary>Each Service's document, so checks across Services can point at the field that clashes.</summary>
+    private readonly Dictionary<string, YNode> _serviceNodes = new(StringComparer.Ordinal);
 
-    public ClusterAssembler(LoadOptions options, DiagnosticBag bag) { _options = options; _bag = bag; }
+    public ClusterAssembler(LoadOptions options, DiagnosticBag bag)
+    {
+        _options = options; _bag = bag;
+        var range = PortRange.Parse(options.NodePortRange);
+        if (range is null) _bag.Report(Descriptors.InvalidValue, null, "--service-node-port-range", ApiRules.Show(options.NodePortRange), "must be FIRST-LAST or FIRST+SIZE within 1-65535");
+        _nodePorts = range ?? PortRange.DefaultNodePorts;
+    }
 
     public Cluster Assemble(List<ManifestDocument> docs, List<ManifestText> texts)
     {
@@ -40,7 +49,7 @@ internal sealed class ClusterAssembler
             switch ((doc.Kind, doc.ApiVersion))
             {
                 case ("Service", "v1"):
-                    if (ServiceReader.Read(root) is { } svc && Unique("Service", svc.Meta)) services.Add(svc);
+                    if (ServiceReader.Read(root, _nodePorts) is { } svc && Unique("Service", svc.Meta)) { services.Add(svc); _serviceNodes[svc.Meta.Key] = root; }
                     break;
                 case ("EndpointSlice", "discovery.k8s.io/v1"):
                     if (EndpointSliceReader.Read(root) is { } slice && Unique("EndpointSlice", slice.Meta)) slices.Add(slice);
@@ -58,13 +67,14 @@ internal sealed class ClusterAssembler
                 case ("Namespace", "v1"):
                     if (MetaReader.Read(root, namespaced: false) is { } nsMeta && Unique("Namespace", nsMeta))
                     {
-                        if (DnsNames.IsDns1123Label(nsMeta.Name)) declaredNamespaces.Add(nsMeta.Name);
-                        else _bag.Report(Descriptors.InvalidName, nsMeta.Location, "metadata.name", nsMeta.Name, "DNS-1123 label");
+                        bool valid = MetaReader.Validate(root, NameRule.Checked);
+                        if (!DnsNames.IsDns1123Label(nsMeta.Name)) { _bag.Report(Descriptors.InvalidName, nsMeta.Location, "metadata.name", nsMeta.Name, "DNS-1123 label"); valid = false; }
+                        if (valid) declaredNamespaces.Add(nsMeta.Name);
                     }
                     break;
                 case ("ConfigMap", "v1"):
                     var cm = MetaReader.Read(root);
-                    if (cm is { Namespace: "kube-system", Name: "coredns" } && Unique("ConfigMap", cm))
+                    if (cm is { Namespace: "kube-system", Name: "coredns" } && Unique("ConfigMap", cm) && MetaReader.Validate(root, NameRule.Dns1123Subdomain))
                     {
                         var data = root.Map("data");
                         var cfNode = data?.Get("Corefile");
@@ -146,22 +156,27 @@ internal sealed class ClusterAssembler
         foreach (var s in ordered)
         {
             if (s.IsHeadless || s.IsExternalName) continue;
-            foreach (var ip in s.ClusterIPs)
+            var spec = _serviceNodes.TryGetValue(s.Meta.Key, out var root) ? root.Map("spec") : null;
+            for (int i = 0; i < s.ClusterIPs.Count; i++)
             {
+                var ip = s.ClusterIPs[i];
+                var at = (spec?.Get("clusterIPs") ?? spec?.Get("clusterIP"))?.Location ?? s.Meta.Location;
                 IpText.TryParse(ip, out var addr);
                 var canon = IpText.Canonical(addr);
-                if (takenIps.TryGetValue(canon, out var other)) _bag.Report(Descriptors.ClusterIpShared, s.Meta.Location, ip, other.Meta.Key);
+                if (takenIps.TryGetValue(canon, out var other)) _bag.Report(Descriptors.ClusterIpShared, at, $"spec.clusterIPs[{i}]", ip, other.Meta.Key);
                 else takenIps[canon] = s;
                 var cidr = cidrs.FirstOrDefault(c => c.Family == IpText.FamilyOf(addr));
                 if (enforced && (cidr is null || !cidr.Contains(addr)))
-                    _bag.Report(Descriptors.ClusterIpOutsideCidr, s.Meta.Location, ip, _options.ServiceCidr!);
+                    _bag.Report(Descriptors.ClusterIpOutsideCidr, at, $"spec.clusterIPs[{i}]", ip, _options.ServiceCidr!);
             }
-            foreach (var p in s.Ports.Where(p => p.NodePort != 0))
+            var portNodes = spec?.Seq("ports");
+            for (int i = 0; i < s.Ports.Count; i++)
             {
-                if (p.NodePort < LoadOptions.NodePortMin || p.NodePort > LoadOptions.NodePortMax)
-                    _bag.Report(Descriptors.NodePortRange, s.Meta.Location, $"spec.ports[{p.Name ?? p.Port.ToString()}].nodePort", p.NodePort);
-                else if (takenPorts.TryGetValue(p.NodePort + "/" + p.Protocol, out var other))
-                    _bag.Report(Descriptors.NodePortTaken, s.Meta.Location, "spec.ports nodePort", p.NodePort, other.Meta.Key);
+                var p = s.Ports[i];
+                if (p.NodePort == 0) continue;
+                var at = portNodes is not null && i < portNodes.Count ? portNodes[i].Get("nodePort")?.Location : null;
+                if (takenPorts.TryGetValue(p.NodePort + "/" + p.Protocol, out var other))
+                    _bag.Report(Descriptors.NodePortTaken, at ?? s.Meta.Location, $"spec.ports[{i}].nodePort", p.NodePort, other.Meta.Key);
                 else takenPorts[p.NodePort + "/" + p.Protocol] = s;
             }
         }
@@ -185,9 +200,9 @@ internal sealed class ClusterAssembler
                 svc = svc with { IpFamilies = svc.ClusterIPs.Select(ip => IpText.IsIPv6(ip) ? IpFamily.IPv6 : IpFamily.IPv4).ToList() };
             bool wantsNodePorts = svc.Type == ServiceType.NodePort || (svc.Type == ServiceType.LoadBalancer && svc.AllocateLoadBalancerNodePorts != false);
             if (wantsNodePorts && svc.Ports.Any(p => p.NodePort == 0))
-                svc = svc with { Ports = svc.Ports.Select(p => p.NodePort != 0 ? p : p with { NodePort = AllocatePort(svc.Meta.Key + "/" + p.Port + "/" + p.Protocol, p.Protocol, takenPorts, svc) }).ToList() };
+                svc = svc with { Ports = svc.Ports.Select(p => p.NodePort != 0 ? p : p with { NodePort = AllocatePort(svc.Meta.Key + "/" + p.Port + "/" + p.Protocol, p.Protocol, takenPorts, svc, _nodePorts) }).ToList() };
             if (svc.Type == ServiceType.LoadBalancer && svc.ExternalTrafficPolicy == TrafficPolicy.Local && svc.HealthCheckNodePort == 0)
-                svc = svc with { HealthCheckNodePort = AllocatePort(svc.Meta.Key + "/healthz", "TCP", takenPorts, svc) };
+                svc = svc with { HealthCheckNodePort = AllocatePort(svc.Meta.Key + "/healthz", "TCP", takenPorts, svc, _nodePorts) };
             result.Add(svc);
         }
         return result;
@@ -227,16 +242,16 @@ internal sealed class ClusterAssembler
         return IpText.Canonical(cidr.At(2 + start)); // a full CIDR: reuse, the shared-IP warning rule applies
     }
 
-    private static int AllocatePort(string key, string protocol, Dictionary<string, Service> taken, Service owner)
+    private static int AllocatePort(string key, string protocol, Dictionary<string, Service> taken, Service owner, PortRange range)
     {
-        const int size = LoadOptions.NodePortMax - LoadOptions.NodePortMin + 1;
-        int start = (int)(StableHash(key) % size);
+        int size = range.Size;
+        int start = (int)(StableHash(key) % (uint)size);
         for (int i = 0; i < size; i++)
         {
-            int port = LoadOptions.NodePortMin + (start + i) % size;
+            int port = range.First + (start + i) % size;
             if (!taken.ContainsKey(port + "/" + protocol)) { taken[port + "/" + protocol] = owner; return port; }
         }
-        return LoadOptions.NodePortMin + start;
+        return range.First + start;
     }
 
     /// <summary>FNV-1a: stable across processes and platforms, unlike string.GetHashCode.</summary>

@@ -29,68 +29,128 @@ public static class ClusterLoader
         var texts = new List<ManifestText>();
         foreach (var p in paths)
         {
-            if (File.Exists(p)) texts.Add(new ManifestText(p, File.ReadAllText(p)));
+            if (File.Exists(p)) { if (ReadText(p, options.Limits, bag) is { } t) texts.Add(new ManifestText(p, t)); }
             else if (Directory.Exists(p))
             {
                 var files = Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories)
                     .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                     .OrderBy(f => f, StringComparer.Ordinal).ToList();
                 if (files.Count == 0) bag.Report(Descriptors.NoManifests, null, p);
-                texts.AddRange(files.Select(f => new ManifestText(f, File.ReadAllText(f))));
+                foreach (var f in files)
+                    if (ReadText(f, options.Limits, bag) is { } t) texts.Add(new ManifestText(f, t));
             }
             else bag.Report(Descriptors.InputNotFound, null, p);
         }
         if (options.CorefileText is null && options.CorefilePath is not null)
         {
-            if (File.Exists(options.CorefilePath)) options = options with { CorefileText = File.ReadAllText(options.CorefilePath) };
-            else bag.Report(Descriptors.InputNotFound, null, options.CorefilePath);
+            if (!File.Exists(options.CorefilePath)) bag.Report(Descriptors.InputNotFound, null, options.CorefilePath);
+            else if (ReadText(options.CorefilePath, options.Limits, bag) is { } corefile) options = options with { CorefileText = corefile };
+            else options = options with { CorefileText = "" }; // the reason is reported; do not fall back to another Corefile
         }
         return Load(texts, options, bag);
+    }
+
+    /// <summary>
+    /// Reads a file as strict UTF-8 after checking its size on disk, so a 100 MB file costs no memory and a file of
+    /// another encoding is named instead of being read with replacement characters.
+    /// </summary>
+    private static string? ReadText(string path, ManifestLimits limits, DiagnosticBag bag)
+    {
+        var length = new FileInfo(path).Length;
+        if (length > limits.MaxFileBytes)
+        {
+            bag.Report(Descriptors.InputLimit, new SourceLocation(path, 1, 1), $"the file holds {length} bytes", limits.MaxFileBytes + " bytes", nameof(ManifestLimits.MaxFileBytes));
+            return null;
+        }
+        var bytes = File.ReadAllBytes(path);
+        int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        int bad = FirstInvalidUtf8(bytes, start);
+        if (bad < 0) return System.Text.Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
+        var before = System.Text.Encoding.UTF8.GetString(bytes, start, bad - start);
+        int line = 1 + before.Count(c => c == '\n');
+        int col = before.Length - (before.LastIndexOf('\n') + 1) + 1;
+        bag.Report(Descriptors.InputEncoding, new SourceLocation(path, line, col), $"byte 0x{bytes[bad]:X2} at offset {bad} is not UTF-8");
+        return null;
+    }
+
+    /// <summary>The offset of the first byte that breaks UTF-8 (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF), or -1.</summary>
+    internal static int FirstInvalidUtf8(byte[] b, int start)
+    {
+        int i = start;
+        while (i < b.Length)
+        {
+            byte c = b[i];
+            if (c < 0x80) { i++; continue; }
+            int need; int min;
+            if (c >= 0xC2 && c <= 0xDF) { need = 1; min = 0x80; }
+            else if (c >= 0xE0 && c <= 0xEF) { need = 2; min = 0x800; }
+            else if (c >= 0xF0 && c <= 0xF4) { need = 3; min = 0x10000; }
+            else return i;
+            int cp = c & (0x3F >> need);
+            for (int k = 1; k <= need; k++)
+            {
+                if (i + k >= b.Length || (b[i + k] & 0xC0) != 0x80) return i;
+                cp = (cp << 6) | (b[i + k] & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+            i += need + 1;
+        }
+        return -1;
     }
 
     public static LoadResult LoadTexts(IEnumerable<ManifestText> texts, LoadOptions? options = null) =>
         Load(texts.ToList(), options ?? new LoadOptions(), new DiagnosticBag());
 
-    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
+    /// <summary>
+    /// Loads files parsed one by one with <see cref="Parse"/>: the source generator parses each AdditionalFile in
+    /// its own incremental step, so editing one manifest re-parses that file only.
+    /// </summary>
+    public static LoadResult LoadParsed(IEnumerable<ParsedManifest> files, LoadOptions? options = null)
     {
-        var docs = new List<ManifestDocument>();
-        foreach (var t in texts.OrderBy(t => t.Path, StringComparer.Ordinal))
-            docs.AddRange(ReadDocuments(t, bag));
-        var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
-        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
+        var list = files.ToList();
+        return Assemble(list.OrderBy(f => f.File.Path, StringComparer.Ordinal).ToList(), list.Select(f => f.File).ToList(),
+            options ?? new LoadOptions(), new DiagnosticBag());
     }
 
-    private static IEnumerable<ManifestDocument> ReadDocuments(ManifestText file, DiagnosticBag bag)
+    /// <summary>
+    /// The YAML of one file, parsed within <paramref name="limits"/> (streamed first, so a bomb never becomes a tree);
+    /// its errors are kept with it. Nothing of the cluster is read yet.
+    /// </summary>
+    public static ParsedManifest Parse(ManifestText file, ManifestLimits? limits = null)
     {
+        var bag = new DiagnosticBag();
+        var events = ManifestScanner.Scan(file, limits ?? new ManifestLimits(), bag);
+        if (events is null) return new ParsedManifest(file, null, bag.Sorted());
         var stream = new YamlStream();
-        var parser = new Parser(new StringReader(file.Text));
         try
         {
-            stream.Load(parser);
+            stream.Load(new EventReplay(events));
         }
         catch (YamlException ex)
         {
-            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), CleanMessage(ex.InnerException?.Message ?? ex.Message));
-            return [];
+            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), ManifestScanner.CleanMessage(ex.InnerException?.Message ?? ex.Message));
+            return new ParsedManifest(file, null, bag.Sorted());
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
-        {
-            // YamlDotNet's scanner raises these too on some malformed text (seen with mutated manifests);
-            // the parser's last event is the nearest position we know.
-            var at = parser.Current?.Start;
-            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)), "malformed YAML near here: " + ex.Message);
-            return [];
-        }
-        var result = new List<ManifestDocument>();
-        foreach (var doc in stream.Documents)
-            Collect(new YNode(doc.RootNode, file.Path, "", bag), result, bag);
-        return result;
+        return new ParsedManifest(file, stream, bag.Sorted());
     }
 
-    private static string CleanMessage(string msg)
+    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag) =>
+        Assemble(texts.OrderBy(t => t.Path, StringComparer.Ordinal).Select(t => Parse(t, options.Limits)).ToList(), texts, options, bag);
+
+    /// <param name="files">Parsed files in path order (documents are read in this order).</param>
+    /// <param name="texts">The files as given (the cluster keeps them as its sources).</param>
+    private static LoadResult Assemble(List<ParsedManifest> files, List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
     {
-        int paren = msg.IndexOf("): ", StringComparison.Ordinal);
-        return msg.StartsWith("(", StringComparison.Ordinal) && paren > 0 ? msg.Substring(paren + 3) : msg;
+        var docs = new List<ManifestDocument>();
+        foreach (var f in files)
+        {
+            foreach (var d in f.Errors) bag.Add(d);
+            if (f.Yaml is null) continue;
+            foreach (var doc in f.Yaml.Documents)
+                Collect(new YNode(doc.RootNode, f.File.Path, "", bag), docs, bag);
+        }
+        var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
+        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
     }
 
     private static void Collect(YNode root, List<ManifestDocument> into, DiagnosticBag bag)

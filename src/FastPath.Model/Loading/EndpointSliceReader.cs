@@ -7,13 +7,14 @@ namespace FastPath.Model.Loading;
 internal static class EndpointSliceReader
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
+    private const int MaxAddresses = 100, MaxPorts = 20000, MaxEndpoints = 1000;
 
     public static EndpointSlice? Read(YNode root)
     {
         var bag = root.Bag;
         var meta = MetaReader.Read(root);
         if (meta is null) return null;
-        bool ok = true;
+        bool ok = MetaReader.Validate(root, NameRule.Dns1123Subdomain);
         var labels = MetaReader.Labels(root);
         labels.TryGetValue(ServiceNameLabel, out var serviceName);
         if (string.IsNullOrEmpty(serviceName))
@@ -28,11 +29,18 @@ internal static class EndpointSliceReader
         else if (addressType is not ("IPv4" or "IPv6" or "FQDN")) { bag.Report(Descriptors.InvalidEnum, typeNode.Location, "addressType", addressType, "IPv4, IPv6, FQDN"); ok = false; }
 
         var ports = new List<EndpointPort>();
+        var portNames = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var p in root.Seq("ports"))
         {
             int port = p.Int("port") ?? 0;
             if (p.Get("port") is not null && (port < 1 || port > 65535)) { bag.Report(Descriptors.PortRange, p.Get("port")!.Location, p.Path + ".port", port); ok = false; }
             var name = p.Str("name");
+            // validatePorts (pkg/apis/discovery/validation): names are DNS-1123 labels, unique within the slice.
+            if (!string.IsNullOrEmpty(name)) ok &= p.Get("name")!.Check(ApiRules.IsDns1123Label(name!), name);
+            if (!portNames.Add(name ?? ""))
+            { bag.Report(Descriptors.DuplicateValue, (p.Get("name") ?? p).Location, p.Path + ".name", ApiRules.Show(name ?? "")); ok = false; }
+            var appProtocol = p.Get("appProtocol");
+            if (appProtocol?.AsString() is { } ap) ok &= appProtocol.Check(ApiRules.IsQualifiedName(ap), ap);
             ports.Add(new EndpointPort(string.IsNullOrEmpty(name) ? null : name, port, ProtocolReader.Read(p)));
         }
 
@@ -41,14 +49,19 @@ internal static class EndpointSliceReader
         {
             var addrs = e.StrList("addresses");
             if (addrs.Count == 0) { bag.Report(Descriptors.EndpointNoAddress, e.Location, e.Path + ".addresses"); ok = false; }
+            else if (addrs.Count > MaxAddresses) { bag.Report(Descriptors.InvalidValue, e.Get("addresses")!.Location, e.Path + ".addresses", addrs.Count, $"Too many: must have at most {MaxAddresses} items"); ok = false; }
             for (int i = 0; i < addrs.Count; i++)
             {
-                var where = e.Get("addresses")!.Location;
-                if (addressType == "FQDN") continue;
+                var addrNode = e.Get("addresses")!;
+                var where = addrNode.Location;
+                if (addressType == "FQDN") { ok &= addrNode.Check(FqdnErrors(addrs[i]), addrs[i], $"{e.Path}.addresses[{i}]"); continue; }
                 if (!IpText.TryParse(addrs[i], out var ip)) { bag.Report(Descriptors.InvalidIp, where, $"{e.Path}.addresses[{i}]", addrs[i]); ok = false; }
                 else if (IpText.FamilyOf(ip).ToString() != addressType && addressType.Length > 0)
                 { bag.Report(Descriptors.EndpointAddressFamily, where, $"{e.Path}.addresses[{i}]", addrs[i], addressType); ok = false; }
+                else ok &= addrNode.Check(ApiRules.NonSpecialIp(addrs[i]), addrs[i], $"{e.Path}.addresses[{i}]");
             }
+            if (e.Get("hostname") is { } hn && hn.AsString() is { } hostname) ok &= hn.Check(ApiRules.IsDns1123Label(hostname), hostname);
+            if (e.Get("nodeName") is { } nn && nn.AsString() is { } nodeName) ok &= nn.Check(ApiRules.IsDns1123Subdomain(nodeName), nodeName);
             var cond = e.Map("conditions");
             var hints = e.Map("hints");
             endpoints.Add(new Endpoint
@@ -65,7 +78,21 @@ internal static class EndpointSliceReader
                 TargetRef = ReadTargetRef(e.Map("targetRef")),
             });
         }
+        if (root.Get("endpoints") is { Node: YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > MaxEndpoints } eps } epsNode)
+        { bag.Report(Descriptors.InvalidValue, epsNode.Location, "endpoints", eps.Children.Count, $"Too many: must have at most {MaxEndpoints} items"); ok = false; }
+        if (root.Get("ports") is { Node: YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > MaxPorts } ps } psNode)
+        { bag.Report(Descriptors.InvalidValue, psNode.Location, "ports", ps.Children.Count, $"Too many: must have at most {MaxPorts} items"); ok = false; }
         return ok ? new EndpointSlice { Meta = meta, ServiceName = serviceName, AddressType = addressType, Ports = ports, Endpoints = endpoints } : null;
+    }
+
+    /// <summary>IsFullyQualifiedDomainName: a DNS-1123 subdomain with at least two labels (a trailing dot allowed).</summary>
+    private static List<string> FqdnErrors(string name)
+    {
+        var trimmed = name.EndsWith(".", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 1) : name;
+        if (trimmed.Length == 0) return ["Required value"];
+        var errs = ApiRules.IsDns1123Subdomain(trimmed);
+        if (errs.Count == 0 && trimmed.IndexOf('.') < 0) errs.Add("should be a domain with at least two segments separated by dots");
+        return errs;
     }
 
     internal static TargetRef? ReadTargetRef(YNode? n) => n is null ? null : new TargetRef(n.Str("kind"), n.Str("namespace"), n.Str("name"));

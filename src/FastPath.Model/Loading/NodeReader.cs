@@ -5,6 +5,7 @@ internal static class NodeReader
     public static Node? Read(YNode root)
     {
         var meta = MetaReader.Read(root, namespaced: false);
-        return meta is null ? null : new Node { Meta = meta, Labels = MetaReader.Labels(root) };
+        bool ok = meta is not null && MetaReader.Validate(root, NameRule.Dns1123Subdomain);
+        return ok ? new Node { Meta = meta!, Labels = MetaReader.Labels(root) } : null;
     }
 }

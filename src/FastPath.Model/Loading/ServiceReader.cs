@@ -15,7 +15,7 @@ internal static class ServiceReader
     public const int DefaultAffinityTimeout = 10800; // DefaultClientIPServiceAffinitySeconds (3 h)
     public const int MaxAffinityTimeout = 86400;
 
-    public static Service? Read(YNode root)
+    public static Service? Read(YNode root, PortRange nodePortRange)
     {
         var bag = root.Bag;
         var meta = MetaReader.Read(root);
@@ -26,13 +26,29 @@ internal static class ServiceReader
             bag.Report(Descriptors.InvalidName, meta.Location, "metadata.name", meta.Name, "DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters)");
             ok = false;
         }
+        ok &= MetaReader.Validate(root, NameRule.Checked);
         var spec = root.Map("spec") ?? new YNode(new YamlDotNet.RepresentationModel.YamlMappingNode(), root.File, "spec", bag);
 
         var type = ReadEnum(spec, "type", ServiceType.ClusterIP, ref ok);
         var clusterIPs = ReadClusterIPs(spec, type, ref ok);
         var families = ReadFamilies(spec, ref ok);
-        var ports = ReadPorts(spec, type, ref ok);
+        var ports = ReadPorts(spec, type, nodePortRange, ref ok);
+        bool headless = clusterIPs.Count > 0 && clusterIPs[0] == "None";
+        if (ports.Count == 0 && !headless && type != ServiceType.ExternalName)
+        {
+            // CoreDNS's own test clusters hold such Services (and the conformance kit with them), so this stays a
+            // warning, as a shared clusterIP does: the answer is defined, only the API server's admission differs.
+            bag.Report(Descriptors.ApiServerWouldRefuse, (spec.Get("ports") ?? root.Get("spec") ?? root).Location, "spec.ports: Required value");
+        }
+        if (headless && type is ServiceType.NodePort or ServiceType.LoadBalancer)
+        {
+            var at = spec.Get("clusterIPs") ?? spec.Get("clusterIP")!;
+            at.Invalid("None", $"may not be set to 'None' for {type} services", "spec.clusterIPs[0]");
+            ok = false;
+        }
+        ok &= ValidateFamilies(spec, type, clusterIPs, families);
 
+        ok &= MetaReader.ValidateLabels(spec.Map("selector"));
         IReadOnlyDictionary<string, string>? selector = spec.Get("selector") is null ? null : spec.StrMap("selector");
         if (selector is { Count: 0 }) selector = null; // an empty selector selects nothing, as a nil one does
 
@@ -83,7 +99,25 @@ internal static class ServiceReader
         var etp = ReadEnum(spec, "externalTrafficPolicy", TrafficPolicy.Cluster, ref ok);
         var externalIPs = spec.StrList("externalIPs");
         foreach (var (ip, i) in externalIPs.Select((x, i) => (x, i)))
+        {
             if (!IpText.IsValid(ip)) { bag.Report(Descriptors.InvalidIp, spec.Get("externalIPs")!.Location, $"spec.externalIPs[{i}]", ip); ok = false; }
+            else ok &= spec.Get("externalIPs")!.Check(ApiRules.NonSpecialIp(ip), ip, $"spec.externalIPs[{i}]");
+        }
+        // validateServiceExternalTrafficPolicy: only externally reachable Services carry externalTrafficPolicy and
+        // a healthCheckNodePort, and the latter only with LoadBalancer + Local.
+        bool externallyAccessible = type is ServiceType.NodePort or ServiceType.LoadBalancer || (type == ServiceType.ClusterIP && externalIPs.Count > 0);
+        if (!externallyAccessible && spec.Get("externalTrafficPolicy") is { } etpNode)
+        {
+            // kube-proxy ignores the field on such a Service, so the answer does not depend on it: a warning.
+            bag.Report(Descriptors.ApiServerWouldRefuse, etpNode.Location, $"spec.externalTrafficPolicy: Invalid value: {ApiRules.Show(etpNode.AsString())}: may only be set for externally-accessible services");
+        }
+        if (spec.Get("healthCheckNodePort") is { } hcNode && hcNode.AsInt() is int hc && hc != 0)
+        {
+            if (!(type == ServiceType.LoadBalancer && etp == TrafficPolicy.Local))
+            { hcNode.Invalid(hc, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"); ok = false; }
+            else if (!nodePortRange.Contains(hc))
+            { bag.Report(Descriptors.NodePortRange, hcNode.Location, hcNode.Path, hc, nodePortRange); ok = false; }
+        }
 
         var ingress = new List<LoadBalancerIngress>();
         foreach (var ing in root.Map("status")?.Map("loadBalancer")?.Seq("ingress") ?? [])
@@ -104,6 +138,11 @@ internal static class ServiceReader
         { bag.Report(Descriptors.BadAnnotation, where, ServiceAnnotations.Weights, weights, "write IP=WEIGHT pairs separated by commas, weights 0-65535"); ok = false; }
 
         bool? allocateNodePorts = spec.Bool("allocateLoadBalancerNodePorts");
+        if (allocateNodePorts is not null && type != ServiceType.LoadBalancer)
+        {
+            bag.Report(Descriptors.Forbidden, spec.Get("allocateLoadBalancerNodePorts")!.Location, "spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'");
+            ok = false;
+        }
         if (type == ServiceType.LoadBalancer && allocateNodePorts is null) allocateNodePorts = true;
 
         if (type == ServiceType.ExternalName && clusterIPs.Count > 0)
@@ -201,12 +240,61 @@ internal static class ServiceReader
         return result;
     }
 
-    private static IReadOnlyList<ServicePort> ReadPorts(YNode spec, ServiceType type, ref bool ok)
+    /// <summary>
+    /// validateIPFamilies and ValidateService's clusterIPs/ipFamilies agreement: the policy is one of three, no
+    /// family twice, two families or addresses only with a dual-stack policy, and clusterIPs[i] of family ipFamilies[i].
+    /// </summary>
+    private static bool ValidateFamilies(YNode spec, ServiceType type, IReadOnlyList<string> clusterIPs, IReadOnlyList<IpFamily> families)
+    {
+        bool ok = true;
+        var policyNode = spec.Get("ipFamilyPolicy");
+        var policy = policyNode?.AsString();
+        var familiesNode = spec.Get("ipFamilies");
+        if (type == ServiceType.ExternalName)
+        {
+            if (policyNode is not null) { spec.Bag.Report(Descriptors.Forbidden, policyNode.Location, "spec.ipFamilyPolicy", "must not be set for ExternalName services"); ok = false; }
+            if (familiesNode is not null && families.Count > 0) { spec.Bag.Report(Descriptors.Forbidden, familiesNode.Location, "spec.ipFamilies", "must not be set for ExternalName services"); ok = false; }
+            return ok;
+        }
+        if (policyNode is not null && policy is not ("SingleStack" or "PreferDualStack" or "RequireDualStack"))
+        {
+            spec.Bag.Report(Descriptors.InvalidEnum, policyNode.Location, "spec.ipFamilyPolicy", policy ?? "", "SingleStack, PreferDualStack, RequireDualStack");
+            ok = false;
+        }
+        if (families.Count > 2) { spec.Bag.Report(Descriptors.InvalidValue, familiesNode!.Location, "spec.ipFamilies", families.Count, "may specify no more than one IP for each IP family, i.e 2 IPs"); ok = false; }
+        else if (families.Count == 2 && families[0] == families[1])
+        { spec.Bag.Report(Descriptors.DuplicateValue, familiesNode!.Location, "spec.ipFamilies[1]", ApiRules.Show(families[1].ToString())); ok = false; }
+        if (policy == "SingleStack" && (families.Count > 1 || clusterIPs.Count > 1))
+        {
+            policyNode!.Invalid(policy, families.Count > 1 ? "must be 'RequireDualStack' or 'PreferDualStack' when multiple 'ipFamilies' are specified"
+                                                            : "must be 'RequireDualStack' or 'PreferDualStack' when multiple 'clusterIPs' are specified");
+            ok = false;
+        }
+        bool headless = clusterIPs.Count > 0 && clusterIPs[0] == "None";
+        if (!headless)
+        {
+            var ipNode = spec.Get("clusterIPs") ?? spec.Get("clusterIP");
+            for (int i = 0; i < clusterIPs.Count && i < families.Count; i++)
+            {
+                if (!IpText.IsValid(clusterIPs[i])) continue;
+                var fam = IpText.IsIPv6(clusterIPs[i]) ? IpFamily.IPv6 : IpFamily.IPv4;
+                if (fam != families[i])
+                {
+                    ipNode!.Invalid(clusterIPs[i], $"expected an {families[i]} value as indicated by `ipFamilies[{i}]`", $"spec.clusterIPs[{i}]");
+                    ok = false;
+                }
+            }
+        }
+        return ok;
+    }
+
+    private static IReadOnlyList<ServicePort> ReadPorts(YNode spec, ServiceType type, PortRange nodePortRange, ref bool ok)
     {
         var nodes = spec.Seq("ports");
         var ports = new List<ServicePort>();
         var names = new Dictionary<string, string>();
         var numbers = new Dictionary<string, string>();
+        var nodePorts = new HashSet<string>();
         foreach (var p in nodes)
         {
             var name = p.Str("name");
@@ -259,15 +347,29 @@ internal static class ServiceReader
             }
 
             int nodePort = p.Int("nodePort") ?? 0;
+            var npNode = p.Get("nodePort");
             if (nodePort != 0 && type is not (ServiceType.NodePort or ServiceType.LoadBalancer))
             {
-                spec.Bag.Report(Descriptors.NodePortNotAllowed, p.Get("nodePort")!.Location, p.Path + ".nodePort");
+                spec.Bag.Report(Descriptors.NodePortNotAllowed, npNode!.Location, p.Path + ".nodePort");
                 ok = false;
             }
+            else if (nodePort != 0 && !nodePortRange.Contains(nodePort))
+            {
+                // The allocator's verdict (pkg/registry/core/service/portallocator), at the field that asked for it.
+                spec.Bag.Report(Descriptors.NodePortRange, npNode!.Location, npNode.Path, nodePort, nodePortRange);
+                ok = false;
+            }
+            else if (nodePort != 0 && !nodePorts.Add(nodePort + "/" + protocol))
+            {
+                spec.Bag.Report(Descriptors.DuplicateValue, npNode!.Location, npNode.Path, nodePort);
+                ok = false;
+            }
+            var appProtocol = p.Get("appProtocol");
+            if (appProtocol?.AsString() is { } ap) ok &= appProtocol.Check(ApiRules.IsQualifiedName(ap), ap);
             ports.Add(new ServicePort
             {
                 Name = name, Protocol = protocol, Port = port, TargetPort = target, TargetPortName = targetName,
-                NodePort = nodePort, AppProtocol = p.Str("appProtocol"),
+                NodePort = nodePort, AppProtocol = appProtocol?.AsString(),
             });
         }
         return ports;

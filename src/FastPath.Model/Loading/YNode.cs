@@ -129,6 +129,28 @@ internal sealed class YNode
         return result;
     }
 
+    /// <summary>Reports <c>PATH: Invalid value: VALUE: DETAIL</c> at this node, as the API server words it.</summary>
+    public void Invalid(object? value, string detail, string? path = null) =>
+        Bag.Report(Descriptors.InvalidValue, Location, path ?? Path, ApiRules.Show(value), detail);
+
+    /// <summary>Reports each message of an upstream <c>IsX</c> check at this node; true when there were none.</summary>
+    public bool Check(List<string> messages, object? value, string? path = null)
+    {
+        foreach (var m in messages) Invalid(value, m, path);
+        return messages.Count == 0;
+    }
+
+    /// <summary>The key and value nodes of a mapping, keys as scalars; field paths use Kubernetes' <c>[key]</c> notation for values.</summary>
+    public IEnumerable<(string Key, YNode KeyNode, YNode Value)> Entries()
+    {
+        if (Node is not YamlMappingNode m) yield break;
+        foreach (var kv in m.Children)
+        {
+            if (kv.Key is not YamlScalarNode k || k.Value is null) continue;
+            yield return (k.Value, new YNode(kv.Key, File, Path, Bag), new YNode(kv.Value, File, $"{Path}[{k.Value}]", Bag));
+        }
+    }
+
     public IReadOnlyList<string> StrList(string key)
     {
         var list = new List<string>();

@@ -20,6 +20,8 @@ public sealed record Pod
     public string Phase { get; init; } = "Running";
     /// <summary>The Ready condition's status is "True".</summary>
     public bool IsReady { get; init; }
+    public DnsPolicy DnsPolicy { get; init; }
+    public PodDnsConfig? DnsConfig { get; init; }
 }
 
 public sealed record ContainerPort(string? Name, int Port, string Protocol);

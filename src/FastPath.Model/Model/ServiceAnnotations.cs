@@ -14,9 +14,9 @@ public static class ServiceAnnotations
     /// <summary>Endpoint weights for wrr/sh/mh: <c>10.0.0.1=3,10.0.0.2=1</c>; unlisted endpoints weigh 1.</summary>
     public const string Weights = "fastpath.io/weights";
 
-    public static readonly IReadOnlyList<string> Schedulers = ["rr", "wrr", "lc", "sh", "mh"];
+    public static IReadOnlyList<string> Schedulers => IpvsSchedulers.All;
 
-    public static string SchedulerOf(Service s) => s.Annotations.TryGetValue(Scheduler, out var v) ? v : "rr";
+    public static string SchedulerOf(Service s) => s.Annotations.TryGetValue(Scheduler, out var v) ? v : IpvsSchedulers.RoundRobin;
 
     /// <summary>Parses the weights annotation; null when it is malformed.</summary>
     public static Dictionary<string, int>? ParseWeights(string text)

@@ -20,46 +20,75 @@ public static class DataPlanePlanner
 
     public static IReadOnlyList<PortPlan> Plan(Cluster cluster)
     {
-        var nodes = cluster.Nodes.Select(n => n.Name)
-            .Concat(cluster.EndpointSlices.SelectMany(s => s.Endpoints).Select(e => e.NodeName).Where(n => !string.IsNullOrEmpty(n)).Select(n => n!))
-            .Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var nodes = Nodes(cluster.Nodes, cluster.EndpointSlices);
         var plans = new List<PortPlan>();
-        foreach (var s in cluster.Services.Where(s => s.IsProxied))
-            foreach (var port in s.Ports)
-            {
-                var eps = Endpoints(cluster, s, port);
-                var first = eps.Select(c => c[0]).ToList();
-                bool accessible = port.NodePort != 0 || s.ExternalIPs.Count > 0 || Vips(s).Any();
-                var decisions = new List<PortDecision>();
-                foreach (var external in accessible ? new[] { false, true } : new[] { false })
-                {
-                    // A node's decision is kept only where it differs from the node-less one: with Cluster policies and
-                    // no hints every node decides alike, and the plan stays small for large clusters.
-                    var common = Decide(cluster, s, port, eps, null, external, accessible);
-                    decisions.Add(common);
-                    foreach (var node in nodes)
-                    {
-                        var d = Decide(cluster, s, port, eps, node, external, accessible);
-                        if (d.Action != common.Action || !d.Eligible.SequenceEqual(common.Eligible) || d.Reason != common.Reason) decisions.Add(d);
-                    }
-                }
-                var weights = first.Select(e => ServiceAnnotations.WeightOf(s, e.Ip)).ToList();
-                plans.Add(new PortPlan(s.Namespace, s.Name, port.Name, port.Port, port.Protocol, port.NodePort, s.ClusterIPs[0],
-                    Vips(s).Concat(s.ExternalIPs).FirstOrDefault(), first.Select(e => e.Key).ToList(), weights,
-                    ServiceAnnotations.SchedulerOf(s), s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
-                    decisions, $"Service {s.Meta.Key}" + (s.Meta.Location is null ? "" : $" ({s.Meta.Location.Path}:{s.Meta.Location.Line})")));
-            }
+        foreach (var s in cluster.Services) plans.AddRange(PlanService(s, cluster.SlicesFor(s), nodes, cluster.FindNode));
         return plans;
+    }
+
+    /// <summary>The nodes kube-proxy may run on: every Node, and every node an endpoint names, sorted.</summary>
+    public static IReadOnlyList<string> Nodes(IEnumerable<Node> nodes, IEnumerable<EndpointSlice> slices) =>
+        nodes.Select(n => n.Name)
+            .Concat(slices.SelectMany(s => s.Endpoints).Select(e => e.NodeName).Where(n => !string.IsNullOrEmpty(n)).Select(n => n!))
+            .Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+    /// <summary>One Service's ports (none when it is not proxied), from its slices, for the given nodes.</summary>
+    public static IReadOnlyList<PortPlan> PlanService(Service s, IReadOnlyList<EndpointSlice> slices, IReadOnlyList<string> nodes, Func<string, Node?> findNode)
+    {
+        var plans = new List<PortPlan>();
+        if (!s.IsProxied) return plans;
+        foreach (var port in s.Ports)
+        {
+            var eps = Endpoints(slices, s, port);
+            var first = eps.Select(c => c[0]).ToList();
+            bool accessible = port.NodePort != 0 || s.ExternalIPs.Count > 0 || Vips(s).Any();
+            var decisions = new List<PortDecision>();
+            foreach (var external in accessible ? new[] { false, true } : new[] { false })
+            {
+                // A node's decision is kept only where it differs from the node-less one: with Cluster policies and
+                // no hints every node decides alike, and the plan stays small for large clusters.
+                var common = Decide(findNode, s, port, eps, null, external, accessible);
+                decisions.Add(common);
+                if (!NodeDependent(s, eps)) continue;
+                foreach (var node in nodes)
+                {
+                    var d = Decide(findNode, s, port, eps, node, external, accessible);
+                    if (d.Action != common.Action || !d.Eligible.SequenceEqual(common.Eligible) || d.Reason != common.Reason) decisions.Add(d);
+                }
+            }
+            var weights = first.Select(e => ServiceAnnotations.WeightOf(s, e.Ip)).ToList();
+            plans.Add(new PortPlan(s.Namespace, s.Name, port.Name, port.Port, port.Protocol, port.NodePort, s.ClusterIPs[0],
+                Vips(s).Concat(s.ExternalIPs).FirstOrDefault(), first.Select(e => e.Key).ToList(), weights,
+                ServiceAnnotations.SchedulerOf(s), s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
+                decisions, $"Service {s.Meta.Key}" + (s.Meta.Location is null ? "" : $" ({s.Meta.Location.Path}:{s.Meta.Location.Line})")));
+        }
+        return plans;
+    }
+
+    /// <summary>
+    /// Whether the node can change a decision: a Local traffic policy, topology hints, or an endpoint listed twice (a
+    /// node prefers its local copy). Without any, every node decides as the node-less decision and none is computed.
+    /// </summary>
+    private static bool NodeDependent(Service s, List<List<Ep>> eps)
+    {
+        if (s.InternalTrafficPolicy == TrafficPolicy.Local || s.ExternalTrafficPolicy == TrafficPolicy.Local) return true;
+        foreach (var copies in eps)
+        {
+            if (copies.Count > 1) return true;
+            foreach (var e in copies)
+                if (e.Zones is { Count: > 0 } || e.Nodes is { Count: > 0 }) return true;
+        }
+        return false;
     }
 
     private static IEnumerable<string> Vips(Service s) => s.LoadBalancerIngress.Where(i => i.Ip is not null && (i.IpMode is null || i.IpMode == "VIP")).Select(i => i.Ip!);
 
     /// <summary>The port's endpoints of the service's primary family, first address only, sorted by ip:port; the first copy of a duplicate is kept.</summary>
-    private static List<List<Ep>> Endpoints(Cluster cluster, Service s, ServicePort port)
+    private static List<List<Ep>> Endpoints(IReadOnlyList<EndpointSlice> slices, Service s, ServicePort port)
     {
         string family = IpText.IsIPv6(s.ClusterIPs[0]) ? "IPv6" : "IPv4";
         var seen = new Dictionary<string, List<Ep>>(StringComparer.Ordinal);
-        foreach (var slice in cluster.SlicesFor(s).Where(sl => sl.AddressType == family))
+        foreach (var slice in slices.Where(sl => sl.AddressType == family))
         {
             var sp = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol);
             if (sp is null) continue;
@@ -76,7 +105,7 @@ public static class DataPlanePlanner
         return seen.Values.OrderBy(e => e[0].Key, StringComparer.Ordinal).ToList();
     }
 
-    private static PortDecision Decide(Cluster cluster, Service s, ServicePort port, List<List<Ep>> copies, string? node, bool external, bool accessible)
+    private static PortDecision Decide(Func<string, Node?> findNode, Service s, ServicePort port, List<List<Ep>> copies, string? node, bool external, bool accessible)
     {
         bool Local(Ep e) => node is { Length: > 0 } && e.Node == node;
         var eps = copies.Select(c => c.FirstOrDefault(Local) ?? c[0]).ToList();
@@ -97,7 +126,7 @@ public static class DataPlanePlanner
         }
         else if (usesCluster)
         {
-            var zone = node is null ? null : cluster.FindNode(node)?.Zone;
+            var zone = node is null ? null : findNode(node)?.Zone;
             var ready = eps.Where(e => e.Ready).ToList();
             chosen = ready;
             // Topology hints: all-or-nothing, node hints before zone hints, never in the terminating fallback.

@@ -1,77 +1,137 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Net;
 using FastPath.Model.Corefile;
-using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
+using FastPath.Model.Tables;
+// The planner rewrite in flight still spells the query-type group QClass; the alias keeps that merge clean.
+using QClass = FastPath.Model.Tables.QueryTypeGroup;
 
 namespace FastPath.Model.Planning;
 
 public sealed partial class DnsPlanner
 {
-    /// <summary>Something a name resolves to: an IP or a name (ExternalName), a port, the name it lives at, or TXT.</summary>
-    private sealed record Bk(string Host, int Port, NameRef Target, uint Ttl, string? Text = null)
+    /// <summary>Something a name resolves to: an IP (its bytes) or a name (ExternalName), a port, the name it lives at, or TXT.</summary>
+    private sealed class Bk
     {
-        public bool IsIp(out IPAddress ip) => IpText.TryParse(Host, out ip);
+        public Bk(string host, int port, NameRef target, uint ttl, byte[]? address)
+        {
+            Host = host; Port = port; Target = target; Ttl = ttl; Address = address;
+        }
+
+        public string Host { get; }
+        public int Port { get; }
+        public NameRef Target { get; }
+        public uint Ttl { get; }
+        /// <summary>The address's bytes (4 or 16), or null when the host is a name.</summary>
+        public byte[]? Address { get; }
+        public bool IsIp => Address is not null;
     }
 
     private static readonly QClass[] Classes = (QClass[])Enum.GetValues(typeof(QClass));
+    private const int NXDomain = 3;
 
-    private PlanEntry? Entry(string name, int zi, string z, string source)
+    private readonly AnswerWriter _w = new();
+    private readonly int[] _rcodes = new int[CompiledLayout.ClassCount];
+    private int _nxId = -1, _nodataId = -1;
+
+    /// <summary>
+    /// Plans one name: every class's answer, encoded into the store; null when every class but SOA is NXDOMAIN (the
+    /// engine answers such names by rule). Nothing is added to the store for a name that is left out.
+    /// </summary>
+    private PlanEntry? Entry(in Candidate c, int zi, string z)
     {
-        var answers = new Dictionary<QClass, PlanAnswer>();
+        string name = c.Name;
+        var raw = c.Reverse ? null : c.Known is not null ? Records(name, c.Known) : Records(name, z);
+        // A canonical IPv4 address is its own canonical text: no need to read it back from the reverse name.
+        _ptrIp = c.Ip is { } made && CanonicalV4(made) ? made
+            : c.Reverse || name.EndsWith(".arpa.", StringComparison.Ordinal) ? AddressOfReverseName(name) : null;
+        bool nsName = IsNsName(name, z);
         bool exists = false;
         foreach (var qc in Classes)
         {
-            var a = Answer(name, z, qc, NameRef.QName);
-            answers[qc] = a;
-            if (qc != QClass.SOA && a.Rcode != 3) exists = true;
+            _rcodes[(int)qc] = RcodeOf(name, z, qc, raw, nsName);
+            if (qc != QClass.SOA && _rcodes[(int)qc] != NXDomain) exists = true;
         }
-        if (!exists) return null; // answered by rule: NXDOMAIN (NODATA for SOA)
+        if (!exists) return null;
+        var ids = new int[Classes.Length];
+        foreach (var qc in Classes) ids[(int)qc] = Encode(name, z, qc, raw, nsName);
         var flags = EntryFlags.None;
         if (name == z) flags |= EntryFlags.NsNeedsLowerCase;
-        if (name == "ns.dns." + z) flags |= EntryFlags.ZoneNeedsLowerCase;
-        return new PlanEntry(name, zi, flags, answers, source);
+        if (nsName) flags |= EntryFlags.ZoneNeedsLowerCase;
+        return new PlanEntry(name, zi, flags, ids, c.Source, c.Endpoint);
     }
 
-    /// <summary>
-    /// The whole answer for a name and question class, with records owned by <paramref name="owner"/>;
-    /// <paramref name="depth"/> counts the server's lookups of itself that led here (see <see cref="MaxUpstreamDepth"/>).
-    /// </summary>
-    private PlanAnswer Answer(string name, string z, QClass qc, NameRef owner, int depth = 0)
+    /// <summary>The reverse name's address (canonical), or null: found once per entry, read by PTR.</summary>
+    private string? _ptrIp;
+
+    private static bool IsNsName(string name, string z) =>
+        z != "." && name.Length == 7 + z.Length && name.StartsWith("ns.dns.", StringComparison.Ordinal) && name.EndsWith(z, StringComparison.Ordinal);
+
+    /// <summary>What the kubernetes plugin finds for the name and class before any record is written: null is NXDOMAIN.</summary>
+    private List<Bk>? Found(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
     {
-        List<PlanRecord>? records;
-        var extra = new List<PlanRecord>();
+        if (!nsName) return raw;
+        return qc is QClass.A or QClass.AAAA ? NsBackends(qc) : [];
+    }
+
+    private int RcodeOf(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
+    {
         switch (qc)
         {
-            case QClass.A: records = Address(name, z, PlanType.A, owner, [], depth); break;
-            case QClass.AAAA: records = Address(name, z, PlanType.AAAA, owner, [], depth); break;
-            case QClass.TXT:
-                var txt = Services(name, z, QClass.TXT);
-                records = txt?.Where(b => b.Text is not null).Select(b => new PlanRecord(owner, PlanType.TXT, b.Ttl) { Text = b.Text }).ToList();
-                break;
-            case QClass.CNAME:
-                var c = Services(name, z, QClass.CNAME);
-                records = c is null ? null : c.Count > 0 && !c[0].IsIp(out _) ? [new PlanRecord(owner, PlanType.CNAME, _ttl) { Target = NameRef.Literal(Fqdn(c[0].Host)) }] : [];
-                break;
-            case QClass.PTR: records = Ptr(name, z, owner); break;
-            case QClass.MX: records = Services(name, z, QClass.MX) is null ? null : []; break;
-            case QClass.SRV: records = Srv(name, z, owner, extra); break;
-            case QClass.SOA: records = name == z ? [Soa()] : []; break;
-            case QClass.NS when name == z: records = Ns(z, owner, extra); break;
-            default: records = Address(name, z, PlanType.A, owner, [], depth) is null ? null : []; break;
+            case QClass.TXT: return IsDnsVersion(name, z) || raw is { Count: > 0 } ? 0 : NXDomain;
+            case QClass.PTR:
+                var ip = _ptrIp;
+                if (ip is null) return raw is null ? NXDomain : 0;
+                return _v.ServiceWithIp(ip) is not null || _v.EndpointsByIp.ContainsKey(ip) ? 0 : NXDomain;
+            case QClass.SOA: return 0;
+            case QClass.NS when name == z: return 0;
+            case QClass.CNAME: case QClass.MX: case QClass.SRV: return Found(name, z, qc, raw, nsName) is null ? NXDomain : 0;
+            case QClass.AAAA: return Found(name, z, QClass.AAAA, raw, nsName) is null ? NXDomain : 0;
+            default: return Found(name, z, QClass.A, raw, nsName) is null ? NXDomain : 0;
         }
-        if (records is null) return new PlanAnswer(3, true, [], [Soa()], []);
-        if (records.Count == 0) return new PlanAnswer(0, true, [], [Soa()], []);
-        return new PlanAnswer(0, true, records, [], extra);
     }
 
-    private PlanRecord Soa() => new(NameRef.InZone(""), PlanType.SOA, Math.Min(_ttl, 300u))
+    /// <summary>Writes the whole answer for a name and class and returns its id in the store.</summary>
+    private int Encode(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
     {
-        Target = NameRef.InZone("ns.dns"), Text = "hostmaster", Serial = _serial, Minimum = _ttl,
-    };
+        if (_rcodes[(int)qc] == NXDomain) return Negative(NXDomain);
+        _w.Reset();
+        switch (qc)
+        {
+            case QClass.A: case QClass.AAAA:
+                WriteAddress(name, z, qc == QClass.A ? PlanType.A : PlanType.AAAA, NameRef.QName, null, Found(name, z, qc, raw, nsName));
+                break;
+            case QClass.TXT:
+                if (IsDnsVersion(name, z)) _w.Txt(Section.Answer, NameRef.QName, 28800, "1.1.0");
+                break;
+            case QClass.CNAME:
+                var c = Found(name, z, QClass.CNAME, raw, nsName)!;
+                if (c.Count > 0 && !c[0].IsIp) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.CNAME, _ttl, NameRef.Literal(Fqdn(c[0].Host)));
+                break;
+            case QClass.PTR: WritePtr(); break;
+            case QClass.SRV: WriteSrv(Found(name, z, QClass.SRV, raw, nsName)!); break;
+            case QClass.SOA: if (name == z) WriteSoa(Section.Answer); break;
+            case QClass.NS when name == z: WriteNs(); break;
+        }
+        return _w.Count(Section.Answer) == 0 ? Negative(0) : _w.Commit(_store, 0, _loadBalance);
+    }
+
+    /// <summary>NXDOMAIN or NODATA: no answer, the zone's SOA in authority. The same bytes for every name of the plan.</summary>
+    private int Negative(int rcode)
+    {
+        ref int cached = ref rcode == NXDomain ? ref _nxId : ref _nodataId;
+        if (cached >= 0) return cached;
+        _w.Reset();
+        WriteSoa(Section.Authority);
+        return cached = _w.Commit(_store, rcode, _loadBalance);
+    }
+
+    private void WriteSoa(Section s) => _w.Soa(s, Math.Min(_ttl, 300u), _serial, _ttl);
+
+    private static bool IsDnsVersion(string name, string z) =>
+        z == "." ? name == "dns-version." : name.Length == 12 + z.Length && name.StartsWith("dns-version.", StringComparison.Ordinal) && name.EndsWith(z, StringComparison.Ordinal);
 
     private static string Fqdn(string n) => n.EndsWith(".", StringComparison.Ordinal) ? n : n + ".";
 
@@ -82,132 +142,171 @@ public sealed partial class DnsPlanner
     /// </summary>
     private const int MaxUpstreamDepth = 8;
 
-    /// <summary>A or AAAA, following ExternalName CNAMEs: inside the zone recursively, elsewhere as the server would.</summary>
-    private List<PlanRecord>? Address(string name, string z, PlanType family, NameRef owner, List<string> previous, int depth = 0)
+    /// <summary>
+    /// A or AAAA records, following ExternalName CNAMEs: inside the zone recursively, elsewhere as the server would.
+    /// Returns how many records it wrote, or -1 when the name does not exist. <paramref name="upstream"/> counts the
+    /// server's lookups of itself that led here (see <see cref="MaxUpstreamDepth"/>).
+    /// </summary>
+    private int WriteAddress(string name, string z, PlanType family, NameRef owner, List<string>? previous, List<Bk>? services, int upstream = 0)
     {
-        var services = Services(name, z, family == PlanType.A ? QClass.A : QClass.AAAA);
-        if (services is null) return null;
-        var records = new List<PlanRecord>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (services is null) return -1;
+        int count = 0;
+        HashSet<string>? seen = null;
+        if (previous is null && _topSeen is { } reuse) { reuse.Clear(); seen = reuse; _topSeen = null; }
         foreach (var b in services)
         {
-            if (b.IsIp(out var ip))
+            if (b.Address is { } addr)
             {
-                bool v6 = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-                if ((family == PlanType.AAAA) == v6 && seen.Add(b.Host))
-                    records.Add(new PlanRecord(owner, family, b.Ttl) { Address = ip.GetAddressBytes() });
+                if ((family == PlanType.AAAA) == (addr.Length == 16) && (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(b.Host))
+                {
+                    _w.Address(Section.Answer, owner, b.Ttl, addr);
+                    count++;
+                }
                 continue;
             }
             var target = Fqdn(b.Host);
-            if (string.Equals(target, name, StringComparison.OrdinalIgnoreCase) || previous.Count > 7) continue;
-            if (previous.Any(p => string.Equals(p, target, StringComparison.OrdinalIgnoreCase))) continue;
-            var cname = new PlanRecord(owner, PlanType.CNAME, _ttl) { Target = NameRef.Literal(target) };
+            int depth = previous?.Count ?? 0;
+            if (string.Equals(target, name, StringComparison.OrdinalIgnoreCase) || depth > 7) continue;
+            if (previous is not null && previous.Exists(p => string.Equals(p, target, StringComparison.OrdinalIgnoreCase))) continue;
             var lower = target.ToLowerInvariant();
+            var literal = NameRef.Literal(target);
             if (ZoneName.IsSubdomain(z, lower))
             {
-                var next = Address(lower, z, family, NameRef.Literal(target), [.. previous, target], depth);
-                if (next is { Count: > 0 }) { records.Add(cname); records.AddRange(next); }
+                var mark = _w.Here();
+                _w.NameRecord(Section.Answer, owner, PlanType.CNAME, _ttl, literal);
+                var chain = previous is null ? new List<string>() : new List<string>(previous);
+                chain.Add(target);
+                int next = WriteAddress(lower, z, family, literal, chain, ServicesAt(lower, z, family), upstream);
+                if (next > 0) count += 1 + next;
+                else _w.Rollback(mark);
                 continue;
             }
-            if (depth > MaxUpstreamDepth) continue;
-            records.Add(cname);
+            if (upstream > MaxUpstreamDepth) continue;
+            _w.NameRecord(Section.Answer, owner, PlanType.CNAME, _ttl, literal);
+            count++;
             // Out of this zone the server asks itself; another kubernetes zone of the block answers, anything else adds nothing.
-            var other = ZoneName.LongestMatch(_k.Zones, lower);
+            var other = LongestZone(lower);
             if (other is not null)
-                records.AddRange(Answer(lower, other, family == PlanType.A ? QClass.A : QClass.AAAA, NameRef.Literal(target), depth + 1).Answer);
+                count += Math.Max(0, WriteAddress(lower, other, family, literal, null, ServicesAt(lower, other, family), upstream + 1));
         }
-        return records;
+        if (seen is not null && previous is null) _topSeen = seen; // hand the set back for the next answer
+        return count;
     }
 
-    private List<PlanRecord>? Srv(string name, string z, NameRef owner, List<PlanRecord> extra)
+    private HashSet<string>? _topSeen = new(StringComparer.Ordinal);
+
+    /// <summary>What A or AAAA finds at a name reached through a CNAME.</summary>
+    private List<Bk>? ServicesAt(string name, string z, PlanType family) =>
+        Found(name, z, family == PlanType.A ? QClass.A : QClass.AAAA, Records(name, z), IsNsName(name, z));
+
+    private void WriteSrv(List<Bk> found)
     {
-        var services = Services(name, z, QClass.SRV);
-        if (services is null) return null;
-        var records = new List<PlanRecord>();
-        var srvSeen = new HashSet<(NameRef, int)>();
-        var addrSeen = new HashSet<(NameRef, string)>();
-        int total = services.Count * 100; // every backend counts, sentinel ports too
-        foreach (var b in services)
+        int ips = 0;
+        foreach (var b in found) if (b.IsIp) ips++;
+        int total = ips * 100; // every backend counts, sentinel ports too
+        var srvSeen = _srvSeen;
+        var addrSeen = _addrSeen;
+        srvSeen.Clear();
+        addrSeen.Clear();
+        foreach (var b in found)
         {
-            if (b.Port == -1 || !b.IsIp(out var ip)) continue;
+            if (b.Port == -1 || b.Address is not { } addr) continue;
             ushort weight = (ushort)Math.Max(1, Math.Floor(100.0 / total * 100));
-            if (srvSeen.Add((b.Target, b.Port)))
-                records.Add(new PlanRecord(owner, PlanType.SRV, _ttl) { Priority = 0, Weight = weight, Port = (ushort)b.Port, Target = b.Target });
-            if (addrSeen.Add((b.Target, b.Host)))
-                extra.Add(new PlanRecord(b.Target, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? PlanType.AAAA : PlanType.A, _ttl) { Address = ip.GetAddressBytes() });
+            if (srvSeen.Add((b.Target, b.Port))) _w.Srv(Section.Answer, NameRef.QName, _ttl, weight, (ushort)b.Port, b.Target);
+            if (addrSeen.Add((b.Target, b.Host))) _w.Address(Section.Additional, b.Target, _ttl, addr);
         }
-        return records;
     }
 
-    private List<PlanRecord> Ns(string z, NameRef owner, List<PlanRecord> extra)
+    private readonly HashSet<(NameRef, int)> _srvSeen = new();
+    private readonly HashSet<(NameRef, string)> _addrSeen = new();
+
+    private void WriteNs()
     {
-        var records = new List<PlanRecord>();
         var seen = new HashSet<NameRef>();
         foreach (var (nsName, ip) in NsAddrs())
         {
-            extra.Add(new PlanRecord(nsName, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? PlanType.AAAA : PlanType.A, _ttl) { Address = ip.GetAddressBytes() });
-            if (seen.Add(nsName)) records.Add(new PlanRecord(owner, PlanType.NS, _ttl) { Target = nsName });
+            _w.Address(Section.Additional, nsName, _ttl, ip.GetAddressBytes());
+            if (seen.Add(nsName)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.NS, _ttl, nsName);
         }
-        return records;
+    }
+
+    private List<Bk> NsBackends(QClass qc)
+    {
+        var result = new List<Bk>();
+        foreach (var (nsName, ip) in NsAddrs())
+            if ((ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == (qc == QClass.AAAA))
+                result.Add(new Bk(ip.ToString(), 0, nsName, _ttl, ip.GetAddressBytes()));
+        return result;
     }
 
     /// <summary>The server's names: the Services whose ready endpoints hold one of its addresses, else ns.dns.</summary>
     private List<(NameRef Name, IPAddress Ip)> NsAddrs()
     {
+        if (_nsAddrs is not null) return _nsAddrs;
         var result = new List<(NameRef, IPAddress)>();
         foreach (var local in _dnsIps)
         {
             var text = local.ToString();
             foreach (var sl in _v.AllSlices)
+            {
+                bool holds = false;
+                foreach (var r in sl.Ready) if (r.Ip == text) { holds = true; break; }
+                if (!holds) continue;
+                var svc = _v.FindService(sl.Namespace, sl.Service);
+                if (svc is null) continue;
+                if (svc.IsHeadless)
                 {
-                    if (!sl.Ready.Any(r => r.Ip == text)) continue;
-                    var svc = _v.Cluster.FindService(sl.Namespace, sl.Service);
-                    if (svc is null) continue;
-                    if (svc.IsHeadless)
-                    {
-                        foreach (var (e, ip) in sl.Ready)
-                            if (IpText.TryParse(ip, out var a)) result.Add((NameRef.InZone($"{_v.NameOf(e, ip)}.{svc.Name}.{svc.Namespace}.svc"), a));
-                    }
-                    else
-                        foreach (var cip in svc.ClusterIPs)
-                            if (IpText.TryParse(cip, out var a)) result.Add((NameRef.InZone($"{svc.Name}.{svc.Namespace}.svc"), a));
+                    foreach (var (e, ip) in sl.Ready)
+                        if (IpText.TryParse(ip, out var a)) result.Add((NameRef.InZone($"{_v.NameOf(e, ip)}.{svc.Name}.{svc.Namespace}.svc"), a));
                 }
+                else
+                    foreach (var cip in svc.ClusterIPs)
+                        if (IpText.TryParse(cip, out var a)) result.Add((NameRef.InZone($"{svc.Name}.{svc.Namespace}.svc"), a));
+            }
         }
-        if (result.Count == 0) foreach (var local in _dnsIps) result.Add((NameRef.InZone("ns.dns"), local));
-        return result;
+        if (result.Count == 0) foreach (var local in _dnsIps) result.Add((NameRef.NsDns, local));
+        return _nsAddrs = result;
     }
 
-    private List<PlanRecord>? Ptr(string name, string z, NameRef owner)
+    private List<(NameRef Name, IPAddress Ip)>? _nsAddrs;
+
+    private void WritePtr()
     {
-        var ip = AddressOfReverseName(name);
-        if (ip is null) return Records(name, z) is null ? null : [];
-        var primary = _k.PrimaryZone ?? ".";
-        if (_v.ServiceByIp.TryGetValue(ip, out var s))
-            return [new PlanRecord(owner, PlanType.PTR, _ttl) { Target = NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}") }];
-        var records = new List<PlanRecord>();
+        var ip = _ptrIp;
+        if (ip is null) return; // a forward name: NODATA
+        var primary = _primary ??= _k.PrimaryZone ?? ".";
+        if (_v.ServiceWithIp(ip) is { } s)
+        {
+            _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}"));
+            return;
+        }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         if (_v.EndpointsByIp.TryGetValue(ip, out var eps))
             foreach (var (sl, e) in eps)
             {
                 var t = $"{_v.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
-                if (seen.Add(t)) records.Add(new PlanRecord(owner, PlanType.PTR, _ttl) { Target = NameRef.Literal(t) });
+                if (seen.Add(t)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal(t));
             }
-        return records.Count == 0 ? null : records;
     }
+
+    private string? _primary;
 
     /// <summary>The canonical address a full in-addr.arpa or ip6.arpa name stands for; null otherwise.</summary>
     internal static string? AddressOfReverseName(string name)
     {
-        var labels = name.TrimEnd('.').Split('.');
-        if (name.EndsWith(".in-addr.arpa.", StringComparison.Ordinal) && labels.Length == 6)
+        if (name.EndsWith(".in-addr.arpa.", StringComparison.Ordinal))
         {
+            var labels = name.Split('.');
+            if (labels.Length != 7) return null; // four labels, in-addr, arpa, and the empty root
             var b = new byte[4];
             for (int i = 0; i < 4; i++)
                 if (!byte.TryParse(labels[3 - i], NumberStyles.None, CultureInfo.InvariantCulture, out b[i])) return null;
             return new IPAddress(b).ToString();
         }
-        if (name.EndsWith(".ip6.arpa.", StringComparison.Ordinal) && labels.Length == 34)
+        if (name.EndsWith(".ip6.arpa.", StringComparison.Ordinal))
         {
+            var labels = name.Split('.');
+            if (labels.Length != 35) return null;
             var b = new byte[16];
             for (int i = 0; i < 32; i++)
             {

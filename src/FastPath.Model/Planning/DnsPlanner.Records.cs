@@ -4,18 +4,24 @@ using System.Linq;
 using FastPath.Model.Corefile;
 using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
+using FastPath.Model.Tables;
+// The planner rewrite in flight still spells the query-type group QClass; the alias keeps that merge clean.
+using QClass = FastPath.Model.Tables.QueryTypeGroup;
 
 namespace FastPath.Model.Planning;
 
 public sealed partial class DnsPlanner
 {
     /// <summary>The labels of a name under a kubernetes zone, right to left: (svc|pod).namespace.service[.endpoint | .port.proto].</summary>
-    private sealed record Request(string Kind, string Ns, string Svc, string Ep, string Port, string Proto);
+    internal sealed record Request(string Kind, string Ns, string Svc, string Ep, string Port, string Proto)
+    {
+        public static readonly Request Subtree = new("", "", "", "", "", "");
+    }
 
     private static Request? Parse(string name, string z)
     {
         string rest = z == "." ? name.TrimEnd('.') : name.Length > z.Length ? name.Substring(0, name.Length - z.Length - 1) : "";
-        if (rest is "" or "svc" or "pod") return new Request("", "", "", "", "", "");
+        if (rest is "" or "svc" or "pod") return Request.Subtree;
         var l = rest.Split('.');
         int n = l.Length;
         if (l[n - 1] is not ("svc" or "pod")) return null;
@@ -30,29 +36,12 @@ public sealed partial class DnsPlanner
         };
     }
 
-    /// <summary>What the kubernetes plugin finds for the name and question class; null is a name error (NXDOMAIN).</summary>
-    private List<Bk>? Services(string name, string z, QClass qc)
-    {
-        if (qc == QClass.TXT)
-        {
-            var rest = z == "." ? name.TrimEnd('.') : name.Length > z.Length ? name.Substring(0, name.Length - z.Length - 1) : "";
-            if (rest == "dns-version") return [new Bk("", 0, NameRef.QName, 28800, "1.1.0")];
-            var any = Records(name, z);
-            return any is { Count: > 0 } ? [] : null;
-        }
-        if (z != "." && name == "ns.dns." + z)
-            return qc is QClass.A or QClass.AAAA
-                ? NsAddrs().Where(a => (a.Ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == (qc == QClass.AAAA))
-                    .Select(a => new Bk(a.Ip.ToString(), 0, a.Name, _ttl)).ToList()
-                : [];
-        var records = Records(name, z);
-        if (records is null || qc != QClass.SRV) return records;
-        return records.Where(b => b.IsIp(out _)).ToList(); // ExternalName services have no SRV records
-    }
+    /// <summary>What the kubernetes plugin finds for a name (before the question type is looked at); null is a name error (NXDOMAIN).</summary>
+    private List<Bk>? Records(string name, string z) => Records(name, Parse(name, z));
 
-    private List<Bk>? Records(string name, string z)
+    /// <summary>The same, for a name whose labels are already known (<paramref name="r"/> is what <see cref="Parse"/> gives for it).</summary>
+    private List<Bk>? Records(string name, Request? r)
     {
-        var r = Parse(name, z);
         if (r is null) return null;
         if (r.Kind == "") return [];
         if (name.EndsWith(".in-addr.arpa.", StringComparison.Ordinal) || name.EndsWith(".ip6.arpa.", StringComparison.Ordinal)) return null;
@@ -66,9 +55,10 @@ public sealed partial class DnsPlanner
         if (r.Svc == "") return [];
         string ip = r.Svc.Count(c => c == '-') == 3 && !r.Svc.Contains("--") ? r.Svc.Replace('-', '.') : r.Svc.Replace('-', ':');
         var target = NameRef.InZone($"{r.Svc}.{r.Ns}.pod");
-        if (_k.Pods == PodMode.Insecure) return IpText.IsValid(ip) ? [new Bk(ip, 0, target, _ttl)] : null;
-        var found = WatchedPods().Where(p => p.PodIPs[0] == ip && string.Equals(p.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase))
-            .Select(_ => new Bk(ip, 0, target, _ttl)).ToList();
+        if (_k.Pods == PodMode.Insecure) return IpText.IsValid(ip) ? [new Bk(ip, 0, target, _ttl, AddressOf(ip))] : null;
+        var found = new List<Bk>();
+        foreach (var p in _v.PodsWithIp(ip))
+            if (string.Equals(p.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase)) found.Add(new Bk(ip, 0, target, _ttl, AddressOf(ip)));
         return found.Count == 0 ? null : found;
     }
 
@@ -78,28 +68,33 @@ public sealed partial class DnsPlanner
         var result = new List<Bk>();
         bool found = false;
         // Names are lower case (DNS-1123/1035) and so are the query's labels: one lookup finds the service.
-        var only = _v.Cluster.FindService(r.Ns, r.Svc);
+        var only = _v.FindService(r.Ns, r.Svc);
         foreach (var s in only is null ? [] : new[] { only })
         {
             var slices = _v.SlicesOf(s);
             if (_k.IgnoreEmptyService && !s.IsExternalName && !s.IsHeadless && slices.Sum(x => x.Ready.Count) == 0) continue;
-            string prefix = $"{s.Name}.{s.Namespace}.svc";
             if (s.IsExternalName)
             {
                 if (r.Ep.Length + r.Port.Length + r.Proto.Length > 0 || IpText.IsValid(s.ExternalName)) continue;
-                result.Add(new Bk(s.ExternalName!, 0, NameRef.InZone(prefix), _ttl));
+                result.Add(new Bk(s.ExternalName!, 0, ServiceName(s), _ttl, null));
                 found = true;
                 continue;
             }
             if (s.IsHeadless || r.Ep.Length > 0)
             {
                 foreach (var sl in slices)
-                    foreach (var (e, ip) in sl.Ready)
+                    for (int i = 0; i < sl.Names.Length; i++)
                     {
-                        var epName = _v.NameOf(e, ip);
+                        var epName = sl.Names[i];
                         if (r.Ep.Length > 0 && !string.Equals(r.Ep, epName, StringComparison.OrdinalIgnoreCase)) continue;
+                        NameRef? target = null;
                         foreach (var p in sl.Ports)
-                            if (Matches(r, p.Name, p.Protocol)) { result.Add(new Bk(ip, p.Port, NameRef.InZone($"{epName}.{prefix}"), _ttl)); found = true; }
+                            if (Matches(r, p.Name, p.Protocol))
+                            {
+                                target ??= NameRef.InZone(epName + "." + ServiceName(s).Text);
+                                result.Add(new Bk(sl.ReadyIps[i], p.Port, target, _ttl, AddressOf(sl.ReadyIps[i])));
+                                found = true;
+                            }
                     }
                 continue;
             }
@@ -108,10 +103,27 @@ public sealed partial class DnsPlanner
             {
                 if (!Matches(r, p.Name, p.Protocol)) continue;
                 found = true;
-                foreach (var ip in s.ClusterIPs) result.Add(new Bk(ip, p.Port, NameRef.InZone(prefix), _ttl));
+                foreach (var ip in s.ClusterIPs) result.Add(new Bk(ip, p.Port, ServiceName(s), _ttl, AddressOf(ip)));
             }
         }
         return found ? result : null;
+    }
+
+    /// <summary>&lt;service&gt;.&lt;namespace&gt;.svc under the zone, made once per service.</summary>
+    private NameRef ServiceName(Service s)
+    {
+        if (!_serviceNames.TryGetValue(s.Meta.Key, out var n)) _serviceNames[s.Meta.Key] = n = NameRef.InZone(s.Name + "." + s.Namespace + ".svc");
+        return n;
+    }
+
+    private readonly Dictionary<string, NameRef> _serviceNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]?> _addresses = new(StringComparer.Ordinal);
+
+    /// <summary>An address's bytes (4 or 16), or null when the text is not an address; each text is parsed once.</summary>
+    private byte[]? AddressOf(string host)
+    {
+        if (!_addresses.TryGetValue(host, out var b)) _addresses[host] = b = IpText.TryParse(host, out var ip) ? ip.GetAddressBytes() : null;
+        return b;
     }
 
     private static bool Matches(Request r, string? portName, string protocol) =>

@@ -23,8 +23,12 @@ public sealed partial class DnsPlanner
     private readonly uint _serial;
     private readonly uint _ttl;
 
-    private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps)
+    private readonly AnswerStore _store = new();
+    private readonly bool _loadBalance;
+
+    private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
+        _loadBalance = loadBalance;
         _v = new PlannerView(cluster, k);
         _k = k;
         _dnsIps = dnsIps;
@@ -38,11 +42,11 @@ public sealed partial class DnsPlanner
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
         if (block is null)
-            return new DnsPlan([], [], routes, 0, false, null, [], []);
+            return new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore());
         var p = block.Plugins;
         string? fallback = p.Rewrite is not null ? "the rewrite plugin" : p.Autopath is not null ? "the autopath plugin" : p.Hosts is not null ? "the hosts plugin" : null;
-        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster));
-        return planner.Build(routes, p.LoadBalance is not null, fallback);
+        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
+        return planner.Build(routes, fallback);
     }
 
     private static List<PlanRoute> Routes(CorefileConfig corefile)
@@ -61,72 +65,133 @@ public sealed partial class DnsPlanner
         return routes.OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
     }
 
-    private DnsPlan Build(List<PlanRoute> routes, bool loadBalance, string? fallback)
+    private DnsPlan Build(List<PlanRoute> routes, string? fallback)
     {
         var zones = _k.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
-        var entries = new SortedDictionary<string, PlanEntry>(StringComparer.Ordinal);
+        // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
+        var entries = new List<PlanEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int zi = 0; zi < zones.Count; zi++)
         {
             var z = zones[zi].Name;
-            foreach (var (name, source) in Names(z, zones[zi].IsReverse))
+            foreach (var c in Names(z, zones[zi].IsReverse))
             {
                 // The longest configured zone owns a name; skip names another zone takes.
-                if (ZoneName.LongestMatch(_k.Zones, name) != z || entries.ContainsKey(name)) continue;
-                var entry = Entry(name, zi, z, source);
-                if (entry is not null) entries[name] = entry;
+                if (!Owns(z, c.Name) || !seen.Add(c.Name)) continue;
+                var entry = Entry(c, zi, z);
+                if (entry is not null) entries.Add(entry);
             }
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _k.Fallthrough is null ? [] : _k.Fallthrough.Count == 0 ? ["."] : _k.Fallthrough;
-        return new DnsPlan(zones, entries.Values.ToList(), routes, (int)_k.Pods, loadBalance, fallback, _v.Exposed, fall);
+        return new DnsPlan(zones, entries, routes, _k.Pods, _loadBalance, fallback, _v.Exposed, fall, _store);
+    }
+
+    /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>
+    private bool Owns(string z, string name) => _k.Zones.Count == 1 ? ZoneName.IsSubdomain(z, name) : LongestZone(name) == z;
+
+    /// <summary>The longest configured zone holding the name (CoreDNS's plugin.Zones.Matches), or null.</summary>
+    private string? LongestZone(string name)
+    {
+        string? best = null;
+        for (int i = 0; i < _k.Zones.Count; i++)
+        {
+            var z = _k.Zones[i];
+            if (ZoneName.IsSubdomain(z, name) && (best is null || z.Length > best.Length)) best = z;
+        }
+        return best;
+    }
+
+    /// <summary>A name to plan: where it comes from, and its labels when the planner made it from a Service (no parse needed).</summary>
+    internal readonly struct Candidate(string name, string source, string? endpoint = null, Request? known = null, bool reverse = false, string? ip = null)
+    {
+        public readonly string Name = name, Source = source;
+        public readonly string? Endpoint = endpoint;
+        /// <summary>For a reverse name: the address it was made from, as the object spells it.</summary>
+        public readonly string? Ip = ip;
+        public readonly Request? Known = known;
+        /// <summary>A full in-addr.arpa or ip6.arpa name: the kubernetes plugin has no records there, only PTR.</summary>
+        public readonly bool Reverse = reverse;
     }
 
     /// <summary>Candidate names in a zone, each with where it comes from (for the generated code's comments).</summary>
-    private IEnumerable<(string Name, string Source)> Names(string z, bool reverse)
+    private IEnumerable<Candidate> Names(string z, bool reverse)
     {
-        yield return (z, "zone apex");
+        yield return new Candidate(z, "zone apex");
         if (reverse)
         {
-            foreach (var (ip, source) in ReverseCandidates())
-                yield return (ReverseNameOf(ip), source);
+            foreach (var s in _v.Services)
+                foreach (var c in ReverseNames(s)) yield return c;
+            foreach (var list in _v.Slices.Values)
+                foreach (var sl in list)
+                    foreach (var c in ReverseNames(sl)) yield return c;
             yield break;
         }
-        if (z != ".") { yield return ("dns-version." + z, "schema version"); yield return ("ns.dns." + z, "name server"); }
-        yield return ("svc." + z, "service subtree");
-        yield return ("pod." + z, "pod subtree");
+        if (z != ".") { yield return new Candidate("dns-version." + z, "schema version"); yield return new Candidate("ns.dns." + z, "name server"); }
+        yield return new Candidate("svc." + z, "service subtree");
+        yield return new Candidate("pod." + z, "pod subtree");
         foreach (var ns in _v.Exposed)
         {
-            yield return ($"{ns}.svc.{z}", "Namespace " + ns);
-            if (_k.Pods != PodMode.Disabled) yield return ($"{ns}.pod.{z}", "Namespace " + ns);
+            yield return new Candidate($"{ns}.svc.{z}", "Namespace " + ns);
+            if (_k.Pods != PodMode.Disabled) yield return new Candidate($"{ns}.pod.{z}", "Namespace " + ns);
         }
-        foreach (var s in _v.Cluster.Services.Where(s => _v.IsExposed(s.Namespace)))
-        {
-            string src = $"Service {s.Meta.Key}" + Where(s.Meta);
-            string bas = $"{s.Name}.{s.Namespace}.svc.{z}";
-            yield return (bas, src);
-            var slices = _v.SlicesOf(s);
-            var portNames = s.Ports.Select(p => p.Name ?? "").Concat(slices.SelectMany(sl => sl.Ports.Select(p => p.Name ?? ""))).Where(n => n.Length > 0).Distinct().Append("_");
-            var protos = s.Ports.Select(p => p.Protocol).Concat(slices.SelectMany(sl => sl.Ports.Select(p => p.Protocol))).Where(n => n.Length > 0)
-                .Select(p => p.ToLowerInvariant()).Distinct().Append("_");
-            foreach (var port in portNames)
-                foreach (var proto in protos)
-                    foreach (var pl in Underscored(port))
-                        foreach (var rl in Underscored(proto))
-                            yield return ($"{pl}.{rl}.{bas}", src);
-            foreach (var sl in slices)
-                foreach (var (e, ip) in sl.Ready)
-                {
-                    var epName = _v.NameOf(e, ip).ToLowerInvariant();
-                    if (epName.Length > 0 && epName.Length <= 63) yield return ($"{epName}.{bas}", src + " endpoint " + ip);
-                }
-        }
+        foreach (var s in _v.Services)
+            foreach (var c in ServiceNames(s, z)) yield return c;
         if (_k.Pods == PodMode.Verified)
             foreach (var pod in WatchedPods())
             {
                 var ip = pod.PodIPs[0];
                 var dashed = ip.Replace(ip.IndexOf(':') >= 0 ? ':' : '.', '-');
-                yield return ($"{dashed}.{pod.Namespace}.pod.{z}", $"Pod {pod.Meta.Key}" + Where(pod.Meta));
+                yield return new Candidate($"{dashed}.{pod.Namespace}.pod.{z}", $"Pod {pod.Meta.Key}" + Where(pod.Meta));
             }
+    }
+
+    /// <summary>A Service's names in a forward zone: itself, every port/protocol spelling, every ready endpoint.</summary>
+    private IEnumerable<Candidate> ServiceNames(Service s, string z)
+    {
+        if (!_v.IsExposed(s.Namespace)) yield break;
+        string src = $"Service {s.Meta.Key}" + Where(s.Meta);
+        string bas = $"{s.Name}.{s.Namespace}.svc.{z}";
+        yield return new Candidate(bas, src, known: new Request("svc", s.Namespace, s.Name, "", "", ""));
+        var slices = _v.SlicesOf(s);
+        // Port names and protocols of the Service and its slices, first spelling first, then "_" (any).
+        var ports = new List<string>();
+        var protos = new List<string>();
+        void AddPort(string? name) { if (!string.IsNullOrEmpty(name) && !ports.Contains(name!)) ports.Add(name!); }
+        void AddProto(string p) { if (p.Length > 0 && !protos.Contains(p.ToLowerInvariant())) protos.Add(p.ToLowerInvariant()); }
+        foreach (var p in s.Ports) AddPort(p.Name);
+        foreach (var sl in slices) foreach (var p in sl.Ports) AddPort(p.Name);
+        foreach (var p in s.Ports) AddProto(p.Protocol);
+        foreach (var sl in slices) foreach (var p in sl.Ports) AddProto(p.Protocol);
+        ports.Add("");
+        protos.Add("");
+        foreach (var port in ports)
+            foreach (var proto in protos)
+                yield return new Candidate($"{Underscored(port)}.{Underscored(proto)}.{bas}", src, known: new Request("svc", s.Namespace, s.Name, "", port, proto));
+        foreach (var sl in slices)
+            for (int i = 0; i < sl.Names.Length; i++)
+            {
+                var epName = sl.Names[i].ToLowerInvariant();
+                if (epName.Length == 0 || epName.Length > 63) continue;
+                // A name with dots (a pod name) is read back label by label, as a query for it would be.
+                var known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
+                yield return new Candidate($"{epName}.{bas}", src, sl.ReadyIps[i], known);
+            }
+    }
+
+    /// <summary>The reverse names of a Service's clusterIPs.</summary>
+    private IEnumerable<Candidate> ReverseNames(Service s)
+    {
+        foreach (var ip in s.ClusterIPs)
+            if (ReverseNameOf(ip) is { } name) yield return new Candidate(name, $"Service {s.Meta.Key} clusterIP", reverse: true, ip: ip);
+    }
+
+    /// <summary>The reverse names of a slice's ready addresses.</summary>
+    private IEnumerable<Candidate> ReverseNames(SliceView sl)
+    {
+        string? source = null;
+        foreach (var ip in sl.ReadyIps)
+            if (ReverseNameOf(ip) is { } name) yield return new Candidate(name, source ??= $"endpoint of {sl.Namespace}/{sl.Service}", reverse: true, ip: ip);
     }
 
     private static string Where(ObjectMeta m) => m.Location is null ? "" : $" ({m.Location.Path}:{m.Location.Line})";
@@ -135,28 +200,55 @@ public sealed partial class DnsPlanner
     /// The canonical spelling of a port or protocol label: with its underscore ("_" alone matches any). Spellings
     /// without underscores are brought to this form by the engine at run time.
     /// </summary>
-    private static IEnumerable<string> Underscored(string label) => label == "_" ? ["_"] : ["_" + label];
+    private static string Underscored(string label) => "_" + label;
 
-    internal IEnumerable<Pod> WatchedPods() => _v.Cluster.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
+    internal IEnumerable<Pod> WatchedPods() => _v.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
 
-    private IEnumerable<(string Ip, string Source)> ReverseCandidates()
+    /// <summary>The in-addr.arpa or ip6.arpa name of an address; null when the text is not an address.</summary>
+    internal static string? ReverseNameOf(string ipText)
     {
-        foreach (var s in _v.Cluster.Services)
-            foreach (var ip in s.ClusterIPs)
-                if (IpText.IsValid(ip)) yield return (ip, $"Service {s.Meta.Key} clusterIP");
-        foreach (var list in _v.Slices.Values)
-            foreach (var sl in list)
-                foreach (var (_, ip) in sl.Ready)
-                    if (IpText.IsValid(ip)) yield return (ip, $"endpoint of {sl.Namespace}/{sl.Service}");
-    }
-
-    internal static string ReverseNameOf(string ipText)
-    {
-        IpText.TryParse(ipText, out var ip);
+        if (CanonicalV4(ipText)) return V4Reverse(ipText);
+        if (!IpText.TryParse(ipText, out var ip)) return null;
         var b = ip.GetAddressBytes();
         if (b.Length == 4) return $"{b[3]}.{b[2]}.{b[1]}.{b[0]}.in-addr.arpa.";
         var parts = new List<string>();
         for (int i = 15; i >= 0; i--) { parts.Add((b[i] & 0xF).ToString("x", CultureInfo.InvariantCulture)); parts.Add((b[i] >> 4).ToString("x", CultureInfo.InvariantCulture)); }
         return string.Join(".", parts) + ".ip6.arpa.";
+    }
+
+    /// <summary>Whether the text is an IPv4 address already in canonical form (four decimal octets, no leading zeros).</summary>
+    internal static bool CanonicalV4(string t)
+    {
+        int dots = 0, digits = 0, value = 0;
+        for (int i = 0; i < t.Length; i++)
+        {
+            char c = t[i];
+            if (c == '.')
+            {
+                if (digits == 0 || ++dots > 3) return false;
+                digits = 0; value = 0;
+                continue;
+            }
+            if (c < '0' || c > '9' || (digits == 1 && value == 0)) return false;
+            value = value * 10 + (c - '0');
+            if (++digits > 3 || value > 255) return false;
+        }
+        return dots == 3 && digits > 0;
+    }
+
+    /// <summary>d.c.b.a.in-addr.arpa. for a canonical a.b.c.d, in one allocation.</summary>
+    private static string V4Reverse(string t)
+    {
+        var chars = new char[t.Length + 14];
+        int w = 0, end = t.Length;
+        for (int i = t.Length - 1; i >= -1; i--)
+        {
+            if (i >= 0 && t[i] != '.') continue;
+            for (int k = i + 1; k < end; k++) chars[w++] = t[k];
+            chars[w++] = '.';
+            end = i;
+        }
+        foreach (char c in "in-addr.arpa.") chars[w++] = c;
+        return new string(chars, 0, w);
     }
 }

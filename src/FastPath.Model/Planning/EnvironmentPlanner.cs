@@ -14,13 +14,22 @@ public static class EnvironmentPlanner
         return namespaces.Select(ns => new EnvironmentPlan(ns, For(cluster, ns, true), For(cluster, ns, false))).ToList();
     }
 
-    private static List<KeyValuePair<string, string>> For(Cluster c, string ns, bool links)
+    /// <summary>One namespace's variables, from the master Service (default/kubernetes) and the namespace's own Services.</summary>
+    public static EnvironmentPlan PlanNamespace(string ns, Service? master, IEnumerable<Service> servicesInNamespace)
+    {
+        var own = servicesInNamespace.ToList();
+        return new EnvironmentPlan(ns, For(master, own, true), For(master, own, false));
+    }
+
+    private static List<KeyValuePair<string, string>> For(Cluster c, string ns, bool links) =>
+        For(c.FindService("default", "kubernetes"), links ? c.Services.Where(s => s.Namespace == ns) : [], links);
+
+    private static List<KeyValuePair<string, string>> For(Service? master, IEnumerable<Service> own, bool links)
     {
         var chosen = new SortedDictionary<string, Service>(StringComparer.Ordinal);
-        var master = c.FindService("default", "kubernetes");
         if (master is not null && master.IsProxied) chosen["kubernetes"] = master;
         if (links)
-            foreach (var s in c.Services.Where(s => s.Namespace == ns && s.IsProxied)) chosen[s.Name] = s; // the pod's own namespace wins
+            foreach (var s in own.Where(s => s.IsProxied)) chosen[s.Name] = s; // the pod's own namespace wins
         var vars = new List<KeyValuePair<string, string>>();
         foreach (var s in chosen.Values) Add(vars, s);
         return vars;

@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using FastPath.Model.Corefile.Plugins;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
 
@@ -17,6 +19,8 @@ public enum NameKind
 public sealed record NameRef(NameKind Kind, string Text)
 {
     public static readonly NameRef QName = new(NameKind.QName, "");
+    /// <summary>The zone itself, and the SOA's two names under it.</summary>
+    public static readonly NameRef Zone = new(NameKind.ZoneRelative, ""), NsDns = new(NameKind.ZoneRelative, "ns.dns"), Hostmaster = new(NameKind.ZoneRelative, "hostmaster");
     public static NameRef InZone(string prefix) => new(NameKind.ZoneRelative, prefix);
     public static NameRef Literal(string fqdn) => new(NameKind.Literal, fqdn);
 
@@ -26,40 +30,16 @@ public sealed record NameRef(NameKind Kind, string Text)
 /// <summary>Record types the planner writes.</summary>
 public enum PlanType : ushort { A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, TXT = 16, AAAA = 28, SRV = 33 }
 
-/// <summary>One planned record; rdata is typed so the encoder can write names with pointers.</summary>
-public sealed record PlanRecord(NameRef Owner, PlanType Type, uint Ttl)
+/// <summary>One name the cluster answers: per question class (by <see cref="QueryTypeGroup"/> value) the id of its answer in the plan's <see cref="AnswerStore"/>, and where it came from.</summary>
+public sealed class PlanEntry(string name, int zone, EntryFlags flags, int[] answers, string source, string? endpoint = null)
 {
-    public byte[]? Address { get; init; }
-    public NameRef? Target { get; init; }
-    public ushort Priority { get; init; }
-    public ushort Weight { get; init; }
-    public ushort Port { get; init; }
-    public string? Text { get; init; }
-    public uint Serial { get; init; }
-    public uint Minimum { get; init; }
-
-    public bool IsAddress => Type is PlanType.A or PlanType.AAAA;
+    public string Name { get; } = name;
+    public int Zone { get; } = zone;
+    public EntryFlags Flags { get; } = flags;
+    public int[] Answers { get; } = answers;
+    /// <summary>The object the name comes from (and the endpoint's address for an endpoint name), written when read.</summary>
+    public string Source => endpoint is null ? source : source + " endpoint " + endpoint;
 }
-
-/// <summary>A whole planned response past the question: rcode, AA and the three sections.</summary>
-public sealed record PlanAnswer(int Rcode, bool Authoritative, IReadOnlyList<PlanRecord> Answer, IReadOnlyList<PlanRecord> Authority, IReadOnlyList<PlanRecord> Additional);
-
-/// <summary>The question types whose answers differ; every other type answers as <see cref="Other"/>.</summary>
-public enum QClass { A, AAAA, CNAME, TXT, PTR, MX, SRV, SOA, NS, Other }
-
-/// <summary>Per-entry exceptions that depend on the case of the question (CoreDNS compares some names as spelled).</summary>
-[System.Flags]
-public enum EntryFlags : byte
-{
-    None = 0,
-    /// <summary>At the apex, NS is answered only when the name is all lower case (K/handler.go compares state.Name() with the zone as spelled).</summary>
-    NsNeedsLowerCase = 1,
-    /// <summary>ns.dns.&lt;zone&gt; is special only when the zone part is lower case (isDefaultNS); otherwise the name does not exist.</summary>
-    ZoneNeedsLowerCase = 2,
-}
-
-/// <summary>One name the cluster answers, with an answer per question class, and where it came from.</summary>
-public sealed record PlanEntry(string Name, int Zone, EntryFlags Flags, IReadOnlyDictionary<QClass, PlanAnswer> Answers, string Source);
 
 /// <summary>A zone the kubernetes plugin is authoritative for.</summary>
 public sealed record PlanZone(string Name, bool IsReverse, uint Ttl, uint Serial, bool FallsThrough);
@@ -76,8 +56,9 @@ public sealed record DnsPlan(
     IReadOnlyList<PlanZone> Zones,
     IReadOnlyList<PlanEntry> Entries,
     IReadOnlyList<PlanRoute> Routes,
-    int PodMode,
+    PodMode PodMode,
     bool LoadBalance,
     string? FallbackReason,
     IReadOnlyList<string> ExposedNamespaces,
-    IReadOnlyList<string> Fallthrough);
+    IReadOnlyList<string> Fallthrough,
+    AnswerStore Store);

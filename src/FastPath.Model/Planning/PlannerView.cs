@@ -2,61 +2,168 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using FastPath.Model.Corefile.Plugins;
-using FastPath.Model.Net;
 
 namespace FastPath.Model.Planning;
 
 /// <summary>
 /// The cluster as the planner reads it: ready endpoint addresses per service (CoreDNS reads only conditions.ready),
-/// exposed namespaces, watched pods. Kept apart from the reference interpreter on purpose: the property tests
-/// compare two independent readings of the same model.
+/// exposed namespaces, watched pods, and the reverse indexes PTR answers need. Kept apart from the reference
+/// interpreter on purpose: the property tests compare two independent readings of the same model.
+/// <para>
+/// A live cluster keeps one view and replaces one Service (with its slices) at a time
+/// (<see cref="ReplaceService"/>); the indexes keep the order a full build gives (services and slices by
+/// namespace/name), so an incrementally updated view plans exactly as a fresh one.
+/// </para>
 /// </summary>
 internal sealed class PlannerView
 {
+    private static readonly IComparer<Service> ByServiceKey = Comparer<Service>.Create((a, b) => string.CompareOrdinal(a.Meta.Key, b.Meta.Key));
+    private static readonly IComparer<(SliceView Slice, Endpoint Endpoint)> BySliceKey =
+        Comparer<(SliceView Slice, Endpoint Endpoint)>.Create((a, b) => string.CompareOrdinal(a.Slice.Key, b.Slice.Key));
+
+    private readonly HashSet<string> _exposed;
+    private readonly bool _restricted;
+    private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Service>> _servicesByIp = new(StringComparer.Ordinal);
+    private Dictionary<string, List<Pod>>? _podsByIp;
+
     public PlannerView(Cluster cluster, KubernetesOptions k)
     {
         Cluster = cluster;
         K = k;
+        Exposed = cluster.Namespaces.Where(ns => k.Namespaces.Count == 0 || k.Namespaces.Contains(ns)).ToList();
+        _exposed = new HashSet<string>(Exposed, StringComparer.Ordinal);
+        _restricted = k.Namespaces.Count > 0;
         foreach (var slice in cluster.EndpointSlices)
         {
             if (slice.ServiceName is null || k.NoEndpoints) continue;
             var key = slice.Namespace + "/" + slice.ServiceName;
             if (!Slices.TryGetValue(key, out var list)) Slices[key] = list = new List<SliceView>();
-            var view = new SliceView(slice);
+            var view = new SliceView(slice, this);
             list.Add(view);
             AllSlices.Add(view);
         }
-        Exposed = cluster.Namespaces.Where(ns => k.Namespaces.Count == 0 || k.Namespaces.Contains(ns)).ToList();
-        _exposed = new HashSet<string>(Exposed, StringComparer.Ordinal);
-        bool restricted = k.Namespaces.Count > 0;
         // Reverse lookups: the first service holding an IP, and every ready endpoint with it (in the informer's order).
         foreach (var s in cluster.Services)
-            if (!restricted || IsExposed(s.Namespace))
+        {
+            _services[s.Meta.Key] = s;
+            if (!_restricted || IsExposed(s.Namespace))
                 foreach (var ip in s.ClusterIPs)
-                    if (!ServiceByIp.ContainsKey(ip)) ServiceByIp[ip] = s;
-        foreach (var sl in AllSlices)
-            if (!restricted || IsExposed(sl.Namespace))
-                foreach (var (e, ip) in sl.Ready)
                 {
-                    if (!EndpointsByIp.TryGetValue(ip, out var list)) EndpointsByIp[ip] = list = new List<(SliceView, Endpoint)>();
-                    list.Add((sl, e));
+                    if (!_servicesByIp.TryGetValue(ip, out var holders)) _servicesByIp[ip] = holders = new List<Service>(1);
+                    holders.Add(s);
                 }
+        }
+        foreach (var sl in AllSlices) IndexEndpoints(sl, add: true);
     }
-
-    private readonly HashSet<string> _exposed;
-    public Dictionary<string, Service> ServiceByIp { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, List<(SliceView Slice, Endpoint Endpoint)>> EndpointsByIp { get; } = new(StringComparer.Ordinal);
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
+    public Dictionary<string, List<(SliceView Slice, Endpoint Endpoint)>> EndpointsByIp { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
-    /// <summary>Every slice in the cluster's order (namespace/name), as the informer lists them.</summary>
+    /// <summary>Every slice of the cluster it was built from, in the cluster's order (namespace/name), as the informer lists them.</summary>
     public List<SliceView> AllSlices { get; } = new();
     public IReadOnlyList<string> Exposed { get; }
+    public IEnumerable<Service> Services => Cluster.Services;
+    public IEnumerable<Pod> Pods => Cluster.Pods;
 
     public bool IsExposed(string ns) => _exposed.Contains(ns);
+    public Service? FindService(string ns, string name) => _services.TryGetValue(ns + "/" + name, out var s) ? s : null;
+
+    /// <summary>The first service (by namespace/name) holding the clusterIP, or null.</summary>
+    public Service? ServiceWithIp(string ip) => _servicesByIp.TryGetValue(ip, out var l) && l.Count > 0 ? l[0] : null;
 
     public IReadOnlyList<SliceView> SlicesOf(Service s) => Slices.TryGetValue(s.Meta.Key, out var l) ? l : (IReadOnlyList<SliceView>)Array.Empty<SliceView>();
+
+    /// <summary>Watched pods (not deleting, not finished, with an address) whose first address is <paramref name="ip"/>.</summary>
+    public IReadOnlyList<Pod> PodsWithIp(string ip)
+    {
+        if (_podsByIp is null)
+        {
+            _podsByIp = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
+            foreach (var p in Cluster.Pods)
+            {
+                if (p.IsDeleting || p.Phase is "Succeeded" or "Failed" or "Unknown" || p.PodIPs.Count == 0) continue;
+                if (!_podsByIp.TryGetValue(p.PodIPs[0], out var list)) _podsByIp[p.PodIPs[0]] = list = new List<Pod>();
+                list.Add(p);
+            }
+        }
+        return _podsByIp.TryGetValue(ip, out var found) ? found : (IReadOnlyList<Pod>)Array.Empty<Pod>();
+    }
+
+    /// <summary>
+    /// Replaces one Service and its slices (either may be absent). Returns every clusterIP and ready endpoint address
+    /// it held before or holds now: the reverse names whose answers may have changed.
+    /// </summary>
+    public HashSet<string> ReplaceService(string key, Service? service, IReadOnlyList<EndpointSlice> slices)
+    {
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        if (_services.TryGetValue(key, out var old))
+        {
+            foreach (var ip in old.ClusterIPs)
+            {
+                touched.Add(ip);
+                if (_servicesByIp.TryGetValue(ip, out var holders) && holders.Remove(old) && holders.Count == 0) _servicesByIp.Remove(ip);
+            }
+            _services.Remove(key);
+        }
+        if (Slices.TryGetValue(key, out var oldSlices))
+        {
+            foreach (var sl in oldSlices)
+            {
+                foreach (var ip in sl.ReadyIps) touched.Add(ip);
+                IndexEndpoints(sl, add: false);
+            }
+            Slices.Remove(key);
+        }
+        if (service is not null)
+        {
+            _services[key] = service;
+            if (!_restricted || IsExposed(service.Namespace))
+                foreach (var ip in service.ClusterIPs)
+                {
+                    touched.Add(ip);
+                    if (!_servicesByIp.TryGetValue(ip, out var holders)) _servicesByIp[ip] = holders = new List<Service>(1);
+                    int at = holders.BinarySearch(service, ByServiceKey);
+                    holders.Insert(at < 0 ? ~at : at, service);
+                }
+        }
+        if (!K.NoEndpoints && slices.Count > 0)
+        {
+            var list = new List<SliceView>(slices.Count);
+            foreach (var s in slices.OrderBy(s => s.Meta.Key, StringComparer.Ordinal))
+            {
+                var view = new SliceView(s, this);
+                list.Add(view);
+                foreach (var ip in view.ReadyIps) touched.Add(ip);
+                IndexEndpoints(view, add: true);
+            }
+            Slices[key] = list;
+        }
+        return touched;
+    }
+
+    private void IndexEndpoints(SliceView sl, bool add)
+    {
+        if (_restricted && !IsExposed(sl.Namespace)) return;
+        foreach (var (e, ip) in sl.Ready)
+        {
+            if (!add)
+            {
+                if (EndpointsByIp.TryGetValue(ip, out var l))
+                {
+                    l.RemoveAll(x => ReferenceEquals(x.Slice, sl));
+                    if (l.Count == 0) EndpointsByIp.Remove(ip);
+                }
+                continue;
+            }
+            if (!EndpointsByIp.TryGetValue(ip, out var list)) EndpointsByIp[ip] = list = new List<(SliceView, Endpoint)>(1);
+            // After every entry of an earlier or the same slice: the informer's order, endpoints in slice order.
+            int at = list.Count;
+            while (at > 0 && string.CompareOrdinal(list[at - 1].Slice.Key, sl.Key) > 0) at--;
+            list.Insert(at, (sl, e));
+        }
+    }
 
     /// <summary>hostname, else the pod name with endpoint_pod_names (names of 64+ characters are not labels), else the dashed IP.</summary>
     public string NameOf(Endpoint e, string ip)
@@ -72,16 +179,28 @@ internal sealed class PlannerView
 /// <summary>One slice: its ports (or the -1 sentinel) and its ready addresses with their names.</summary>
 internal sealed class SliceView
 {
-    public SliceView(EndpointSlice s)
+    public SliceView(EndpointSlice s, PlannerView v)
     {
         Ports = s.Ports.Count == 0 ? new[] { new EndpointPort(null, -1, "") } : s.Ports.ToArray();
-        Ready = s.Endpoints.Where(e => e.Ready ?? true).SelectMany(e => e.Addresses.Select(a => (e, a))).ToList();
+        var ready = new List<(Endpoint, string)>();
+        foreach (var e in s.Endpoints)
+            if (e.Ready ?? true)
+                foreach (var a in e.Addresses) ready.Add((e, a));
+        Ready = ready;
+        ReadyIps = ready.Select(r => r.Item2).ToArray();
+        Names = ready.Select(r => v.NameOf(r.Item1, r.Item2)).ToArray();
         Namespace = s.Namespace;
         Service = s.ServiceName!;
+        Key = s.Meta.Key;
     }
 
     public IReadOnlyList<EndpointPort> Ports { get; }
     public IReadOnlyList<(Endpoint Endpoint, string Ip)> Ready { get; }
+    public string[] ReadyIps { get; }
+    /// <summary>The DNS name of each ready address (see <see cref="PlannerView.NameOf"/>), by the same index.</summary>
+    public string[] Names { get; }
     public string Namespace { get; }
     public string Service { get; }
+    /// <summary>namespace/name: the order the informer lists slices in.</summary>
+    public string Key { get; }
 }

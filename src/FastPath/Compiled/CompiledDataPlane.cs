@@ -6,58 +6,173 @@ using FastPath.Runtime.Affinity;
 
 namespace FastPath.Compiled;
 
-/// <summary>The service ports of a compiled cluster and the persistence table their ClientIP affinity shares.</summary>
-public sealed class CompiledDataPlane
+/// <summary>
+/// What successive data planes of one cluster share: the IPVS persistence table (ClientIP affinity) and the generation
+/// that <see cref="CompiledDataPlane.Configure"/> bumps to make every port forget its scheduler state.
+/// </summary>
+internal sealed class AffinityState(int capacity, TimeProvider? time)
 {
-    private readonly Dictionary<string, ServicePortHandle> _byName = new(StringComparer.Ordinal);
-    private PersistenceTable _table = new(1 << 16);
+    private PersistenceTable _table = new(capacity, time);
     private int _generation;
 
-    public CompiledDataPlane() { }
+    public PersistenceTable Table => Volatile.Read(ref _table);
+    public int Generation => Volatile.Read(ref _generation);
 
-    public IReadOnlyList<ServicePortHandle> Ports => _ports;
-    private readonly List<ServicePortHandle> _ports = new();
-
-    public PersistenceTable Persistence => Volatile.Read(ref _table);
-    internal int Generation => Volatile.Read(ref _generation);
-
-    /// <summary>Replaces the persistence table (its clock and capacity) and forgets scheduler state: for tests and simulations.</summary>
-    public void Configure(TimeProvider? time = null, int persistenceCapacity = 1 << 16)
+    public void Replace(int capacity, TimeProvider? time)
     {
-        Volatile.Write(ref _table, new PersistenceTable(persistenceCapacity, time));
+        Volatile.Write(ref _table, new PersistenceTable(capacity, time));
         Interlocked.Increment(ref _generation);
     }
+}
+
+/// <summary>
+/// The service ports of a cluster and the persistence table their ClientIP affinity shares. A live cluster makes a
+/// new plane per snapshot with <see cref="WithServices"/>: ports of unchanged Services are the same objects (their
+/// schedulers and selectors carry on), the persistence table is shared, and only the changed Services' ports are new.
+/// </summary>
+public sealed class CompiledDataPlane
+{
+    /// <summary>
+    /// The default capacity of the persistence table: at most this many ClientIP templates live at once (about 64 bytes
+    /// each, 4 MB). Past it, a new client evicts the template nearest to expiry in its probe window (see
+    /// <see cref="PersistenceTable"/>); IPVS itself grows without bound.
+    /// </summary>
+    public const int DefaultPersistenceCapacity = 1 << 16;
+
+    private readonly Dictionary<string, ServicePortHandle> _byName;
+    // Ports of Services changed since _byName was built, by service key ("ns/name"): null for a deleted Service.
+    private readonly Dictionary<string, ServicePortHandle[]?> _changed;
+    private readonly Dictionary<string, ServicePortHandle[]> _byService;
+    private ServicePortHandle[]? _ports;
+
+    public CompiledDataPlane() : this(new AffinityState(DefaultPersistenceCapacity, null)) { }
+
+    internal CompiledDataPlane(AffinityState state)
+    {
+        State = state;
+        _byName = new Dictionary<string, ServicePortHandle>(StringComparer.Ordinal);
+        _changed = new Dictionary<string, ServicePortHandle[]?>(StringComparer.Ordinal);
+        _byService = new Dictionary<string, ServicePortHandle[]>(StringComparer.Ordinal);
+    }
+
+    private CompiledDataPlane(AffinityState state, Dictionary<string, ServicePortHandle> byName, Dictionary<string, ServicePortHandle[]> byService,
+        Dictionary<string, ServicePortHandle[]?> changed)
+    {
+        State = state;
+        _byName = byName;
+        _byService = byService;
+        _changed = changed;
+    }
+
+    internal AffinityState State { get; }
+
+    /// <summary>Every port, Services in order of their key (namespace/name).</summary>
+    public IReadOnlyList<ServicePortHandle> Ports => _ports ??= AllPorts();
+
+    public PersistenceTable Persistence => State.Table;
+    internal int Generation => State.Generation;
+
+    /// <summary>Replaces the persistence table (its clock and capacity) and forgets scheduler state: for tests and simulations.</summary>
+    public void Configure(TimeProvider? time = null, int persistenceCapacity = DefaultPersistenceCapacity) => State.Replace(persistenceCapacity, time);
 
     /// <summary>Builds the data plane from the plan bytes generated code carries.</summary>
-    public static CompiledDataPlane FromPlan(System.Collections.Generic.IReadOnlyList<Model.Planning.PortPlan> ports)
+    public static CompiledDataPlane FromPlan(IReadOnlyList<Model.Planning.PortPlan> ports) => FromPlan(ports, new AffinityState(DefaultPersistenceCapacity, null));
+
+    internal static CompiledDataPlane FromPlan(IReadOnlyList<Model.Planning.PortPlan> ports, AffinityState state)
     {
-        var plane = new CompiledDataPlane();
-        foreach (var p in ports)
-        {
-            var decisions = new CompiledDecision[p.Decisions.Count];
-            for (int i = 0; i < decisions.Length; i++)
-            {
-                var d = p.Decisions[i];
-                decisions[i] = new CompiledDecision(d.Node, d.External, (Runtime.ProxyAction)d.Action, [.. d.Eligible], d.Reason);
-            }
-            plane.Add(new ServicePortHandle(plane, p.Namespace, p.Service, p.PortName, p.Port, p.Protocol, p.NodePort, p.ClusterIP, p.ExternalVip,
-                [.. p.Endpoints], [.. p.Weights], p.Scheduler, p.AffinityTimeout, decisions));
-        }
+        var plane = new CompiledDataPlane(state);
+        foreach (var p in ports) plane.Add(Handle(state, p, null));
         return plane;
+    }
+
+    internal static ServicePortHandle Handle(AffinityState state, Model.Planning.PortPlan p, ServicePortHandle? previous)
+    {
+        var decisions = new CompiledDecision[p.Decisions.Count];
+        for (int i = 0; i < decisions.Length; i++)
+        {
+            var d = p.Decisions[i];
+            decisions[i] = new CompiledDecision(d.Node, d.External, (Runtime.ProxyAction)d.Action, [.. d.Eligible], d.Reason);
+        }
+        return new ServicePortHandle(state, p.Namespace, p.Service, p.PortName, p.Port, p.Protocol, p.NodePort, p.ClusterIP, p.ExternalVip,
+            [.. p.Endpoints], [.. p.Weights], p.Scheduler, p.AffinityTimeout, decisions, previous);
     }
 
     /// <summary>Registers a port.</summary>
     public ServicePortHandle Add(ServicePortHandle handle)
     {
-        _ports.Add(handle);
-        _byName[$"{handle.Namespace}/{handle.Service}/{handle.Port.ToString(CultureInfo.InvariantCulture)}"] = handle;
-        if (handle.PortName is not null) _byName[$"{handle.Namespace}/{handle.Service}/{handle.PortName}"] = handle;
+        var key = handle.Namespace + "/" + handle.Service;
+        _byService[key] = _byService.TryGetValue(key, out var list) ? [.. list, handle] : [handle];
+        _byName[$"{key}/{handle.Port.ToString(CultureInfo.InvariantCulture)}"] = handle;
+        if (handle.PortName is not null) _byName[$"{key}/{handle.PortName}"] = handle;
+        _ports = null;
         return handle;
     }
 
     /// <summary>A port by namespace, service and port name or number; null when there is none.</summary>
-    public ServicePortHandle? Find(string ns, string service, string port) =>
-        _byName.TryGetValue($"{ns}/{service}/{port}", out var h) ? h : null;
+    public ServicePortHandle? Find(string ns, string service, string port)
+    {
+        if (_changed.Count > 0 && _changed.TryGetValue(ns + "/" + service, out var changed))
+        {
+            if (changed is null) return null;
+            foreach (var h in changed)
+                if (h.PortName == port || h.Port.ToString(CultureInfo.InvariantCulture) == port) return h;
+            return null;
+        }
+        return _byName.TryGetValue($"{ns}/{service}/{port}", out var found) ? found : null;
+    }
+
+    /// <summary>The ports of one Service (empty when it has none).</summary>
+    public IReadOnlyList<ServicePortHandle> PortsOf(string ns, string service)
+    {
+        var key = ns + "/" + service;
+        if (_changed.TryGetValue(key, out var changed)) return changed ?? [];
+        return _byService.TryGetValue(key, out var list) ? list : [];
+    }
+
+    /// <summary>
+    /// The next plane: <paramref name="services"/> (by "ns/name") get the given ports (none: the Service is gone or not
+    /// proxied); every other port is this plane's own object. A new port takes over its predecessor's scheduler state
+    /// where its endpoints allow (see <see cref="ServicePortHandle"/>). Cost: the changed Services, plus an occasional
+    /// merge of the accumulated changes into a fresh index.
+    /// </summary>
+    internal CompiledDataPlane WithServices(IReadOnlyDictionary<string, IReadOnlyList<Model.Planning.PortPlan>> services)
+    {
+        var changed = new Dictionary<string, ServicePortHandle[]?>(_changed, StringComparer.Ordinal);
+        foreach (var (key, plans) in services)
+        {
+            int slash = key.IndexOf('/');
+            var before = PortsOf(key.Substring(0, slash), key.Substring(slash + 1));
+            var handles = new ServicePortHandle[plans.Count];
+            for (int i = 0; i < handles.Length; i++)
+            {
+                ServicePortHandle? previous = null;
+                foreach (var b in before) if (b.Port == plans[i].Port && b.Protocol == plans[i].Protocol) previous = b;
+                handles[i] = Handle(State, plans[i], previous);
+            }
+            changed[key] = handles.Length == 0 ? null : handles;
+        }
+        // Lookups check the changed Services first; once there are many, they are merged into a new index.
+        if (changed.Count <= 512) return new CompiledDataPlane(State, _byName, _byService, changed);
+        var merged = new CompiledDataPlane(State);
+        foreach (var (key, handles) in _byService)
+            if (!changed.ContainsKey(key)) foreach (var h in handles) merged.Add(h);
+        foreach (var handles in changed.Values)
+            if (handles is not null) foreach (var h in handles) merged.Add(h);
+        return merged;
+    }
+
+    private ServicePortHandle[] AllPorts()
+    {
+        var keys = new SortedSet<string>(_byService.Keys, StringComparer.Ordinal);
+        foreach (var k in _changed.Keys) keys.Add(k);
+        var all = new List<ServicePortHandle>();
+        foreach (var k in keys)
+        {
+            if (_changed.TryGetValue(k, out var c)) { if (c is not null) all.AddRange(c); }
+            else all.AddRange(_byService[k]);
+        }
+        return all.ToArray();
+    }
 }
 
 /// <summary>The kubelet's service variables per namespace, planned at build time.</summary>

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
+using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
 using FastPath.Reference.Dns;
 
@@ -28,7 +29,7 @@ public sealed partial class CompiledDns
         var kind = qname.Slice(starts[kindLabel] + 1, qname[starts[kindLabel]]);
         if (!System.Text.Ascii.EqualsIgnoreCase(kind, "pod"u8)) return -1;
         if (FindEntry(qname.Slice(starts[nsLabel])) < 0) return -1; // namespace not exposed: the ordinary NXDOMAIN
-        if (_d.PodMode == 2 && FindEntry(qname.Slice(starts[podLabel])) < 0) return -1; // verified: the pod must exist
+        if (_d.PodMode == PodMode.Verified && FindEntry(qname.Slice(starts[podLabel])) < 0) return -1; // verified: the pod must exist
         var label = qname.Slice(starts[podLabel] + 1, qname[starts[podLabel]]);
         Span<byte> addr = stackalloc byte[16];
         int family = ParsePodIp(label, addr);
@@ -123,16 +124,7 @@ public sealed partial class CompiledDns
     /// <summary>A block the planner does not compile is answered by the reference interpreter (reported at build time).</summary>
     private int RespondByInterpreter(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ushort qtype, out DnsOutcome outcome, out int route)
     {
-        var sb = new System.Text.StringBuilder();
-        int p = 12;
-        DnsWireReader.ReadName(query, ref p, sb);
-        var id = BinaryPrimitives.ReadUInt16BigEndian(query);
-        var result = _fallback!.Resolve(new DnsQuery(sb.ToString(), (DnsType)qtype, null, id, (query[2] & 1) != 0));
-        outcome = result.Outcome;
         route = -1;
-        var bytes = DnsWireWriter.Encode(result.Response);
-        if (bytes.Length > response.Length) return Truncated(response, Header(query, response, result.Response.Rcode, result.Response.Authoritative, nameEnd + 4));
-        bytes.CopyTo(response);
-        return bytes.Length;
+        return ReferenceWire.Answer(_fallback!, query, response, nameEnd, qtype, out outcome, out _);
     }
 }

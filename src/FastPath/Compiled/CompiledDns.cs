@@ -5,7 +5,9 @@ using System.Text;
 using System.Threading;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
+using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 using FastPath.Reference.Dns;
 
 namespace FastPath.Compiled;
@@ -55,8 +57,8 @@ public sealed partial class CompiledDns
         int e = Probe(wireName, _d.Displacements, _d.Slots, _bucketMask, _slotMask);
         if (e < 0) return -1;
         var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
-        int off = BinaryPrimitives.ReadInt32LittleEndian(entry);
-        int len = entry[4];
+        int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
+        int len = entry[EntryField.KeyLength];
         return len == wireName.Length && System.Text.Ascii.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(off, len)) ? e : -1;
     }
 
@@ -70,8 +72,8 @@ public sealed partial class CompiledDns
         int e = Probe(dottedUtf8, _d.DottedDisplacements, _d.DottedSlots, _dottedBucketMask, _dottedSlotMask);
         if (e < 0) return -1;
         var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
-        int off = BinaryPrimitives.ReadInt32LittleEndian(entry);
-        int len = entry[4] - 2; // the wire key's length, less its first length byte and final zero
+        int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
+        int len = entry[EntryField.KeyLength] - 2; // the wire key's length, less its first length byte and final zero
         if (dottedUtf8.Length != Math.Max(len, 0) || !System.Text.Ascii.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(off, dottedUtf8.Length))) return -1;
         return AnswerOf(e, ClassOf(type));
     }
@@ -85,26 +87,27 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>The rcode of an answer found by <see cref="LookupAnswer(ReadOnlySpan{byte}, DnsType)"/>.</summary>
-    public Rcode RcodeOf(int answer) => (Rcode)_d.Answers[answer * CompiledLayout.AnswerSize + 6];
+    public Rcode RcodeOf(int answer) => (Rcode)_d.Answers[answer * CompiledLayout.AnswerSize + AnswerField.Rcode];
 
     /// <summary>The answer section's wire bytes (names point into the question, see <see cref="CompiledLayout"/>).</summary>
     public ReadOnlySpan<byte> AnswerBytes(int answer)
     {
         var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
-        return _d.AnswerData.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a), BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(4)));
+        return _d.AnswerData.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(AnswerField.DataOffset)),
+            BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength)));
     }
 
-    private int AnswerOf(int entry, QClass qc)
+    private int AnswerOf(int entry, QueryTypeGroup qc)
     {
-        int set = BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + 8));
-        return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * CompiledLayout.ClassCount + (int)qc) * 4));
+        int set = BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + EntryField.AnswerSet));
+        return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
     }
 
-    private static QClass ClassOf(DnsType t) => t switch
+    private static QueryTypeGroup ClassOf(DnsType t) => t switch
     {
-        DnsType.A => QClass.A, DnsType.AAAA => QClass.AAAA, DnsType.CNAME => QClass.CNAME, DnsType.TXT => QClass.TXT,
-        DnsType.PTR => QClass.PTR, DnsType.MX => QClass.MX, DnsType.SRV => QClass.SRV, DnsType.SOA => QClass.SOA,
-        DnsType.NS => QClass.NS, _ => QClass.Other,
+        DnsType.A => QueryTypeGroup.A, DnsType.AAAA => QueryTypeGroup.AAAA, DnsType.CNAME => QueryTypeGroup.CNAME, DnsType.TXT => QueryTypeGroup.TXT,
+        DnsType.PTR => QueryTypeGroup.PTR, DnsType.MX => QueryTypeGroup.MX, DnsType.SRV => QueryTypeGroup.SRV, DnsType.SOA => QueryTypeGroup.SOA,
+        DnsType.NS => QueryTypeGroup.NS, _ => QueryTypeGroup.Other,
     };
 
     // ---- responding -----------------------------------------------------------------------------------------------
@@ -122,25 +125,19 @@ public sealed partial class CompiledDns
         var verdict = DnsWireReader.CheckQuery(query, out int nameEnd, out ushort qtype, out _, out _);
         if (verdict == QueryVerdict.Drop) return -1;
         if (response.Length < 300) throw new ArgumentException("the response buffer must hold at least 300 bytes (a header and the longest question)", nameof(response));
-        switch (verdict)
-        {
-            case QueryVerdict.FormErr: return Header(query, response, Rcode.FormErr, aa: false, DnsWireReader.HeaderLength);
-            case QueryVerdict.NotImp: return Header(query, response, Rcode.NotImp, aa: false, DnsWireReader.HeaderLength);
-            case QueryVerdict.ServFail: return Header(query, response, Rcode.ServFail, aa: false, DnsWireReader.HeaderLength);
-            case QueryVerdict.Refused: return Header(query, response, Rcode.Refused, aa: false, nameEnd + 4);
-        }
+        if (verdict != QueryVerdict.Answer) return DnsResponseHeader.Reject(query, response, verdict, nameEnd);
         if (_fallback is not null) return RespondByInterpreter(query, response, nameEnd, qtype, out outcome, out route);
         var qname = query.Slice(12, nameEnd - 12);
         route = LongestRoute(qname);
         if (route < 0) return Header(query, response, Rcode.Refused, false, nameEnd + 4);
         var r = _d.Routes[route];
-        int written = -2;
+        int written = Unanswered.NotKubernetes;
         if (r.Kubernetes)
         {
             int zone = LongestZone(qname);
             if (zone >= 0) written = Kubernetes(query, response, nameEnd, qname, zone, (DnsType)qtype);
         }
-        if (written == -2 || written == -3)
+        if (written is Unanswered.NotKubernetes or Unanswered.FallsThrough)
         {
             // Not a kubernetes name, or an NXDOMAIN that falls through: the next plugin is forward, or nothing (SERVFAIL).
             bool forward = r.Kind == RouteKind.Forward && IsSubdomain(qname, r.ForwardFrom) && !InAny(qname, r.Except);
@@ -149,6 +146,15 @@ public sealed partial class CompiledDns
         }
         if (r.LoadBalance && outcome == DnsOutcome.Answered) Interlocked.Increment(ref _rotation);
         return written;
+    }
+
+    /// <summary>What <see cref="Kubernetes"/> returns, instead of a response length, when it writes no response.</summary>
+    private static class Unanswered
+    {
+        /// <summary>The name is in no kubernetes zone of the route: the next plugin takes it.</summary>
+        public const int NotKubernetes = -2;
+        /// <summary>NXDOMAIN under a fallthrough zone: the next plugin takes it, as CoreDNS's fallthrough does.</summary>
+        public const int FallsThrough = -3;
     }
 
     public System.Collections.Generic.IReadOnlyList<string> UpstreamsOf(int route) => _d.Routes[route].Upstreams;
@@ -161,24 +167,24 @@ public sealed partial class CompiledDns
         if (e < 0) e = FindCanonical(qname, z);
         if (e >= 0)
         {
-            var flags = (EntryFlags)_d.Entries[e * CompiledLayout.EntrySize + 6];
+            var flags = (EntryFlags)_d.Entries[e * CompiledLayout.EntrySize + EntryField.Flags];
             if ((flags & EntryFlags.ZoneNeedsLowerCase) != 0 && HasUpper(qname.Slice(qname.Length - z.Wire.Length))) e = -1;
             else
             {
                 var qc = ClassOf(qtype);
-                if (qc == QClass.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QClass.Other;
+                if (qc == QueryTypeGroup.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QueryTypeGroup.Other;
                 int answer = AnswerOf(e, qc);
-                if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return -3;
+                if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return Unanswered.FallsThrough;
                 return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));
             }
         }
-        if (_d.PodMode != 0 && !z.IsReverse)
+        if (_d.PodMode != PodMode.Disabled && !z.IsReverse)
         {
             int pod = PodAnswer(query, response, nameEnd, qname, z, qtype);
             if (pod != -1) return pod;
         }
         bool soa = qtype == DnsType.SOA;
-        if (!soa && FallsThrough(qname)) return -3;
+        if (!soa && FallsThrough(qname)) return Unanswered.FallsThrough;
         return Negative(query, response, nameEnd, z, soa ? Rcode.NoError : Rcode.NXDomain);
     }
 
@@ -189,29 +195,32 @@ public sealed partial class CompiledDns
     private int CopyAnswer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int answer, int zonePointer)
     {
         var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
-        int dataOff = BinaryPrimitives.ReadInt32LittleEndian(a);
-        int dataLen = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(4));
-        var rcode = (Rcode)a[6];
-        int start = Header(query, response, rcode, a[7] != 0, nameEnd + 4);
+        int dataOff = BinaryPrimitives.ReadInt32LittleEndian(a.Slice(AnswerField.DataOffset));
+        int dataLen = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength));
+        var rcode = (Rcode)a[AnswerField.Rcode];
+        int start = Header(query, response, rcode, a[AnswerField.Authoritative] != 0, nameEnd + 4);
         if (start + dataLen > response.Length) return Truncated(response, start);
-        ushort an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(8)), ns = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(10)), ar = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(12));
+        ushort an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerCount));
+        ushort ns = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AuthorityCount));
+        ushort ar = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AdditionalCount));
         SetCounts(response, an, ns, ar);
         var body = response.Slice(start, dataLen);
         _d.AnswerData.AsSpan(dataOff, dataLen).CopyTo(body);
-        int fixupCount = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(22));
+        int fixupCount = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.FixupCount));
         if (fixupCount > 0)
         {
-            var fixups = _d.Fixups.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(28)) * 4, fixupCount * 4);
+            var fixups = _d.Fixups.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(AnswerField.FixupsIndex)) * 4, fixupCount * 4);
             for (int i = 0; i < fixupCount; i++)
                 BinaryPrimitives.WriteUInt16BigEndian(body.Slice(BinaryPrimitives.ReadInt32LittleEndian(fixups.Slice(i * 4))), (ushort)zonePointer);
         }
-        int runCountAn = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(16)), runCountAr = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(20));
+        int runCountAn = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerRunCount));
+        int runCountAr = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AdditionalRunCount));
         long rot = Volatile.Read(ref _rotation) + 1; // the counter this query takes (incremented once it is answered)
         if ((runCountAn | runCountAr) != 0 && rot > 0)
         {
-            var offs = _d.RecordOffsets.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(24)) * 4);
-            Rotate(body, offs, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(14)), runCountAn, rot);
-            Rotate(body, offs, an + ns + BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(18)), runCountAr, rot);
+            var offs = _d.RecordOffsets.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(a.Slice(AnswerField.RecordOffsetsIndex)) * 4);
+            Rotate(body, offs, BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerRunFirst)), runCountAn, rot);
+            Rotate(body, offs, an + ns + BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AdditionalRunFirst)), runCountAr, rot);
         }
         return start + dataLen;
     }
@@ -262,33 +271,13 @@ public sealed partial class CompiledDns
     private static bool NeedsUnderscore(ReadOnlySpan<byte> qname, int at) => qname[at] > 0 && qname[at + 1] != '_';
 
 
-    /// <summary>Header with the query's ID, opcode and RD; QR set; the question copied as asked.</summary>
-    private static int Header(ReadOnlySpan<byte> query, Span<byte> response, Rcode rcode, bool aa, int questionEnd)
-    {
-        response[0] = query[0]; response[1] = query[1];
-        response[2] = (byte)(0x80 | (query[2] & 0x79) | (aa ? 0x04 : 0)); // QR, opcode, RD copied; AA
-        response[3] = (byte)((int)rcode & 0xF);
-        bool q = questionEnd > 12;
-        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(4), (ushort)(q ? 1 : 0));
-        BinaryPrimitives.WriteUInt32BigEndian(response.Slice(6), 0);
-        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(10), 0);
-        if (q) query.Slice(12, questionEnd - 12).CopyTo(response.Slice(12));
-        return questionEnd;
-    }
+    // The header rules every engine shares (FastPath.Dns.Wire.DnsResponseHeader), under the short names this file uses.
+    private static int Header(ReadOnlySpan<byte> query, Span<byte> response, Rcode rcode, bool aa, int questionEnd) =>
+        DnsResponseHeader.Write(query, response, rcode, aa, questionEnd);
 
-    private static void SetCounts(Span<byte> response, int an, int ns, int ar)
-    {
-        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(6), (ushort)an);
-        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(8), (ushort)ns);
-        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(10), (ushort)ar);
-    }
+    private static void SetCounts(Span<byte> response, int an, int ns, int ar) => DnsResponseHeader.SetCounts(response, an, ns, ar);
 
-    private static int Truncated(Span<byte> response, int questionEnd)
-    {
-        response[2] |= 0x02;
-        SetCounts(response, 0, 0, 0);
-        return questionEnd;
-    }
+    private static int Truncated(Span<byte> response, int questionEnd) => DnsResponseHeader.Truncate(response, questionEnd);
 
     /// <summary>NXDOMAIN (or NODATA) with the zone's SOA, its names pointing at the zone inside the question.</summary>
     private static int Negative(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, CompiledZone z, Rcode rcode)

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using FastPath.Model;
+using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Compiled;
 
@@ -36,7 +38,7 @@ public sealed class CompiledDnsData
     public required IReadOnlyList<CompiledZone> Zones { get; init; }
     public required IReadOnlyList<CompiledRoute> Routes { get; init; }
     public required IReadOnlyList<byte[]> Fallthrough { get; init; }
-    public required int PodMode { get; init; }
+    public required PodMode PodMode { get; init; }
     /// <summary>Why the block is answered by the interpreter instead (a plugin the planner does not compile); null when compiled.</summary>
     public string? FallbackReason { get; init; }
     /// <summary>Loads the cluster for the interpreter fallback, from the manifests embedded in the generated code.</summary>

@@ -18,10 +18,19 @@ public readonly record struct ConnectionSelection(ProxyAction Action, string? En
 /// One service port of a compiled cluster: its endpoints, kube-proxy's decision per node and source (precomputed),
 /// and a backend selector per decision built on first use with the runtime's schedulers and the cluster's shared
 /// persistence table. <see cref="Select(UInt128, string?, bool)"/> allocates nothing once its selector exists.
+/// <para>
+/// In a live cluster a port replaced by a new snapshot hands its scheduler state on (IPVS keeps a virtual service's
+/// scheduler when kube-proxy edits its real servers): a selector whose eligible endpoints and weights are unchanged is
+/// taken over as it is (round-robin position, least-connection counts, Maglev table); otherwise a new scheduler starts
+/// with the round-robin position and the connection counts of the endpoints that stay. Persistence templates live in
+/// the shared table; one naming an endpoint that is gone or no longer eligible is replaced on its next use
+/// (ip_vs_check_template).
+/// </para>
 /// </summary>
 public sealed class ServicePortHandle
 {
-    private readonly CompiledDataPlane _owner;
+    private readonly AffinityState _owner;
+    private ServicePortHandle? _previous;
     private readonly CompiledDecision[] _decisions;
     private readonly Dictionary<string, int> _internal = new(StringComparer.Ordinal), _external = new(StringComparer.Ordinal);
     private readonly int _internalDefault, _externalDefault;
@@ -32,8 +41,15 @@ public sealed class ServicePortHandle
 
     public ServicePortHandle(CompiledDataPlane owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
         string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions)
+        : this(owner.State, ns, service, portName, port, protocol, nodePort, clusterIP, externalVip, endpoints, weights, scheduler, affinityTimeoutSeconds, decisions, null) { }
+
+    internal ServicePortHandle(AffinityState owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
+        string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions,
+        ServicePortHandle? previous)
     {
         _owner = owner;
+        _previous = previous;
+        if (previous is not null) previous._previous = null; // one generation back is enough: no chain of old snapshots stays reachable
         Namespace = ns; Service = service; PortName = portName; Port = port; Protocol = protocol; NodePort = nodePort;
         ClusterIP = clusterIP; ExternalVip = externalVip; Endpoints = endpoints; _weights = weights;
         Scheduler = scheduler; AffinityTimeoutSeconds = affinityTimeoutSeconds; _decisions = decisions;
@@ -78,7 +94,12 @@ public sealed class ServicePortHandle
         int i = IndexOf(node, external);
         var d = _decisions[i];
         if (d.Action != ProxyAction.Forward) return new ConnectionSelection(d.Action, null, false);
-        if (_generation != _owner.Generation) { _selectors = new(); _generation = _owner.Generation; }
+        if (_generation != _owner.Generation)
+        {
+            if (_generation >= 0) _previous = null; // Configure: scheduler state is forgotten, inherited state too
+            _selectors = new();
+            _generation = _owner.Generation;
+        }
         if (!_selectors.TryGetValue((node, external), out var selector)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
         var pick = selector.Select(client);
         return pick.Found
@@ -96,8 +117,29 @@ public sealed class ServicePortHandle
         if (AffinityTimeoutSeconds > 0)
         {
             var (vip, vport) = VirtualServiceKey.For(ClusterIP, Port, external, ExternalVip, NodePort, node);
-            affinity = new AffinitySettings(_owner.Persistence, vip, (ushort)vport, PersistenceKey.ProtocolNumber(Protocol), AffinityTimeoutSeconds);
+            affinity = new AffinitySettings(_owner.Table, vip, (ushort)vport, PersistenceKey.ProtocolNumber(Protocol), AffinityTimeoutSeconds);
         }
-        return new BackendSelector(keys, Runtime.Scheduling.Scheduler.Create(Scheduler, weights, keys), affinity);
+        var inherited = Inherited(node, external);
+        if (inherited is not null && inherited.Affinity == affinity && inherited.Scheduler.Count == keys.Length
+            && Same(inherited.Endpoints, keys) && inherited.Scheduler.HasWeights(weights))
+            return inherited; // nothing it schedules over changed: keep it whole
+        var scheduler = Runtime.Scheduling.Scheduler.Create(Scheduler, weights, keys);
+        if (inherited is not null && inherited.Scheduler.GetType() == scheduler.GetType()) scheduler.TakeOver(inherited.Scheduler, inherited.Endpoints, keys);
+        return new BackendSelector(keys, scheduler, affinity);
+    }
+
+    /// <summary>The selector the replaced port had built for the same node and source, if any.</summary>
+    private BackendSelector? Inherited(string? node, bool external)
+    {
+        var p = _previous;
+        if (p is null || p._generation != _owner.Generation) return null;
+        return p._selectors.TryGetValue((node, external), out var s) ? s : null;
+    }
+
+    private static bool Same(IReadOnlyList<string> a, string[] b)
+    {
+        if (a.Count != b.Length) return false;
+        for (int i = 0; i < b.Length; i++) if (a[i] != b[i]) return false;
+        return true;
     }
 }

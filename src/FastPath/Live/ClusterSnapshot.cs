@@ -5,6 +5,7 @@ using System.Net;
 using FastPath.Compiled;
 using FastPath.Model;
 using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 
 namespace FastPath.Live;
 
@@ -16,14 +17,21 @@ namespace FastPath.Live;
 /// </summary>
 public sealed class ClusterSnapshot
 {
+    private readonly Lazy<Cluster?> _cluster;
+
     public ClusterSnapshot(long version, CompiledDns dns, CompiledDataPlane dataPlane, CompiledEnvironment environment,
         Cluster? cluster, DateTimeOffset createdAt)
+        : this(version, dns, dataPlane, environment, new Lazy<Cluster?>(cluster), createdAt) { }
+
+    /// <summary>A snapshot whose model is assembled only if someone asks for it (a live update does not build one).</summary>
+    internal ClusterSnapshot(long version, CompiledDns dns, CompiledDataPlane dataPlane, CompiledEnvironment environment,
+        Lazy<Cluster?> cluster, DateTimeOffset createdAt)
     {
         Version = version;
         Dns = dns;
         DataPlane = dataPlane;
         Environment = environment;
-        Cluster = cluster;
+        _cluster = cluster;
         CreatedAt = createdAt;
     }
 
@@ -32,8 +40,8 @@ public sealed class ClusterSnapshot
     public CompiledDns Dns { get; }
     public CompiledDataPlane DataPlane { get; }
     public CompiledEnvironment Environment { get; }
-    /// <summary>The model the snapshot was built from; null for a cluster compiled at build time.</summary>
-    public Cluster? Cluster { get; }
+    /// <summary>The model the snapshot was built from; null for a cluster compiled at build time and for a snapshot made by an incremental update of a <see cref="LiveCluster"/> (its <c>Model()</c> assembles the current one).</summary>
+    public Cluster? Cluster => _cluster.Value;
     public DateTimeOffset CreatedAt { get; }
 
     /// <summary>Builds every table of <paramref name="cluster"/> in memory, as the generated code would embed them.</summary>
@@ -41,30 +49,35 @@ public sealed class ClusterSnapshot
     {
         var plan = DnsPlanner.Plan(cluster, dnsIps);
         var layout = CompiledLayout.Build(plan);
-        var dns = new CompiledDns(new CompiledDnsData
-        {
-            Keys = layout.Keys,
-            Entries = layout.Entries,
-            Sets = layout.Sets,
-            Answers = layout.Answers,
-            AnswerData = layout.AnswerData,
-            RecordOffsets = layout.RecordOffsets,
-            Fixups = layout.Fixups,
-            Displacements = layout.Displacements,
-            Slots = layout.Slots,
-            DottedKeys = layout.DottedKeys,
-            DottedDisplacements = layout.DottedDisplacements,
-            DottedSlots = layout.DottedSlots,
-            Zones = plan.Zones.Select(z => new CompiledZone(WireEncoder.Name(z.Name), Math.Min(z.Ttl, 300), z.Serial, z.Ttl, z.IsReverse)).ToArray(),
-            Routes = plan.Routes.Select(r => new CompiledRoute(WireEncoder.Name(r.Zone), r.Kind, r.Upstreams, WireEncoder.Name(r.ForwardFrom),
-                r.Except.Select(WireEncoder.Name).ToArray(), r.LoadBalance, r.Kubernetes)).ToArray(),
-            Fallthrough = plan.Fallthrough.Select(WireEncoder.Name).ToArray(),
-            PodMode = plan.PodMode,
-            FallbackReason = plan.FallbackReason,
-            LoadCluster = plan.FallbackReason is null ? null : () => cluster,
-        });
+        var tables = new LiveDnsTable.Tables(layout.Keys, layout.Entries, layout.Sets, layout.Answers, layout.AnswerData, layout.RecordOffsets,
+            layout.Fixups, layout.Displacements, layout.Slots, layout.DottedKeys, layout.DottedDisplacements, layout.DottedSlots);
+        var dns = DnsOf(tables, plan, () => cluster);
         var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
         var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
         return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());
     }
+
+    /// <summary>The DNS engine over one state of the tables; <paramref name="cluster"/> feeds the interpreter when a plugin is not compiled.</summary>
+    internal static CompiledDns DnsOf(LiveDnsTable.Tables t, DnsPlan plan, Func<Cluster> cluster) => new(new CompiledDnsData
+    {
+        Keys = t.Keys,
+        Entries = t.Entries,
+        Sets = t.Sets,
+        Answers = t.Answers,
+        AnswerData = t.AnswerData,
+        RecordOffsets = t.RecordOffsets,
+        Fixups = t.Fixups,
+        Displacements = t.Displacements,
+        Slots = t.Slots,
+        DottedKeys = t.DottedKeys,
+        DottedDisplacements = t.DottedDisplacements,
+        DottedSlots = t.DottedSlots,
+        Zones = plan.Zones.Select(z => new CompiledZone(WireEncoder.Name(z.Name), Math.Min(z.Ttl, 300), z.Serial, z.Ttl, z.IsReverse)).ToArray(),
+        Routes = plan.Routes.Select(r => new CompiledRoute(WireEncoder.Name(r.Zone), r.Kind, r.Upstreams, WireEncoder.Name(r.ForwardFrom),
+            r.Except.Select(WireEncoder.Name).ToArray(), r.LoadBalance, r.Kubernetes)).ToArray(),
+        Fallthrough = plan.Fallthrough.Select(WireEncoder.Name).ToArray(),
+        PodMode = plan.PodMode,
+        FallbackReason = plan.FallbackReason,
+        LoadCluster = plan.FallbackReason is null ? null : cluster,
+    });
 }

@@ -4,8 +4,12 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using FastPath.Compiled;
+using FastPath.Model;
 using FastPath.Model.Diagnostics;
 using FastPath.Model.Loading;
+using FastPath.Model.Tables;
+using FastPath.Model.Planning;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
@@ -21,6 +25,11 @@ public sealed record LiveClusterOptions
     public LoadOptions Load { get; init; } = new();
     /// <summary>The DNS server's own addresses; null means the ready endpoints of kube-system/kube-dns.</summary>
     public IReadOnlyList<IPAddress>? DnsIps { get; init; }
+    /// <summary>
+    /// How many ClientIP persistence templates live at once (<see cref="CompiledDataPlane.DefaultPersistenceCapacity"/>
+    /// by default); past it the template nearest to expiry in the new client's probe window is evicted.
+    /// </summary>
+    public int PersistenceCapacity { get; init; } = CompiledDataPlane.DefaultPersistenceCapacity;
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public ILogger Logger { get; init; } = NullLogger.Instance;
 }
@@ -30,21 +39,46 @@ public sealed record LiveClusterOptions
 /// a new <see cref="ClusterSnapshot"/> is published after each burst. Objects the model rejects are logged with
 /// their kind, namespace, name and reason and left out; the rest of the cluster is unaffected. Nothing is published
 /// before <see cref="MarkSynced"/> (a half-listed cluster would answer NXDOMAIN for names that exist).
+/// <para>
+/// Each object is parsed on its own when it arrives. A burst that changes only Services, EndpointSlices and Endpoints
+/// is applied incrementally: only those Services' DNS names and ports are re-planned, and the snapshot shares every
+/// other table with the one before (see <see cref="LiveDnsTable"/> and <see cref="CompiledDataPlane"/>). Namespaces,
+/// Nodes, Pods, the coredns ConfigMap, a new namespace or node, the name server's own Service, and the periodic
+/// compaction of replaced answers rebuild everything. Either way the snapshot answers exactly as a full build of the
+/// same objects (<see cref="Model"/>) would; the SOA serial is the content hash taken at the last full build.
+/// The persistence table and scheduler state carry over from snapshot to snapshot.
+/// </para>
 /// </summary>
-public sealed class LiveCluster : IClusterSnapshotSource, IDisposable
+public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
 {
     private readonly LiveClusterOptions _options;
     private readonly SnapshotPublisher _publisher = new();
     private readonly object _gate = new();
-    private readonly Dictionary<ObjectKey, string> _objects = new();
+    private readonly LiveObjects _objects;
+    private readonly Dictionary<ObjectKey, Diagnostic[]> _rejected = new();
     private readonly HashSet<string> _changedServices = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
+    private readonly AffinityState _affinity;
     private bool _synced, _fullChange = true, _pending;
     private long _version;
+
+    // The state the last snapshot was built from, kept for the next incremental update.
+    private LiveDnsTable? _dns;
+    private DnsPlan? _plan;
+    private string _contentHash = "";
+    private CompiledDataPlane? _plane;
+    private IReadOnlyList<string> _nodes = [];
+    private Dictionary<string, Node> _nodeMap = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _nodeRefs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<EndpointSlice>> _effective = new(StringComparer.Ordinal);
+    private HashSet<string> _builtNamespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EnvironmentPlan> _environment = new(StringComparer.Ordinal);
 
     public LiveCluster(LiveClusterOptions? options = null)
     {
         _options = options ?? new LiveClusterOptions();
+        _objects = new LiveObjects(_options.Load);
+        _affinity = new AffinityState(_options.PersistenceCapacity, _options.Time);
         _timer = _options.Time.CreateTimer(_ => Flush(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -58,17 +92,23 @@ public sealed class LiveCluster : IClusterSnapshotSource, IDisposable
         remove => _publisher.SnapshotChanged -= value;
     }
 
-    /// <summary>The objects rejected by the last build, with why.</summary>
-    public IReadOnlyList<Diagnostic> Rejected { get; private set; } = [];
+    /// <summary>The objects the model rejects now, with why (each located at Kind/namespace/name).</summary>
+    public IReadOnlyList<Diagnostic> Rejected
+    {
+        get { lock (_gate) return _rejected.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal).SelectMany(r => r.Value).ToList(); }
+    }
+
+    /// <summary>How many snapshots were published by an incremental update, and how many by a full build.</summary>
+    public (long Incremental, long Full) Builds { get { lock (_gate) return (_incrementalBuilds, _fullBuilds); } }
+    private long _incrementalBuilds, _fullBuilds;
 
     /// <summary>Adds or replaces one object.</summary>
     public void Upsert(ObjectKey key, string manifest)
     {
         lock (_gate)
         {
-            if (_objects.TryGetValue(key, out var old) && old == manifest) return;
-            _objects[key] = manifest;
-            Changed(key);
+            if (_objects.Contains(key, manifest)) return;
+            Apply(key, manifest);
         }
     }
 
@@ -76,7 +116,8 @@ public sealed class LiveCluster : IClusterSnapshotSource, IDisposable
     {
         lock (_gate)
         {
-            if (_objects.Remove(key)) Changed(key);
+            if (_rejected.Remove(key) && !_objects.Contains(key)) return;
+            if (_objects.Contains(key)) Apply(key, null);
         }
     }
 
@@ -86,17 +127,13 @@ public sealed class LiveCluster : IClusterSnapshotSource, IDisposable
         lock (_gate)
         {
             var fresh = objects.ToDictionary(o => o.Key, o => o.Value);
-            foreach (var key in _objects.Keys.Where(k => k.Kind == kind && !fresh.ContainsKey(k)).ToList())
+            foreach (var key in _objects.Keys.Concat(_rejected.Keys).Where(k => k.Kind == kind && !fresh.ContainsKey(k)).ToList())
             {
-                _objects.Remove(key);
-                Changed(key);
+                _rejected.Remove(key);
+                if (_objects.Contains(key)) Apply(key, null);
             }
             foreach (var (key, text) in fresh)
-                if (!_objects.TryGetValue(key, out var old) || old != text)
-                {
-                    _objects[key] = text;
-                    Changed(key);
-                }
+                if (!_objects.Contains(key, text)) Apply(key, text);
         }
     }
 
@@ -111,48 +148,38 @@ public sealed class LiveCluster : IClusterSnapshotSource, IDisposable
         }
     }
 
-    /// <summary>Builds and publishes now whatever is pending (the debounce timer calls this); returns the current snapshot.</summary>
-    public ClusterSnapshot? Flush()
+    /// <summary>The whole cluster as the model, assembled now (what a full build of the current objects plans).</summary>
+    public Cluster Model()
     {
-        lock (_gate)
-        {
-            if (!_synced || !_pending) return _publisher.Current;
-            _pending = false;
-            var change = _fullChange ? SnapshotChange.Everything : new SnapshotChange(_changedServices.OrderBy(s => s, StringComparer.Ordinal).ToArray(), false);
-            _fullChange = false;
-            _changedServices.Clear();
-            var cluster = Load();
-            if (cluster is null) return _publisher.Current; // logged; the last good snapshot keeps serving
-            _publisher.Publish(ClusterSnapshot.Build(cluster, _options.DnsIps, ++_version, _options.Time), change);
-            return _publisher.Current;
-        }
+        lock (_gate) return _objects.Assemble(_contentHash.Length > 0 ? _contentHash : _objects.ContentHash());
     }
 
-    private void Changed(ObjectKey key)
+    /// <summary>Parses one object and records it (or its rejection); notes what the next snapshot must re-plan.</summary>
+    private void Apply(ObjectKey key, string? text)
     {
-        _pending = true;
+        var before = _objects.Get(key);
+        ParsedObject? parsed = null;
+        if (text is not null)
+        {
+            parsed = _objects.Parse(key, text, out var errors);
+            if (parsed is null)
+            {
+                _rejected[key] = errors.Select(e => e with { Location = e.Location ?? new SourceLocation(key.ToString(), 1, 1) }).ToArray();
+                foreach (var e in _rejected[key]) LogRejected(_options.Logger, key.Kind, key.Namespace, key.Name, e.Message);
+                if (before is null) return; // nothing to undo: the object was not in the cluster
+            }
+            else _rejected.Remove(key);
+        }
+        _objects.Set(key, parsed);
         if (key.Kind is "Service" or "EndpointSlice" or "Endpoints")
         {
-            // EndpointSlices name their Service in a label; the Service's own name is close enough to report the change.
-            _changedServices.Add(key.Namespace + "/" + ServiceOf(key));
+            if (before?.ServiceKey is { } b) _changedServices.Add(b);
+            if (parsed?.ServiceKey is { } a) _changedServices.Add(a);
+            if (key.Kind == "Endpoints") _changedServices.Add(key.Namespace + "/" + key.Name);
         }
         else _fullChange = true;
+        _pending = true;
         if (_synced) Schedule();
-    }
-
-    private string ServiceOf(ObjectKey key) =>
-        key.Kind == "EndpointSlice" && _objects.TryGetValue(key, out var text) && ServiceNameLabel(text) is { } svc ? svc : key.Name;
-
-    private static string? ServiceNameLabel(string text)
-    {
-        const string label = "kubernetes.io/service-name";
-        int i = text.IndexOf(label, StringComparison.Ordinal);
-        if (i < 0) return null;
-        int start = text.IndexOfAny([':'], i + label.Length);
-        if (start < 0) return null;
-        var rest = text.AsSpan(start + 1).TrimStart(" \"'");
-        int end = rest.IndexOfAny("\"',}\n\r ");
-        return (end < 0 ? rest : rest.Slice(0, end)).ToString();
     }
 
     private void Schedule()
@@ -161,30 +188,141 @@ public sealed class LiveCluster : IClusterSnapshotSource, IDisposable
         else _timer.Change(_options.Debounce, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Loads every object; objects with errors are reported and left out, then the rest loads again.</summary>
-    private Model.Cluster? Load()
+    /// <summary>Builds and publishes now whatever is pending (the debounce timer calls this); returns the current snapshot.</summary>
+    public ClusterSnapshot? Flush()
     {
-        var texts = _objects.Select(o => new ManifestText(o.Key.ToString(), o.Value)).ToList();
-        var rejected = new List<Diagnostic>();
-        for (int attempt = 0; attempt < 3; attempt++)
+        lock (_gate)
         {
-            var result = ClusterLoader.LoadTexts(texts, _options.Load);
-            if (result.Cluster is not null)
+            if (!_synced || !_pending) return _publisher.Current;
+            _pending = false;
+            var services = _changedServices.OrderBy(s => s, StringComparer.Ordinal).ToArray();
+            bool full = _fullChange || _dns is null || _dns.NeedsCompaction || !SameNamespaces() || services.Contains(KubeDns) && _options.DnsIps is null;
+            _fullChange = false;
+            _changedServices.Clear();
+            ClusterSnapshot? snapshot = null;
+            try
             {
-                Rejected = rejected;
-                return result.Cluster;
+                if (!full) snapshot = Incremental(services);
+                if (snapshot is null) { snapshot = Full(); full = true; }
             }
-            var errors = result.Diagnostics.Where(d => d.IsError).ToList();
-            var bad = new HashSet<string>(errors.Select(d => d.Location?.Path ?? ""), StringComparer.Ordinal);
-            foreach (var e in errors)
-                _options.Logger.LogWarning("Skipping {Object}: {Reason}", e.Location?.Path ?? "(the cluster)", e.Message);
-            rejected.AddRange(errors);
-            if (bad.Contains("") || texts.RemoveAll(t => bad.Contains(t.Path)) == 0) break;
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // A planner fault must not take the cluster down: the last good snapshot keeps serving, the next burst rebuilds.
+                LogBuildFailed(_options.Logger, ex);
+                _fullChange = true;
+                _dns = null;
+                return _publisher.Current;
+            }
+            _publisher.Publish(snapshot, full ? SnapshotChange.Everything : new SnapshotChange(services, false));
+            return snapshot;
         }
-        Rejected = rejected;
-        _options.Logger.LogError("The cluster could not be loaded; the last good snapshot keeps serving");
-        return null;
+    }
+
+    private const string KubeDns = "kube-system/kube-dns";
+
+    private bool SameNamespaces() => _builtNamespaces.SetEquals(_objects.Namespaces);
+
+    /// <summary>Re-plans the changed Services against the kept tables; null when the change needs a full build.</summary>
+    private ClusterSnapshot? Incremental(IReadOnlyList<string> services)
+    {
+        var ports = new Dictionary<string, IReadOnlyList<PortPlan>>(StringComparer.Ordinal);
+        var namespaces = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in services)
+        {
+            var svc = _objects.Service(key);
+            var slices = _objects.SlicesOf(key);
+            if (!MoveNodeRefs(_effective.TryGetValue(key, out var old) ? old : [], slices)) return null;
+            _effective[key] = slices;
+            if (!_dns!.ReplaceService(key, svc, slices)) return null;
+            ports[key] = svc is null ? [] : DataPlanePlanner.PlanService(svc, slices, _nodes, FindNode);
+            namespaces.Add(key.Substring(0, key.IndexOf('/')));
+            if (key == "default/kubernetes") namespaces.UnionWith(_environment.Keys); // the master Service is in every namespace
+        }
+        var master = _objects.Service("default/kubernetes");
+        foreach (var ns in namespaces)
+            if (_environment.ContainsKey(ns)) _environment[ns] = EnvironmentPlanner.PlanNamespace(ns, master, _objects.ServicesIn(ns));
+        _plane = _plane!.WithServices(ports);
+        _incrementalBuilds++;
+        var dns = ClusterSnapshot.DnsOf(_dns!.Snapshot(), _plan!, () => throw new InvalidOperationException("an incremental snapshot is never answered by the interpreter"));
+        // The model is not assembled for an incremental update (that is a full pass); Model() gives it on demand.
+        return new ClusterSnapshot(++_version, dns, _plane, CompiledEnvironmentFactory.FromPlan(_environment.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal).ToList()),
+            new Lazy<Cluster?>((Cluster?)null), _options.Time.GetUtcNow());
+    }
+
+    /// <summary>Moves one Service's endpoint node names in the reference counts; false when the set of nodes changes (a full build).</summary>
+    private bool MoveNodeRefs(IReadOnlyList<EndpointSlice> before, IReadOnlyList<EndpointSlice> after)
+    {
+        bool changed = false;
+        void Move(IReadOnlyList<EndpointSlice> slices, int delta)
+        {
+            foreach (var sl in slices)
+                foreach (var e in sl.Endpoints)
+                    if (!string.IsNullOrEmpty(e.NodeName))
+                    {
+                        int n = (_nodeRefs.TryGetValue(e.NodeName!, out var c) ? c : 0) + delta;
+                        if (n <= 0) { _nodeRefs.Remove(e.NodeName!); if (!_nodeMap.ContainsKey(e.NodeName!)) changed = true; }
+                        else { if (c == 0 && !_nodeMap.ContainsKey(e.NodeName!)) changed = true; _nodeRefs[e.NodeName!] = n; }
+                    }
+        }
+        Move(before, -1);
+        Move(after, +1);
+        return !changed;
+    }
+
+    private Node? FindNode(string name) => _nodeMap.TryGetValue(name, out var n) ? n : null;
+
+    /// <summary>Plans everything from the current objects.</summary>
+    private ClusterSnapshot Full()
+    {
+        _contentHash = _objects.ContentHash();
+        var cluster = _objects.Assemble(_contentHash);
+        _builtNamespaces = new HashSet<string>(_objects.Namespaces, StringComparer.Ordinal);
+        var (planner, plan) = DnsPlanner.PlanForUpdates(cluster, _options.DnsIps);
+        _plan = plan;
+        CompiledDns dns;
+        if (planner is not null && plan.FallbackReason is null)
+        {
+            _dns = new LiveDnsTable(planner, plan);
+            dns = ClusterSnapshot.DnsOf(_dns.Snapshot(), plan, () => cluster);
+        }
+        else
+        {
+            // No kubernetes block, or a plugin answered by the interpreter: every change is a full build.
+            _dns = null;
+            var layout = CompiledLayout.Build(plan);
+            dns = ClusterSnapshot.DnsOf(new LiveDnsTable.Tables(layout.Keys, layout.Entries, layout.Sets, layout.Answers, layout.AnswerData, layout.RecordOffsets,
+                layout.Fixups, layout.Displacements, layout.Slots, layout.DottedKeys, layout.DottedDisplacements, layout.DottedSlots), plan, () => cluster);
+        }
+        _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);
+        _nodeRefs.Clear();
+        _effective.Clear();
+        foreach (var sl in cluster.EndpointSlices)
+            if (sl.ServiceName is not null)
+            {
+                var key = sl.Namespace + "/" + sl.ServiceName;
+                _effective[key] = _effective.TryGetValue(key, out var l) ? [.. l, sl] : [sl];
+            }
+        foreach (var slices in _effective.Values) MoveNodeRefs([], slices);
+        // Ports of every Service; each takes over the scheduler state of the port it replaces.
+        var previous = _plane;
+        var plane = new CompiledDataPlane(_affinity);
+        foreach (var s in cluster.Services)
+            foreach (var p in DataPlanePlanner.PlanService(s, cluster.SlicesFor(s), _nodes, FindNode))
+                plane.Add(CompiledDataPlane.Handle(_affinity, p, previous?.PortsOf(s.Namespace, s.Name).FirstOrDefault(h => h.Port == p.Port && h.Protocol == p.Protocol)));
+        _plane = plane;
+        _environment.Clear();
+        foreach (var e in EnvironmentPlanner.Plan(cluster)) _environment[e.Namespace] = e;
+        _fullBuilds++;
+        return new ClusterSnapshot(++_version, dns, plane, CompiledEnvironmentFactory.FromPlan(_environment.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal).ToList()),
+            cluster, _options.Time.GetUtcNow());
     }
 
     public void Dispose() => _timer.Dispose();
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Skipping {Kind} {Namespace}/{Name}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string kind, string @namespace, string name, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The cluster could not be planned; the last good snapshot keeps serving")]
+    private static partial void LogBuildFailed(ILogger logger, Exception exception);
 }

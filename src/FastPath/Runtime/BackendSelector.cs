@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using FastPath.Model.Tables;
 using FastPath.Runtime.Affinity;
 using FastPath.Runtime.Scheduling;
 
@@ -44,13 +45,14 @@ public sealed class BackendSelector
 
     public IReadOnlyList<string> Endpoints { get; }
     public Scheduler Scheduler => _scheduler;
+    public AffinitySettings? Affinity => _affinity;
 
     /// <summary>A stable id for "ip:port", so a template outlives the selector that wrote it (endpoint sets change).</summary>
     public static int EndpointId(string key)
     {
         ulong h = 1469598103934665603UL;
         foreach (char c in key) { h ^= c; h *= 1099511628211UL; }
-        return (int)IpKey.Mix(h) & int.MaxValue;
+        return (int)SplitMix64.Mix(h) & int.MaxValue;
     }
 
     public Selection Select(UInt128 client)

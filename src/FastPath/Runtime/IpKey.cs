@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Net;
+using FastPath.Model.Tables;
 
 namespace FastPath.Runtime;
 
@@ -41,13 +42,5 @@ public static class IpKey
         return IsIPv4(key) ? new IPAddress(b.Slice(12)) : new IPAddress(b);
     }
 
-    /// <summary>splitmix64 finaliser: a fixed, well-mixed hash, the same in every process.</summary>
-    public static ulong Mix(ulong x)
-    {
-        x ^= x >> 30; x *= 0xbf58476d1ce4e5b9UL;
-        x ^= x >> 27; x *= 0x94d049bb133111ebUL;
-        return x ^ (x >> 31);
-    }
-
-    public static ulong Hash(UInt128 key, ulong seed = 0) => Mix(Mix((ulong)(key >> 64) ^ seed) ^ (ulong)key);
+    public static ulong Hash(UInt128 key, ulong seed = 0) => SplitMix64.Mix(SplitMix64.Mix((ulong)(key >> 64) ^ seed) ^ (ulong)key);
 }

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using FastPath.Benchmarks;
+using FastPath.TestData;
 using FastPath.Dns;
 using FastPath.Model.Loading;
 using FastPath.Reference.Dns;

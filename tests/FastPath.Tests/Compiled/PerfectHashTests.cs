@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using FastPath.Model.Planning;
+using FastPath.Model.Tables;
 using Xunit;
 
 namespace FastPath.Tests.Compiled;

@@ -124,4 +124,22 @@ public class GeneratorDriverTests
         Assert.Contains(IncrementalStepRunReason.Cached, reasons);
         Assert.Contains(reasons, r => r is IncrementalStepRunReason.Modified or IncrementalStepRunReason.Unchanged);
     }
+
+    [Fact]
+    public void Editing_one_manifest_reparses_only_that_file()
+    {
+        var files = Demo().ToList();
+        var input = Compilation(DemoDeclaration);
+        var driver = Driver(files).RunGenerators(input);
+        var old = files[2];
+        var changed = new Text(old.Path, old.GetText()!.ToString() + "\n# a comment\n");
+        var after = driver.ReplaceAdditionalText(old, changed).RunGenerators(input);
+        var parses = Reasons(after, TrackingNames.ParsedFiles).ToList();
+        Assert.Equal(files.Count, parses.Count);
+        Assert.Equal(1, parses.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.All(parses.Where(r => r != IncrementalStepRunReason.Modified),
+            r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        // The cluster is rebuilt from the kept parses and the one new parse.
+        Assert.Single(after.GetRunResult().GeneratedTrees);
+    }
 }

@@ -166,15 +166,18 @@ public class ServiceLoadingTests
             """);
         Assert.Null(r.Cluster);
         Assert.Equal(new[] { "FP0021", "FP0020" }, r.Diagnostics.Select(d => d.Id));
-        Assert.Equal(8, r.Diagnostics[0].Location!.Line);
+        // Each at the nodePort field that asks for it, in the API server's words.
+        Assert.Equal((9, 53), (r.Diagnostics[0].Location!.Line, r.Diagnostics[0].Location!.Column));
+        Assert.Equal("spec.ports[0].nodePort: Invalid value: 31000: provided port is already allocated (by Service default/a)", r.Diagnostics[0].Message);
+        Assert.Equal("spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767", r.Diagnostics[1].Message);
     }
 
     [Fact]
     public void Duplicate_objects_and_yaml_syntax_errors_are_located()
     {
-        var r = TestClusters.LoadResult("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n");
+        var r = TestClusters.LoadResult("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80}]}\n");
         var d = Assert.Single(r.Diagnostics);
-        Assert.Equal(("FP0007", 7, 18), (d.Id, d.Location!.Line, d.Location.Column));
+        Assert.Equal(("FP0007", 8, 18), (d.Id, d.Location!.Line, d.Location.Column));
         Assert.Contains("test.yaml(3,18)", d.Message);
 
         var syntax = TestClusters.SingleError("apiVersion: v1\nkind: Service\nmetadata: {name: [a\n");

@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using FastPath.Server;
-using FastPath.Compiler;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Model.Corefile.Plugins;
@@ -16,26 +15,13 @@ using Xunit;
 namespace FastPath.Tests.Serve;
 
 /// <summary>The serving plugins around forward: cache (hit, TTL counting down, expiry) and loop detection.</summary>
-public sealed class ServePluginTests : IDisposable
+public sealed class ServePluginTests : ServeHarness
 {
-    private readonly CancellationTokenSource _stop = new();
-    public void Dispose() { _stop.Cancel(); _stop.Dispose(); }
-
-    private static byte[] Udp(IPEndPoint at, byte[] query, int timeoutMs = 5000)
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = timeoutMs };
-        s.SendTo(query, at);
-        var buf = new byte[4096];
-        return buf.AsSpan(0, s.Receive(buf)).ToArray();
-    }
-
     private DnsServer Upstream(string ttlLine)
     {
         var cluster = TestClusters.Load("apiVersion: v1\nkind: Service\nmetadata: {name: www, namespace: web}\nspec: {clusterIP: 10.77.0.1, ports: [{port: 80}]}\n",
             $"example.test:53 {{\n  kubernetes example.test {{\n    {ttlLine}\n  }}\n}}\n");
-        var s = new DnsServer(new IPEndPoint(IPAddress.Loopback, 0), TextWriter.Null, false, null, "sequential");
-        s.Start(new CompiledEngine(ClusterCompiler.Compile(cluster).Dns), _stop.Token);
-        return s;
+        return Start(cluster);
     }
 
     [Fact]
@@ -44,9 +30,7 @@ public sealed class ServePluginTests : IDisposable
         var upstream = Upstream("ttl 60");
         var time = new FakeTimeProvider();
         var cluster = TestClusters.Load("apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n", $".:53 {{\n  kubernetes cluster.local\n  forward . 127.0.0.1:{upstream.Bound.Port}\n  cache\n}}\n");
-        var server = new DnsServer(new IPEndPoint(IPAddress.Loopback, 0), TextWriter.Null, false, null, "sequential")
-        { Cache = new ResponseCache(new CacheOptions(), time) };
-        server.Start(new CompiledEngine(ClusterCompiler.Compile(cluster).Dns), _stop.Token);
+        var server = Start(cluster, o => o.Time = time);
         var q = DnsWireWriter.Query(1, "www.web.svc.example.test", DnsType.A);
         Assert.Equal(60u, DnsWireReader.ReadMessage(Udp(server.Bound, q))!.Answer.Single().Ttl);
         // Twenty seconds later the answer comes from the cache: the upstream would say 60 again.
@@ -56,7 +40,7 @@ public sealed class ServePluginTests : IDisposable
         Assert.Equal(40u, cached.Answer.Single().Ttl);
         Assert.True(cached.Authoritative);
         time.Advance(TimeSpan.FromSeconds(41));
-        Assert.Null(server.Cache!.Get(q)); // expired
+        Assert.Null(server.Handler.Cache!.Get(q)); // expired
     }
 
     [Fact]
@@ -67,13 +51,10 @@ public sealed class ServePluginTests : IDisposable
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)) { probe.Bind(new IPEndPoint(IPAddress.Loopback, 0)); port = ((IPEndPoint)probe.LocalEndPoint!).Port; }
         var cluster = TestClusters.Load("apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n", $".:53 {{\n  kubernetes cluster.local\n  forward . 127.0.0.1:{port}\n  loop\n}}\n");
         var detected = new TaskCompletionSource<string>();
-        var server = new DnsServer(new IPEndPoint(IPAddress.Loopback, port), TextWriter.Null, false, null, "sequential")
-        { Loop = new LoopDetector("."), OnLoop = m => detected.TrySetResult(m) };
-        server.Start(new CompiledEngine(ClusterCompiler.Compile(cluster).Dns), _stop.Token);
-        _ = server.ProbeForLoop(_stop.Token);
+        var server = Start(cluster, o => { o.Endpoints[0] = new IPEndPoint(IPAddress.Loopback, port); o.OnLoop = m => detected.TrySetResult(m); });
         var message = await detected.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.StartsWith("[FATAL] plugin/loop: Loop", message);
-        Assert.Contains("HINFO " + server.Loop!.Probe, message);
+        Assert.Contains("HINFO " + server.Handler.Loop!.Probe, message);
     }
 
     [Fact]
@@ -82,11 +63,9 @@ public sealed class ServePluginTests : IDisposable
         var upstream = Upstream("ttl 5");
         var cluster = TestClusters.Load("apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n", $".:53 {{\n  kubernetes cluster.local\n  forward . 127.0.0.1:{upstream.Bound.Port}\n  loop\n}}\n");
         bool looped = false;
-        var server = new DnsServer(new IPEndPoint(IPAddress.Loopback, 0), TextWriter.Null, false, null, "sequential")
-        { Loop = new LoopDetector("."), OnLoop = _ => looped = true };
-        server.Start(new CompiledEngine(ClusterCompiler.Compile(cluster).Dns), _stop.Token);
-        await server.ProbeForLoop(_stop.Token);
-        Assert.True(server.Loop!.Disabled);
+        var server = Start(cluster, o => o.OnLoop = _ => looped = true);
+        await server.ProbeForLoop(CancellationToken.None);
+        Assert.True(server.Handler.Loop!.Disabled);
         Assert.False(looped);
     }
 }

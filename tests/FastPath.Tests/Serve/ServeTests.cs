@@ -7,7 +7,6 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using FastPath.Server;
-using FastPath.Compiler;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Model.Loading;
@@ -18,42 +17,13 @@ using Xunit;
 namespace FastPath.Tests.Serve;
 
 /// <summary>The DNS server on loopback, asked by real clients: FastPath's wire client, dig, and a second server upstream.</summary>
-public sealed class ServeTests : IDisposable
+public sealed class ServeTests : ServeHarness
 {
-    private readonly CancellationTokenSource _stop = new();
     private static readonly Model.Cluster Demo = ClusterLoader.LoadPaths([TestClusters.DemoPath]).Cluster!;
 
-    private DnsServer Start(Model.Cluster cluster, string? forwardPolicy = null)
-    {
-        var server = new DnsServer(new IPEndPoint(IPAddress.Loopback, 0), TextWriter.Null, false, new ServerMetrics("test"), forwardPolicy ?? "sequential");
-        server.Start(new CompiledEngine(ClusterCompiler.Compile(cluster).Dns), _stop.Token);
-        return server;
-    }
-
-    public void Dispose() { _stop.Cancel(); _stop.Dispose(); }
-
-    private static byte[] Udp(IPEndPoint at, byte[] query)
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000 };
-        s.SendTo(query, at);
-        var buf = new byte[65535];
-        int n = s.Receive(buf);
-        return buf.AsSpan(0, n).ToArray();
-    }
-
-    private static byte[] Tcp(IPEndPoint at, byte[] query)
-    {
-        using var c = new TcpClient();
-        c.Connect(at);
-        var stream = c.GetStream();
-        stream.Write([(byte)(query.Length >> 8), (byte)query.Length]);
-        stream.Write(query);
-        var len = new byte[2];
-        stream.ReadExactly(len);
-        var reply = new byte[len[0] << 8 | len[1]];
-        stream.ReadExactly(reply);
-        return reply;
-    }
+    /// <summary>The demo's names with plain plugins: the demo Corefile's health and metrics would bind every interface.</summary>
+    private DnsServer StartPlain(Model.Cluster cluster, UdpTransport transport = UdpTransport.Auto) =>
+        Start(cluster, o => { o.Plugins = null; o.UdpTransport = transport; });
 
     [Theory]
     [InlineData("my-service.default.svc.cluster.local", DnsType.A)]
@@ -66,9 +36,14 @@ public sealed class ServeTests : IDisposable
     [InlineData("cluster.local", DnsType.SOA)]
     public void Udp_and_tcp_answer_as_the_reference_with_the_id_and_the_question_echoed(string name, DnsType type)
     {
-        var server = Start(Demo);
+        foreach (var transport in new[] { UdpTransport.Batched, UdpTransport.Portable })
+            AnswersAsTheReference(StartPlain(Demo, transport), name, type);
+    }
+
+    private static void AnswersAsTheReference(DnsServer server, string name, DnsType type)
+    {
         var reference = new ReferenceResolver(Demo); // asked as often as the server, so loadbalance rotates alike
-        foreach (var transport in new Func<IPEndPoint, byte[], byte[]>[] { Udp, Tcp })
+        foreach (var transport in new Func<IPEndPoint, byte[], byte[]>[] { (at, q) => Udp(at, q), Tcp })
         {
             var want = CompiledClusters.Describe(reference.Resolve(new DnsQuery(name, type, Id: 0x4242)));
             var reply = transport(server.Bound, DnsWireWriter.Query(0x4242, name, type));
@@ -85,7 +60,7 @@ public sealed class ServeTests : IDisposable
         var yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: big}\nspec: {clusterIP: None, ports: [{name: p, port: 80}]}\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: big, labels: {kubernetes.io/service-name: big}}\naddressType: IPv4\nports: [{name: p, port: 80, protocol: TCP}]\nendpoints:\n"
             + string.Concat(Enumerable.Range(1, 60).Select(i => $"- {{addresses: [10.9.0.{i}], conditions: {{ready: true}}}}\n"));
         var cluster = TestClusters.Load(yaml, ".:53 {\n  kubernetes cluster.local\n}\n");
-        var server = Start(cluster);
+        var server = StartPlain(cluster);
         var query = DnsWireWriter.Query(7, "big.default.svc.cluster.local", DnsType.A);
         var udp = Udp(server.Bound, query);
         Assert.True((udp[2] & 0x02) != 0, "TC expected over UDP without EDNS0");
@@ -102,7 +77,7 @@ public sealed class ServeTests : IDisposable
     [Fact]
     public void Malformed_packets_get_formerr_or_are_dropped_and_the_server_keeps_serving()
     {
-        var server = Start(Demo);
+        var server = StartPlain(Demo);
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 1000 };
         var rnd = new Random(42);
         var garbage = Enumerable.Range(0, 200).Select(i => { var b = new byte[rnd.Next(0, 60)]; rnd.NextBytes(b); if (b.Length > 2) b[2] &= 0x7F; return b; }).ToList();
@@ -136,10 +111,10 @@ public sealed class ServeTests : IDisposable
     {
         var upstreamCluster = TestClusters.Load("apiVersion: v1\nkind: Service\nmetadata: {name: www, namespace: web}\nspec: {clusterIP: 10.77.0.1, ports: [{port: 80}]}\n",
             "example.test:53 {\n  kubernetes example.test\n}\n");
-        var upstream = Start(upstreamCluster);
+        var upstream = StartPlain(upstreamCluster);
         var cluster = TestClusters.Load(File.ReadAllText(Path.Combine(TestClusters.DemoPath, "my-service.yaml")),
             $".:53 {{\n  kubernetes cluster.local\n  forward . 127.0.0.1:{upstream.Bound.Port}\n}}\n");
-        var server = Start(cluster);
+        var server = StartPlain(cluster);
         var reply = DnsWireReader.ReadMessage(Udp(server.Bound, DnsWireWriter.Query(77, "www.web.svc.example.test", DnsType.A)))!;
         Assert.Equal(77, reply.Id);
         Assert.Equal("10.77.0.1", reply.Answer.Single().Data.ToText());
@@ -152,7 +127,7 @@ public sealed class ServeTests : IDisposable
     [Fact]
     public void Many_queries_at_once_are_all_answered()
     {
-        var server = Start(Demo);
+        var server = StartPlain(Demo);
         int ok = 0;
         Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
@@ -165,7 +140,7 @@ public sealed class ServeTests : IDisposable
     [Fact]
     public void Dig_gets_the_answers_coredns_gives()
     {
-        var server = Start(Demo);
+        var server = StartPlain(Demo);
         var psi = new ProcessStartInfo("dig", ["@127.0.0.1", "-p", server.Bound.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "my-db.default.svc.cluster.local", "+tries=1", "+time=3"])
         { RedirectStandardOutput = true };
         Process p;

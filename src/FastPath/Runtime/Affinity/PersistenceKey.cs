@@ -1,4 +1,5 @@
 using System;
+using FastPath.Model.Tables;
 
 namespace FastPath.Runtime.Affinity;
 
@@ -9,7 +10,7 @@ namespace FastPath.Runtime.Affinity;
 public readonly record struct PersistenceKey(UInt128 Service, ushort Port, byte Protocol, UInt128 Client)
 {
     /// <summary>Independent multiplies of the four address halves and the port, folded by one final mix.</summary>
-    public ulong Hash => IpKey.Mix((ulong)Client ^ ((ulong)(Client >> 64) * 0x9E3779B97F4A7C15UL) ^ ((ulong)Service * 0xC2B2AE3D27D4EB4FUL)
+    public ulong Hash => SplitMix64.Mix((ulong)Client ^ ((ulong)(Client >> 64) * 0x9E3779B97F4A7C15UL) ^ ((ulong)Service * 0xC2B2AE3D27D4EB4FUL)
         ^ ((ulong)(Service >> 64) * 0x165667B19E3779F9UL) ^ ((((ulong)Port << 8) | Protocol) * 0x27D4EB2F165667C5UL));
 
     public static byte ProtocolNumber(string protocol) => protocol switch { "UDP" => 17, "SCTP" => 132, _ => 6 };

@@ -24,6 +24,17 @@ public sealed class LeastConnectionScheduler(ReadOnlySpan<int> weights) : Schedu
         return best;
     }
 
+    public override void TakeOver(Scheduler old, System.Collections.Generic.IReadOnlyList<string> oldKeys, System.Collections.Generic.IReadOnlyList<string> newKeys)
+    {
+        var previous = (LeastConnectionScheduler)old;
+        for (int i = 0; i < newKeys.Count; i++)
+        {
+            int at = -1;
+            for (int k = 0; k < oldKeys.Count && at < 0; k++) if (oldKeys[k] == newKeys[i]) at = k;
+            if (at >= 0) _active[i] = previous.Active(at);
+        }
+    }
+
     public override void Opened(int index) => Interlocked.Increment(ref _active[index]);
     public override void Closed(int index) { if (Interlocked.Decrement(ref _active[index]) < 0) Interlocked.Exchange(ref _active[index], 0); }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using FastPath.Model.Tables;
 
 namespace FastPath.Runtime.Scheduling;
 
@@ -26,8 +27,8 @@ public sealed class MaglevScheduler : Scheduler
         for (int i = 0; i < Weights.Length; i++)
         {
             ulong h = HashKey(keys[i]);
-            offset[i] = (int)(IpKey.Mix(h ^ 0x6d68_6f66_6673_6574UL) % TableSize);
-            skip[i] = (int)(IpKey.Mix(h ^ 0x6d68_736b_6970_0000UL) % (TableSize - 1)) + 1;
+            offset[i] = (int)(SplitMix64.Mix(h ^ 0x6d68_6f66_6673_6574UL) % TableSize);
+            skip[i] = (int)(SplitMix64.Mix(h ^ 0x6d68_736b_6970_0000UL) % (TableSize - 1)) + 1;
             if (Weights[i] > 0) { gcd = Gcd(gcd, Weights[i]); max = Math.Max(max, Weights[i]); }
         }
         if (max == 0) return;
@@ -58,7 +59,7 @@ public sealed class MaglevScheduler : Scheduler
     {
         ulong h = 1469598103934665603UL;
         foreach (byte b in Encoding.UTF8.GetBytes(key)) { h ^= b; h *= 1099511628211UL; }
-        return IpKey.Mix(h);
+        return SplitMix64.Mix(h);
     }
 
     /// <summary>Without the mh-fallback flag, a quiesced owner gives no destination, as in IPVS.</summary>

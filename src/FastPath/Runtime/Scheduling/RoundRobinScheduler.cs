@@ -8,6 +8,9 @@ public sealed class RoundRobinScheduler(ReadOnlySpan<int> weights) : Scheduler(w
 {
     private long _cursor = -1;
 
+    public override void TakeOver(Scheduler old, System.Collections.Generic.IReadOnlyList<string> oldKeys, System.Collections.Generic.IReadOnlyList<string> newKeys) =>
+        _cursor = Interlocked.Read(ref ((RoundRobinScheduler)old)._cursor);
+
     public override int Pick(UInt128 client)
     {
         int n = Weights.Length;

@@ -24,12 +24,22 @@ public abstract class Scheduler
     /// <summary>Whether a destination may take new connections (weight above 0).</summary>
     public bool IsAvailable(int index) => (uint)index < (uint)Weights.Length && Weights[index] > 0;
 
+    /// <summary>Whether this scheduler runs over exactly these weights.</summary>
+    public bool HasWeights(ReadOnlySpan<int> weights) => weights.SequenceEqual(Weights);
+
+    /// <summary>
+    /// Continues from <paramref name="old"/>'s state after the destinations changed from <paramref name="oldKeys"/> to
+    /// <paramref name="newKeys"/> (same scheduler type): rr keeps its position, lc the counts of the destinations that
+    /// stay. Maglev and source hashing are rebuilt from the new destinations, as IPVS rebuilds their tables.
+    /// </summary>
+    public virtual void TakeOver(Scheduler old, IReadOnlyList<string> oldKeys, IReadOnlyList<string> newKeys) { }
+
     /// <summary>Connection accounting (lc uses it; the others ignore it).</summary>
     public virtual void Opened(int index) { }
     public virtual void Closed(int index) { }
 
     public const string Default = "rr";
-    public static IReadOnlyList<string> Names => FastPath.Model.ServiceAnnotations.Schedulers;
+    public static IReadOnlyList<string> Names => FastPath.Model.IpvsSchedulers.All;
 
     /// <summary>Makes the scheduler IPVS calls <paramref name="name"/>; <paramref name="keys"/> name the destinations (mh hashes them).</summary>
     public static Scheduler Create(string name, ReadOnlySpan<int> weights, IReadOnlyList<string> keys) => name switch

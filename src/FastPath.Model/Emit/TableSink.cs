@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace FastPath.Model.Emit;
+
+/// <summary>
+/// Where the emitted tables' bytes go: <c>static ReadOnlySpan&lt;byte&gt;</c> literals in the source (the compiler
+/// keeps them in the assembly's data, nothing is decoded at run time), or manifest resources for the run-time
+/// compiler, which copies resources faster than it parses literals.
+/// </summary>
+internal sealed class TableSink(bool asResources)
+{
+    private readonly List<(string Name, string Description, byte[] Bytes, bool AsText)> _literals = new();
+
+    private const int MaxTextBytes = 64 * 1024;
+
+    public List<KeyValuePair<string, byte[]>> Resources { get; } = new();
+
+    /// <summary>An expression that yields the table as a <c>byte[]</c> at run time.</summary>
+    /// <param name="asText">Names: written as UTF-8 string literals, one name a line, when every byte is ASCII.</param>
+    public string Expression(string name, string description, byte[] bytes, bool asText = false)
+    {
+        if (asResources)
+        {
+            var resource = "FastPath.Tables." + name;
+            Resources.Add(new KeyValuePair<string, byte[]>(resource, bytes));
+            return "ReadResource(\"" + resource + "\")";
+        }
+        // Text stays for tables a reader would scan (a few thousand names); a long chain of concatenated literals
+        // costs the compiler more than a byte array does.
+        bool text = asText && bytes.Length <= MaxTextBytes && System.Array.TrueForAll(bytes, b => b < 0x80);
+        _literals.Add((name, description, bytes, text));
+        return name + "Table.ToArray()";
+    }
+
+    /// <summary>Writes each literal table with a comment saying what it holds, its bytes wrapped to the line limit.</summary>
+    public void WriteLiterals(SourceWriter w)
+    {
+        foreach (var (name, description, bytes, asText) in _literals)
+        {
+            w.Line();
+            w.DocSummary($"{name} ({Num(bytes.Length)} bytes): {description}");
+            if (asText)
+            {
+                WriteText(w, name, bytes);
+                continue;
+            }
+            w.Line($"private static global::System.ReadOnlySpan<byte> {name}Table => new byte[]");
+            w.Line("{");
+            w.Indent();
+            var line = new StringBuilder();
+            int limit = SourceWriter.MaxLineLength - w.IndentWidth;
+            foreach (var b in bytes)
+            {
+                var item = b.ToString(CultureInfo.InvariantCulture) + ",";
+                if (line.Length > 0 && line.Length + 1 + item.Length > limit) { w.Line(line.ToString()); line.Clear(); }
+                if (line.Length > 0) line.Append(' ');
+                line.Append(item);
+            }
+            if (line.Length > 0) w.Line(line.ToString());
+            w.Outdent();
+            w.Line("};");
+        }
+    }
+
+    /// <summary>
+    /// ASCII bytes as concatenated <c>u8</c> literals: a line ends after each name (a zero byte followed by a non-zero
+    /// one) or at the line limit. Printable characters stand as themselves, the rest as <c>\0</c> or <c>\u00XX</c>.
+    /// </summary>
+    private static void WriteText(SourceWriter w, string name, byte[] bytes)
+    {
+        w.Line($"private static global::System.ReadOnlySpan<byte> {name}Table =>");
+        w.Indent();
+        if (bytes.Length == 0) w.Line("\"\"u8;");
+        int limit = SourceWriter.MaxLineLength - w.IndentWidth - "\"\"u8 +".Length;
+        var line = new StringBuilder();
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            var c = Escape(bytes[i]);
+            if (line.Length + c.Length > limit) { w.Line("\"" + line + "\"u8 +"); line.Clear(); }
+            line.Append(c);
+            bool last = i == bytes.Length - 1;
+            if (last) w.Line("\"" + line + "\"u8;");
+            else if (bytes[i] == 0 && bytes[i + 1] != 0) { w.Line("\"" + line + "\"u8 +"); line.Clear(); }
+        }
+        w.Outdent();
+    }
+
+    private static string Escape(byte b) => b switch
+    {
+        0 => "\\0",
+        (byte)'"' => "\\\"",
+        (byte)'\\' => "\\\\",
+        >= 0x20 and < 0x7F => ((char)b).ToString(),
+        _ => "\\u00" + b.ToString("x2", CultureInfo.InvariantCulture),
+    };
+
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

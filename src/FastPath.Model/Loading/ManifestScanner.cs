@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using FastPath.Model.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace FastPath.Model.Loading;
+
+/// <summary>
+/// The first pass over a manifest: checks it against <see cref="ManifestLimits"/> while streaming YAML events, so a
+/// hostile file (a billion-laughs alias bomb, 10,000 nested brackets, a 100 MB scalar, binary bytes, duplicate keys)
+/// is refused before any node tree exists. The recorded events are replayed to build the tree, so the text is
+/// parsed once.
+/// </summary>
+internal static class ManifestScanner
+{
+    /// <summary>The events of a file that passed every limit, or null after reporting why it did not.</summary>
+    public static IReadOnlyList<ParsingEvent>? Scan(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
+    {
+        if (!CheckSize(file.Path, file.Text, limits, bag) || !CheckCharacters(file.Path, file.Text, bag)) return null;
+        var parser = new Parser(new StringReader(file.Text));
+        var events = new List<ParsingEvent>();
+        var frames = new Stack<Frame>();
+        var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long nodes = 0, aliasNodes = 0;
+        int documents = 0;
+        bool ok = true;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var e = parser.Current!;
+                events.Add(e);
+                switch (e)
+                {
+                    case DocumentStart:
+                        if (++documents > limits.MaxDocuments)
+                            return Over(bag, file.Path, e.Start, $"more than {limits.MaxDocuments} YAML documents", limits.MaxDocuments, nameof(ManifestLimits.MaxDocuments));
+                        break;
+                    case Scalar s:
+                        if (s.Value.Length > limits.MaxScalarLength)
+                            return Over(bag, file.Path, e.Start, $"a scalar of {s.Value.Length} characters", limits.MaxScalarLength + " characters", nameof(ManifestLimits.MaxScalarLength));
+                        nodes++;
+                        ok &= CheckKey(frames, s, file.Path, bag);
+                        if (!s.Anchor.IsEmpty) anchorSizes[s.Anchor.Value] = 1;
+                        Completed(frames);
+                        break;
+                    case AnchorAlias a:
+                        long size = anchorSizes.TryGetValue(a.Value.Value, out var n) ? n : 1;
+                        aliasNodes += size;
+                        nodes += size;
+                        if (aliasNodes > limits.MaxAliasExpansion)
+                            return Over(bag, file.Path, e.Start, $"YAML aliases that expand to more than {limits.MaxAliasExpansion} nodes (alias *{a.Value.Value} alone adds {size})", limits.MaxAliasExpansion + " nodes", nameof(ManifestLimits.MaxAliasExpansion));
+                        CheckKey(frames, null, file.Path, bag);
+                        Completed(frames);
+                        break;
+                    case NodeEvent start and (MappingStart or SequenceStart):
+                        nodes++;
+                        CheckKey(frames, null, file.Path, bag);
+                        frames.Push(new Frame(start is MappingStart, start.Anchor.IsEmpty ? null : start.Anchor.Value, nodes - 1));
+                        if (frames.Count > limits.MaxDepth)
+                            return Over(bag, file.Path, e.Start, $"nesting deeper than {limits.MaxDepth} levels", limits.MaxDepth + " levels", nameof(ManifestLimits.MaxDepth));
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        var f = frames.Pop();
+                        if (f.Anchor is not null) anchorSizes[f.Anchor] = nodes - f.StartNodes;
+                        Completed(frames);
+                        break;
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), CleanMessage(ex.InnerException?.Message ?? ex.Message));
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner raises these too on some malformed text (seen with mutated manifests);
+            // the parser's last event is the nearest position we know.
+            var at = parser.Current?.Start;
+            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)), "malformed YAML near here: " + ex.Message);
+            return null;
+        }
+        return ok ? events : null;
+    }
+
+    /// <summary>Size first, in UTF-8 bytes, without reading past the limit.</summary>
+    public static bool CheckSize(string path, string text, ManifestLimits limits, DiagnosticBag bag)
+    {
+        long bytes = text.Length > limits.MaxFileBytes ? text.Length : System.Text.Encoding.UTF8.GetByteCount(text);
+        if (bytes <= limits.MaxFileBytes) return true;
+        bag.Report(Descriptors.InputLimit, new SourceLocation(path, 1, 1), $"the file holds {bytes} bytes", limits.MaxFileBytes + " bytes", nameof(ManifestLimits.MaxFileBytes));
+        return false;
+    }
+
+    /// <summary>
+    /// YAML's printable set (c-printable): tab, line feed, carriage return and the printable Unicode ranges. A NUL or
+    /// another control character means binary input, a lone surrogate text that was never valid UTF-8.
+    /// </summary>
+    public static bool CheckCharacters(string path, string text, DiagnosticBag bag)
+    {
+        int line = 1, col = 1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            bool bad;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; col++; continue; }
+            if (char.IsSurrogate(c)) bad = true;
+            else if (c < 0x20) bad = c != '\t' && c != '\n' && c != '\r';
+            else bad = (c >= 0x7F && c <= 0x9F && c != 0x85) || c == '\uFFFE' || c == '\uFFFF';
+            if (bad)
+            {
+                var what = char.IsSurrogate(c) ? "an unpaired UTF-16 surrogate" : $"the control character U+{(int)c:X4}";
+                bag.Report(Descriptors.InputEncoding, new SourceLocation(path, line, col), $"binary input: {what} is not allowed in YAML");
+                return false;
+            }
+            if (c == '\n') { line++; col = 1; } else col++;
+        }
+        return true;
+    }
+
+    internal static string CleanMessage(string msg)
+    {
+        int paren = msg.IndexOf("): ", StringComparison.Ordinal);
+        return msg.StartsWith("(", StringComparison.Ordinal) && paren > 0 ? msg.Substring(paren + 3) : msg;
+    }
+
+    private static IReadOnlyList<ParsingEvent>? Over(DiagnosticBag bag, string path, Mark at, string what, object limit, string option)
+    {
+        bag.Report(Descriptors.InputLimit, new SourceLocation(path, (int)at.Line, (int)at.Column), "the manifest has " + what, Convert.ToString(limit, CultureInfo.InvariantCulture)!, option);
+        return null;
+    }
+
+    /// <summary>A node starts: when it is a mapping key, a scalar key must not repeat one already in that mapping.</summary>
+    private static bool CheckKey(Stack<Frame> frames, Scalar? key, string path, DiagnosticBag bag)
+    {
+        if (frames.Count == 0) return true;
+        var f = frames.Peek();
+        if (!f.IsMapping || !f.ExpectKey || key is null) return true;
+        if (f.Keys.TryGetValue(key.Value, out var firstLine))
+        {
+            bag.Report(Descriptors.DuplicateKey, new SourceLocation(path, (int)key.Start.Line, (int)key.Start.Column), key.Value, firstLine);
+            return false;
+        }
+        f.Keys[key.Value] = (int)key.Start.Line;
+        return true;
+    }
+
+    /// <summary>A node ended: in a mapping, keys and values alternate.</summary>
+    private static void Completed(Stack<Frame> frames)
+    {
+        if (frames.Count > 0 && frames.Peek().IsMapping) frames.Peek().ExpectKey = !frames.Peek().ExpectKey;
+    }
+
+    private sealed class Frame(bool isMapping, string? anchor, long startNodes)
+    {
+        public bool IsMapping { get; } = isMapping;
+        public string? Anchor { get; } = anchor;
+        public long StartNodes { get; } = startNodes;
+        public bool ExpectKey { get; set; } = true;
+        private Dictionary<string, int>? _keys;
+        public Dictionary<string, int> Keys => _keys ??= new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>Replays recorded events into YamlDotNet's representation model.</summary>
+internal sealed class EventReplay(IReadOnlyList<ParsingEvent> events) : IParser
+{
+    private int _next;
+    public ParsingEvent? Current { get; private set; }
+
+    public bool MoveNext()
+    {
+        if (_next >= events.Count) { Current = null; return false; }
+        Current = events[_next++];
+        return true;
+    }
+}

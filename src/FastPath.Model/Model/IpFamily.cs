@@ -1,0 +1,3 @@
+namespace FastPath.Model;
+
+public enum IpFamily { IPv4, IPv6 }

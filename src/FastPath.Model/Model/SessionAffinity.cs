@@ -1,0 +1,3 @@
+namespace FastPath.Model;
+
+public enum SessionAffinity { None, ClientIP }

@@ -1,0 +1,3 @@
+namespace FastPath.Model;
+
+public enum TrafficPolicy { Cluster, Local }

@@ -1,0 +1,117 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using FastPath.Model.Tables;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// Every distinct planned answer, encoded once, in the table format <see cref="CompiledLayout"/> describes (32-byte
+/// rows, the sections' bytes, record offsets, fixups), each in one growing buffer. Equal answers (same rcode, counts
+/// and bytes) get one id. Append-only: ids and bytes never move, so a live snapshot can keep reading the buffers it
+/// was given while later answers are appended past its end.
+/// </summary>
+public sealed class AnswerStore
+{
+    /// <summary>An answer's rcode, section counts and rotatable address runs (first, count) in the answer and additional sections.</summary>
+    public readonly struct Header(int rcode, int an, int ns, int ar, int af, int ac, int xf, int xc)
+    {
+        public readonly int Rcode = rcode, An = an, Ns = ns, Ar = ar, Af = af, Ac = ac, Xf = xf, Xc = xc;
+    }
+
+    private byte[] _rows = new byte[CompiledLayout.AnswerSize * 64];
+    private byte[] _data = new byte[4096];
+    private byte[] _offsets = new byte[1024];
+    private byte[] _fixups = new byte[1024];
+    private int _dataLen, _offsetsLen, _fixupsLen;
+    private readonly Dictionary<ulong, int> _firstByHash = new();
+    private int[] _next = new int[64];
+
+    public int Count { get; private set; }
+    /// <summary>Bytes of answer data held (for sizing and compaction decisions).</summary>
+    public int DataLength => _dataLen;
+
+    /// <summary>The buffers as they are now: past the used length they hold nothing a reader of these ids needs.</summary>
+    public byte[] RowsBuffer => _rows;
+    public byte[] DataBuffer => _data;
+    public byte[] OffsetsBuffer => _offsets;
+    public byte[] FixupsBuffer => _fixups;
+
+    public byte[] Rows() => Copy(_rows, Count * CompiledLayout.AnswerSize);
+    public byte[] Data() => Copy(_data, _dataLen);
+    public byte[] Offsets() => Copy(_offsets, _offsetsLen);
+    public byte[] Fixups() => Copy(_fixups, _fixupsLen);
+
+    private static byte[] Copy(byte[] b, int n)
+    {
+        var r = new byte[n];
+        Buffer.BlockCopy(b, 0, r, 0, n);
+        return r;
+    }
+
+    internal int Add(in Header h, ReadOnlySpan<byte> bytes, ReadOnlySpan<int> starts, ReadOnlySpan<int> fixups)
+    {
+        ulong hash = Hash(h, bytes);
+        if (_firstByHash.TryGetValue(hash, out int id))
+        {
+            for (int i = id; i >= 0; i = _next[i])
+                if (Same(i, h, bytes)) return i;
+        }
+        else id = -1;
+        int nid = Count;
+        if (nid == _next.Length) Array.Resize(ref _next, nid * 2);
+        _next[nid] = id; // chain to the earlier answers with this hash
+        _firstByHash[hash] = nid;
+        Grow(ref _rows, (nid + 1) * CompiledLayout.AnswerSize);
+        var row = _rows.AsSpan(nid * CompiledLayout.AnswerSize, CompiledLayout.AnswerSize);
+        BinaryPrimitives.WriteInt32LittleEndian(row, _dataLen);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(4), (ushort)bytes.Length);
+        row[6] = (byte)h.Rcode;
+        row[7] = 1; // authoritative: the kubernetes plugin answers its zones with AA
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(8), (ushort)h.An);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(10), (ushort)h.Ns);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(12), (ushort)h.Ar);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(14), (ushort)h.Af);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(16), (ushort)h.Ac);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(18), (ushort)h.Xf);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(20), (ushort)h.Xc);
+        BinaryPrimitives.WriteUInt16LittleEndian(row.Slice(22), (ushort)fixups.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(row.Slice(24), _offsetsLen / 4);
+        BinaryPrimitives.WriteInt32LittleEndian(row.Slice(28), _fixupsLen / 4);
+        Grow(ref _offsets, _offsetsLen + starts.Length * 4);
+        foreach (var o in starts) { BinaryPrimitives.WriteInt32LittleEndian(_offsets.AsSpan(_offsetsLen), o); _offsetsLen += 4; }
+        Grow(ref _fixups, _fixupsLen + fixups.Length * 4);
+        foreach (var f in fixups) { BinaryPrimitives.WriteInt32LittleEndian(_fixups.AsSpan(_fixupsLen), f); _fixupsLen += 4; }
+        Grow(ref _data, _dataLen + bytes.Length);
+        bytes.CopyTo(_data.AsSpan(_dataLen));
+        _dataLen += bytes.Length;
+        Count = nid + 1;
+        return nid;
+    }
+
+    private bool Same(int id, in Header h, ReadOnlySpan<byte> bytes)
+    {
+        var row = _rows.AsSpan(id * CompiledLayout.AnswerSize, CompiledLayout.AnswerSize);
+        return row[6] == h.Rcode && BinaryPrimitives.ReadUInt16LittleEndian(row.Slice(4)) == bytes.Length
+            && BinaryPrimitives.ReadUInt16LittleEndian(row.Slice(8)) == h.An && BinaryPrimitives.ReadUInt16LittleEndian(row.Slice(10)) == h.Ns
+            && BinaryPrimitives.ReadUInt16LittleEndian(row.Slice(12)) == h.Ar
+            && _data.AsSpan(BinaryPrimitives.ReadInt32LittleEndian(row), bytes.Length).SequenceEqual(bytes);
+    }
+
+    private static ulong Hash(in Header h, ReadOnlySpan<byte> bytes)
+    {
+        ulong x = (ulong)(h.Rcode | (h.An << 4) | (h.Ns << 20)) * 0x9E3779B97F4A7C15UL ^ (ulong)h.Ar << 40 ^ (ulong)bytes.Length;
+        int i = 0;
+        for (; i + 8 <= bytes.Length; i += 8) x = (x ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i))) * 0xC2B2AE3D27D4EB4FUL;
+        for (; i < bytes.Length; i++) x = (x ^ bytes[i]) * 0x100000001B3UL;
+        return SplitMix64.Mix(x);
+    }
+
+    private static void Grow(ref byte[] b, int needed)
+    {
+        if (needed <= b.Length) return;
+        var n = new byte[Math.Max(needed, b.Length * 2)];
+        Buffer.BlockCopy(b, 0, n, 0, b.Length);
+        b = n;
+    }
+}

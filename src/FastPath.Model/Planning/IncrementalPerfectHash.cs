@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using FastPath.Model.Tables;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// A <see cref="PerfectHash"/> that takes single insertions and removals: a new key joins its bucket and the bucket
+/// alone searches a new displacement that sends all its keys to free slots (CHD's own step, redone for one bucket).
+/// The slot and displacement tables are in <see cref="CompiledLayout"/>'s byte format; they are copied on the first
+/// change after <see cref="Publish"/>, so a published pair is never written again.
+/// </summary>
+internal sealed class IncrementalPerfectHash
+{
+    /// <summary>Displacements tried for one bucket before the caller rebuilds the whole table.</summary>
+    private const int SearchLimit = 1 << 16;
+
+    private byte[] _slots, _disp;
+    private bool _slotsPublished, _dispPublished;
+    private readonly int _slotMask, _bucketMask;
+    private readonly List<int>?[] _members;
+    private readonly Func<int, ulong> _hashOf;
+
+    /// <param name="hashOf">The hash of an entry (by its current index).</param>
+    public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf)
+    {
+        _slots = CompiledLayout.Ints(built.Slots);
+        _disp = CompiledLayout.Ints(built.Displacements);
+        _slotMask = built.Slots.Length - 1;
+        _bucketMask = built.Displacements.Length - 1;
+        _members = new List<int>?[built.Displacements.Length];
+        for (int i = 0; i < hashes.Count; i++) (_members[NameHash.Bucket(hashes[i], _bucketMask)] ??= new List<int>(4)).Add(i);
+        _hashOf = hashOf;
+    }
+
+    public int SlotCount => _slotMask + 1;
+    public byte[] Slots => _slots;
+    public byte[] Displacements => _disp;
+
+    /// <summary>The current tables are handed to readers: later changes write copies.</summary>
+    public void Publish() { _slotsPublished = true; _dispPublished = true; }
+
+    private int SlotValue(int s) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_slots.AsSpan(s * 4));
+    private uint Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_disp.AsSpan(b * 4));
+
+    private void SetSlot(int s, int value)
+    {
+        if (_slotsPublished) { _slots = (byte[])_slots.Clone(); _slotsPublished = false; }
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_slots.AsSpan(s * 4), value);
+    }
+
+    private void SetDisp(int b, uint d)
+    {
+        if (_dispPublished) { _disp = (byte[])_disp.Clone(); _dispPublished = false; }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_disp.AsSpan(b * 4), d);
+    }
+
+    /// <summary>Adds entry <paramref name="entry"/> with <paramref name="hash"/>; false when its bucket finds no displacement (rebuild).</summary>
+    public bool Insert(int entry, ulong hash)
+    {
+        int b = NameHash.Bucket(hash, _bucketMask);
+        var keys = _members[b] ??= new List<int>(4);
+        keys.Add(entry);
+        uint old = Disp(b);
+        Span<int> placed = keys.Count <= 64 ? stackalloc int[keys.Count] : new int[keys.Count];
+        for (uint d = 0; d < SearchLimit; d++)
+        {
+            bool ok = true;
+            for (int k = 0; k < keys.Count && ok; k++)
+            {
+                int s = NameHash.Slot(k == keys.Count - 1 ? hash : _hashOf(keys[k]), d, _slotMask);
+                int v = SlotValue(s);
+                // Free, or held by a key of this bucket under its old displacement (it moves too).
+                ok = v == 0 || (keys.Contains(v - 1) && v - 1 != entry && NameHash.Slot(_hashOf(v - 1), old, _slotMask) == s);
+                for (int j = 0; j < k && ok; j++) ok = placed[j] != s;
+                placed[k] = s;
+            }
+            if (!ok) continue;
+            for (int k = 0; k < keys.Count - 1; k++) SetSlot(NameHash.Slot(_hashOf(keys[k]), old, _slotMask), 0);
+            for (int k = 0; k < keys.Count; k++) SetSlot(placed[k], keys[k] + 1);
+            SetDisp(b, d);
+            return true;
+        }
+        keys.RemoveAt(keys.Count - 1);
+        return false;
+    }
+
+    /// <summary>Removes entry <paramref name="entry"/>.</summary>
+    public void Remove(int entry, ulong hash)
+    {
+        int b = NameHash.Bucket(hash, _bucketMask);
+        SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), 0);
+        _members[b]!.Remove(entry);
+    }
+
+    /// <summary>The entry at index <paramref name="from"/> now lives at <paramref name="to"/> (a removal filled the gap).</summary>
+    public void Move(int from, int to, ulong hash)
+    {
+        int b = NameHash.Bucket(hash, _bucketMask);
+        SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), to + 1);
+        var keys = _members[b]!;
+        keys[keys.IndexOf(from)] = to;
+    }
+}

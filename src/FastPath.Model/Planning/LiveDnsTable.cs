@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using FastPath.Model.Tables;
+
+namespace FastPath.Model.Planning;
+
+/// <summary>
+/// A cluster's DNS tables (in <see cref="CompiledLayout"/>'s format) kept up to date a Service at a time: changing a
+/// Service or its endpoints re-plans that Service's names, the reverse names of the addresses it held or holds, and the
+/// ExternalName Services that point into the zones; every other answer, set and key stays where it is.
+/// <para>
+/// Sharing between snapshots: answers, answer sets and keys are append-only buffers (a snapshot reads only what existed
+/// when it was taken; later appends go past it). The entry rows and the two perfect hashes are copied on the first
+/// change after a snapshot is taken (<see cref="Tables"/>), so a published table is never written again.
+/// </para>
+/// </summary>
+internal sealed class LiveDnsTable
+{
+    private readonly DnsPlanner _planner;
+    private readonly SetTable _sets = new();
+    private byte[] _keys, _dotted;
+    private int _keysLength;
+    private byte[] _entries; // the writer's rows, with room to grow; never handed out
+    private byte[]? _published; // the rows of the last snapshot, exactly Count long
+    private readonly int _dataAtBuild, _keysAtBuild;
+    private int _count;
+    private string[] _names;
+    private ulong[] _hashes, _dottedHashes;
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private IncrementalPerfectHash _wire = null!, _dottedHash = null!;
+    private readonly Dictionary<string, List<string>> _namesOfService = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _externalIntoZones = new(StringComparer.Ordinal);
+
+    public LiveDnsTable(DnsPlanner planner, DnsPlan plan)
+    {
+        _planner = planner;
+        Plan = plan;
+        int n = plan.Entries.Count;
+        _names = new string[Math.Max(16, n)];
+        _hashes = new ulong[_names.Length];
+        _dottedHashes = new ulong[_names.Length];
+        int keyBytes = 0;
+        foreach (var e in plan.Entries) keyBytes += CompiledLayout.WireLength(e.Name);
+        _keys = new byte[keyBytes + 4096];
+        _dotted = new byte[_keys.Length];
+        _entries = new byte[Math.Max(16, n + n / 8) * CompiledLayout.EntrySize];
+        for (int i = 0; i < n; i++)
+        {
+            var e = plan.Entries[i];
+            WriteRow(i, e);
+            _index[e.Name] = i;
+        }
+        _count = n;
+        _dataAtBuild = planner.Store.DataLength;
+        _keysAtBuild = _keysLength;
+        RebuildHashes();
+        foreach (var s in planner.View.Services)
+        {
+            _namesOfService[s.Meta.Key] = planner.ForwardNames(s).Select(c => c.Name.Name).ToList();
+            if (planner.PointsIntoZones(s)) _externalIntoZones.Add(s.Meta.Key);
+        }
+    }
+
+    /// <summary>Zones, routes and options of the plan the table started from (they change only with a full build).</summary>
+    public DnsPlan Plan { get; }
+    public int Count => _count;
+    public IReadOnlyList<IPAddress> ServerIps => _planner.ServerIps;
+
+    /// <summary>
+    /// Replaced answers and keys stay in the append-only buffers until a full build: true once they hold more than
+    /// twice what the table started with (plus 1 MB), when a full build is due to give the memory back.
+    /// </summary>
+    public bool NeedsCompaction => _planner.Store.DataLength > 2L * _dataAtBuild + (1 << 20) || _keysLength > 2L * _keysAtBuild + (1 << 20);
+
+    /// <summary>
+    /// Replaces one Service (null: deleted) and its slices, and re-plans what depends on them. Returns false when the
+    /// change needs a full build instead (the name server's own addresses moved, or a perfect-hash bucket is full).
+    /// </summary>
+    public bool ReplaceService(string key, Service? service, IReadOnlyList<EndpointSlice> slices)
+    {
+        var touched = _planner.View.ReplaceService(key, service, slices);
+        foreach (var ip in _planner.ServerIps)
+            if (touched.Contains(ip.ToString())) return false; // NS and ns.dns answers name the server's Services
+        if (service is not null && _planner.PointsIntoZones(service)) _externalIntoZones.Add(key);
+        else _externalIntoZones.Remove(key);
+
+        // This Service's names: plan the new ones, drop the ones it no longer has.
+        var fresh = service is null ? [] : _planner.ForwardNames(service);
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (c, zone) in fresh)
+            if (now.Add(c.Name) && !Put(c.Name, _planner.PlanName(c, zone))) return false;
+        if (_namesOfService.TryGetValue(key, out var before))
+            foreach (var name in before)
+                if (!now.Contains(name)) Put(name, null);
+        if (service is null) _namesOfService.Remove(key);
+        else _namesOfService[key] = now.ToList();
+
+        // PTR answers of every address it held or holds (another Service may hold it too).
+        foreach (var ip in touched)
+            if (_planner.ReverseName(ip) is { } r && !Put(r.Name.Name, _planner.PlanName(r.Name, r.Zone))) return false;
+
+        // ExternalName Services whose targets lie in the zones answer with what those names hold now.
+        foreach (var ext in _externalIntoZones)
+            if (ext != key && _planner.View.FindService(ext.Substring(0, ext.IndexOf('/')), ext.Substring(ext.IndexOf('/') + 1)) is { } s)
+                foreach (var (c, zone) in _planner.ForwardNames(s))
+                    if (!Put(c.Name, _planner.PlanName(c, zone))) return false;
+        return true;
+    }
+
+    /// <summary>Sets a name's entry (null removes it); false when the perfect hash cannot take it (rebuild).</summary>
+    private bool Put(string name, PlanEntry? entry)
+    {
+        bool exists = _index.TryGetValue(name, out int i);
+        if (entry is null)
+        {
+            if (exists) RemoveAt(i);
+            return true;
+        }
+        if (exists)
+        {
+            int set = _sets.Add(entry.Answers);
+            var row = _entries.AsSpan(i * CompiledLayout.EntrySize);
+            if (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(8)) == set && row[6] == (byte)entry.Flags) return true;
+            CompiledLayout.WriteEntry(row, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row), row[4], entry.Zone, entry.Flags, set);
+            _published = null;
+            return true;
+        }
+        // A new name: a row at the end, its key appended, then a place in both perfect hashes.
+        if ((_count + 1) * 13L > _wire.SlotCount * 10L) return false; // keep the load where displacements are found quickly
+        i = _count;
+        if ((i + 1) * CompiledLayout.EntrySize > _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        WriteRow(i, entry);
+        _published = null;
+        _index[name] = i;
+        _count++;
+        return _wire.Insert(i, _hashes[i]) && _dottedHash.Insert(i, _dottedHashes[i]);
+    }
+
+    private void RemoveAt(int i)
+    {
+        _wire.Remove(i, _hashes[i]);
+        _dottedHash.Remove(i, _dottedHashes[i]);
+        _index.Remove(_names[i]);
+        int last = _count - 1;
+        if (i != last)
+        {
+            // The last entry fills the gap: its row, name and hashes move, and both tables point at the new index.
+            Buffer.BlockCopy(_entries, last * CompiledLayout.EntrySize, _entries, i * CompiledLayout.EntrySize, CompiledLayout.EntrySize);
+            _names[i] = _names[last];
+            _hashes[i] = _hashes[last];
+            _dottedHashes[i] = _dottedHashes[last];
+            _index[_names[i]] = i;
+            _wire.Move(last, i, _hashes[i]);
+            _dottedHash.Move(last, i, _dottedHashes[i]);
+        }
+        _names[last] = null!;
+        _published = null;
+        _count = last;
+    }
+
+    private void WriteRow(int i, PlanEntry e)
+    {
+        int len = CompiledLayout.WireLength(e.Name);
+        if (_keysLength + len > _keys.Length)
+        {
+            // Keys are append-only: a bigger buffer for new keys; published snapshots keep the old one.
+            Array.Resize(ref _keys, Math.Max(_keys.Length * 2, _keysLength + len));
+            Array.Resize(ref _dotted, _keys.Length);
+        }
+        CompiledLayout.WriteKey(e.Name, _keys.AsSpan(_keysLength), _dotted.AsSpan(_keysLength));
+        if (i >= _names.Length)
+        {
+            Array.Resize(ref _names, _names.Length * 2);
+            Array.Resize(ref _hashes, _names.Length);
+            Array.Resize(ref _dottedHashes, _names.Length);
+        }
+        _names[i] = e.Name;
+        _hashes[i] = NameHash.Hash(_keys.AsSpan(_keysLength, len));
+        _dottedHashes[i] = NameHash.Hash(_dotted.AsSpan(_keysLength, Math.Max(0, len - 2)));
+        CompiledLayout.WriteEntry(_entries.AsSpan(i * CompiledLayout.EntrySize), _keysLength, len, e.Zone, e.Flags, _sets.Add(e.Answers));
+        _keysLength += len;
+    }
+
+    /// <summary>Rebuilds both perfect hashes over the current entries (the start, and when one is too full to take a key).</summary>
+    public void RebuildHashes()
+    {
+        var hashes = new ulong[_count];
+        var dotted = new ulong[_count];
+        Array.Copy(_hashes, hashes, _count);
+        Array.Copy(_dottedHashes, dotted, _count);
+        _wire = new IncrementalPerfectHash(PerfectHash.Build(hashes), hashes, i => _hashes[i]);
+        _dottedHash = new IncrementalPerfectHash(PerfectHash.Build(dotted), dotted, i => _dottedHashes[i]);
+    }
+
+    /// <summary>The tables as they are now, for a snapshot; from here on, changes write copies of the ones that change.</summary>
+    public Tables Snapshot()
+    {
+        if (_published is null)
+        {
+            _published = new byte[_count * CompiledLayout.EntrySize];
+            Buffer.BlockCopy(_entries, 0, _published, 0, _published.Length);
+        }
+        _wire.Publish();
+        _dottedHash.Publish();
+        var store = _planner.Store;
+        return new Tables(_keys, _published, _sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer,
+            _wire.Displacements, _wire.Slots, _dotted, _dottedHash.Displacements, _dottedHash.Slots);
+    }
+
+    /// <summary>One state of the tables (the append-only ones may be longer than this state uses).</summary>
+    public sealed record Tables(byte[] Keys, byte[] Entries, byte[] Sets, byte[] Answers, byte[] AnswerData, byte[] RecordOffsets, byte[] Fixups,
+        byte[] Displacements, byte[] Slots, byte[] DottedKeys, byte[] DottedDisplacements, byte[] DottedSlots);
+
+    /// <summary>Bytes held by the current tables (shared buffers counted once), for the retained-memory figure.</summary>
+    public long RetainedBytes()
+    {
+        var t = Snapshot();
+        return t.Keys.Length + t.Entries.Length + t.Sets.Length + t.Answers.Length + t.AnswerData.Length + t.RecordOffsets.Length + t.Fixups.Length
+            + t.Displacements.Length + t.Slots.Length + t.DottedKeys.Length + t.DottedDisplacements.Length + t.DottedSlots.Length;
+    }
+}

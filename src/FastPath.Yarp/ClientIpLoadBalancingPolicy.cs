@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using FastPath.Runtime;
+using FastPath.Runtime.Affinity;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
+
+namespace FastPath.Yarp;
+
+/// <summary>
+/// <c>"FastPath.ClientIP"</c>: IPVS persistence for YARP. The first request from a client address picks a destination
+/// (round robin over the available ones) and writes a template; later requests within the timeout go to the same
+/// destination and re-arm the template to the full timeout (ip_vs_conn_put); a template whose destination is no longer
+/// available is replaced (ip_vs_check_template). Templates live in FastPath's fixed, lock-striped persistence table,
+/// on the injected <see cref="TimeProvider"/>; a pick allocates nothing.
+/// </summary>
+internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
+{
+    private readonly PersistenceTable _table;
+    private readonly FastPathClientIpOptions _options;
+    private readonly ConditionalWeakTable<ClusterState, ClusterAffinity> _clusters = new();
+
+    public ClientIpLoadBalancingPolicy(IOptions<FastPathClientIpOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _table = new PersistenceTable(_options.Capacity, time);
+    }
+
+    public string Name => FastPathPolicyNames.ClientIP;
+
+    internal PersistenceTable Table => _table;
+
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    {
+        int count = availableDestinations.Count;
+        if (count == 0) return null;
+        var state = _clusters.GetValue(cluster, static c => new ClusterAffinity());
+        var view = state.For(cluster, availableDestinations, _options.TimeoutSeconds);
+        if (!ClientAddress.TryGet(context, _options.ForwardedHeader, out var client)) return availableDestinations[state.Next(count)];
+        var key = new PersistenceKey(view.Service, view.Port, 6, client);
+        int id = _table.Lookup(key, view.TimeoutSeconds);
+        if (id >= 0)
+        {
+            int at = Array.IndexOf(view.Ids, id);
+            if (at >= 0) return availableDestinations[at];
+        }
+        int pick = state.Next(count);
+        _table.Set(key, view.Ids[pick], view.TimeoutSeconds);
+        return availableDestinations[pick];
+    }
+
+    /// <summary>Per cluster: a round-robin counter and the ids of the current available list (rebuilt when YARP replaces the list).</summary>
+    private sealed class ClusterAffinity
+    {
+        private int _counter = -1;
+        private View? _view;
+
+        public int Next(int count) => (int)((uint)Interlocked.Increment(ref _counter) % (uint)count);
+
+        public View For(ClusterState cluster, IReadOnlyList<DestinationState> available, int defaultTimeout)
+        {
+            var v = Volatile.Read(ref _view);
+            if (v is not null && ReferenceEquals(v.Available, available) && ReferenceEquals(v.Model, cluster.Model)) return v;
+            v = View.Create(cluster, available, defaultTimeout);
+            Volatile.Write(ref _view, v);
+            return v;
+        }
+    }
+
+    private sealed record View(IReadOnlyList<DestinationState> Available, ClusterModel Model, UInt128 Service, ushort Port, int TimeoutSeconds, int[] Ids)
+    {
+        public static View Create(ClusterState cluster, IReadOnlyList<DestinationState> available, int defaultTimeout)
+        {
+            var meta = cluster.Model.Config.Metadata;
+            // A FastPath cluster is keyed like IPVS's virtual service (ClusterIP, port); any other by a hash of its id.
+            UInt128 service = meta is not null && meta.TryGetValue(FastPathMetadata.ClusterIP, out var ip) && System.Net.IPAddress.TryParse(ip, out var a)
+                ? IpKey.From(a) : IpKey.Hash(0, (ulong)BackendSelector.EndpointId(cluster.ClusterId));
+            ushort port = meta is not null && meta.TryGetValue(FastPathMetadata.Port, out var p) && ushort.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (ushort)0;
+            int timeout = meta is not null && meta.TryGetValue(FastPathMetadata.AffinityTimeoutSeconds, out var t) && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : defaultTimeout;
+            var ids = new int[available.Count];
+            // Templates name destinations by a stable hash of their id ("ip:port" for FastPath clusters), so they outlive config reloads.
+            for (int i = 0; i < ids.Length; i++) ids[i] = BackendSelector.EndpointId(available[i].DestinationId);
+            return new View(available, cluster.Model, service, port, timeout, ids);
+        }
+    }
+}
