@@ -11,6 +11,7 @@ using FastPath.Dns.Wire;
 using FastPath.Live;
 using FastPath.Model;
 using FastPath.Model.Loading;
+using FastPath.TestData;
 
 namespace FastPath.Benchmarks;
 

@@ -75,7 +75,7 @@ public sealed class DnsServerLibraryTests : ServeHarness
     public void The_reference_engine_answers_servfail_for_a_snapshot_without_a_model_and_keeps_serving()
     {
         var built = ClusterSnapshot.Build(TestClusters.Load(Service("web", "10.96.0.20"), Corefile));
-        var withoutModel = new ClusterSnapshot(1, built.Dns, built.DataPlane, built.Environment, null, built.CreatedAt);
+        var withoutModel = new ClusterSnapshot(1, built.Dns, built.DataPlane, built.Environment, (FastPath.Model.Cluster?)null, built.CreatedAt);
         var publisher = new SnapshotPublisher(withoutModel);
         var server = Start(publisher, o => { o.Plugins = null; o.Engine = DnsEngineKind.Reference; });
         Assert.Equal("ServFail", AnswerOf(server, "web.default.svc.cluster.local"));
