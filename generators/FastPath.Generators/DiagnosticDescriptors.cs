@@ -122,6 +122,7 @@ public static class DiagnosticDescriptors
         EndpointNoAddress,
         EndpointsAndSlices,
         PodIpMismatch,
+        PodDnsConfig,
         ConfigMapWithoutCorefile,
         CorefileSyntax,
         UnknownPlugin,
@@ -129,6 +130,16 @@ public static class DiagnosticDescriptors
         UnsetEnvironment,
         NoKubernetesBlock,
         ServiceCidr,
+        InvalidValue,
+        RequiredValue,
+        TooLong,
+        Forbidden,
+        DuplicateValue,
+        InputLimit,
+        InputEncoding,
+        DuplicateKey,
+        PluginOptionNotHonoured,
+        ApiServerWouldRefuse,
     ];
 
     /// <summary>The shared model's diagnostics, as reported (message "{0}").</summary>
