@@ -49,6 +49,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor EndpointNoAddress = new("FP0033", "Endpoint without address", "{0}", Category, DiagnosticSeverity.Error, true);
     public static readonly DiagnosticDescriptor EndpointsAndSlices = new("FP0034", "Endpoints and EndpointSlices", "{0}", Category, DiagnosticSeverity.Info, true);
     public static readonly DiagnosticDescriptor PodIpMismatch = new("FP0040", "podIP mismatch", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor PodDnsConfig = new("FP0041", "Invalid spec.dnsConfig", "{0}", Category, DiagnosticSeverity.Error, true);
     public static readonly DiagnosticDescriptor ConfigMapWithoutCorefile = new("FP0050", "coredns ConfigMap without Corefile", "{0}", Category, DiagnosticSeverity.Error, true);
     public static readonly DiagnosticDescriptor CorefileSyntax = new("FP0051", "Corefile syntax error", "{0}", Category, DiagnosticSeverity.Error, true);
     public static readonly DiagnosticDescriptor UnknownPlugin = new("FP0052", "Unknown Corefile plugin", "{0}", Category, DiagnosticSeverity.Warning, true);
@@ -56,6 +57,17 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsetEnvironment = new("FP0054", "Environment variable not set", "{0}", Category, DiagnosticSeverity.Warning, true);
     public static readonly DiagnosticDescriptor NoKubernetesBlock = new("FP0055", "No kubernetes plugin", "{0}", Category, DiagnosticSeverity.Warning, true);
     public static readonly DiagnosticDescriptor ServiceCidr = new("FP0056", "Invalid service CIDR", "{0}", Category, DiagnosticSeverity.Error, true);
+
+    public static readonly DiagnosticDescriptor InvalidValue = new("FP0057", "Invalid value", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor RequiredValue = new("FP0058", "Required value", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor TooLong = new("FP0059", "Too long", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor Forbidden = new("FP0060", "Forbidden", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor DuplicateValue = new("FP0061", "Duplicate value", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor InputLimit = new("FP0062", "Input over a limit", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor InputEncoding = new("FP0063", "Not UTF-8 text", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor DuplicateKey = new("FP0064", "Duplicate key", "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor PluginOptionNotHonoured = new("FP0065", "Plugin option not honoured", "{0}", Category, DiagnosticSeverity.Warning, true);
+    public static readonly DiagnosticDescriptor ApiServerWouldRefuse = new("FP0066", "The API server would refuse this", "{0}", Category, DiagnosticSeverity.Warning, true);
 
     // The generator's own.
     public static readonly DiagnosticDescriptor NotStaticPartial = new("FP0100", "Cluster class must be static partial",
@@ -110,6 +122,7 @@ public static class DiagnosticDescriptors
         EndpointNoAddress,
         EndpointsAndSlices,
         PodIpMismatch,
+        PodDnsConfig,
         ConfigMapWithoutCorefile,
         CorefileSyntax,
         UnknownPlugin,
@@ -117,6 +130,16 @@ public static class DiagnosticDescriptors
         UnsetEnvironment,
         NoKubernetesBlock,
         ServiceCidr,
+        InvalidValue,
+        RequiredValue,
+        TooLong,
+        Forbidden,
+        DuplicateValue,
+        InputLimit,
+        InputEncoding,
+        DuplicateKey,
+        PluginOptionNotHonoured,
+        ApiServerWouldRefuse,
     ];
 
     /// <summary>The shared model's diagnostics, as reported (message "{0}").</summary>

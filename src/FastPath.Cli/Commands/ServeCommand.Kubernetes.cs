@@ -9,7 +9,7 @@ namespace FastPath.Cli.Commands;
 /// <summary><c>serve --kubeconfig FILE</c> / <c>--in-cluster</c>: the API server's watch as the server's snapshot source.</summary>
 internal static partial class ServeCommand
 {
-    static partial void CreateKubernetesSource(CliArgs args, TextWriter err, ref IClusterSnapshotSource? source, ref CorefileConfig? corefile)
+    static partial void CreateKubernetesSource(CliArgs args, TextWriter @out, TextWriter err, ref IClusterSnapshotSource? source, ref CorefileConfig? corefile)
     {
         var kubernetes = KubernetesSource.Parse(args, err);
         if (kubernetes is null) return;
@@ -20,7 +20,7 @@ internal static partial class ServeCommand
             throw new UsageException("the Corefile has errors (above)");
         }
         corefile = cluster.Corefile;
-        source = new DisposingSource(kubernetes.Start(err), kubernetes);
+        source = new DisposingSource(kubernetes.Start(@out), kubernetes);
     }
 
     /// <summary>The watch's snapshots, with the watch stopped when serve disposes its source.</summary>

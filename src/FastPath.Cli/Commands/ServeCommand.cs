@@ -52,7 +52,7 @@ internal static partial class ServeCommand
 
         IClusterSnapshotSource? source = null;
         CorefileConfig? corefile = null;
-        CreateKubernetesSource(args, err, ref source, ref corefile);
+        CreateKubernetesSource(args, @out, err, ref source, ref corefile);
         ManifestWatcher? watcher = null;
         SnapshotPublisher? publisher = null;
         int services;
@@ -134,7 +134,7 @@ internal static partial class ServeCommand
     /// that implements this sets <paramref name="source"/> (and the Corefile it serves with) when its options are
     /// given; left unset, the manifests are served.
     /// </summary>
-    static partial void CreateKubernetesSource(CliArgs args, TextWriter err, ref IClusterSnapshotSource? source, ref CorefileConfig? corefile);
+    static partial void CreateKubernetesSource(CliArgs args, TextWriter @out, TextWriter err, ref IClusterSnapshotSource? source, ref CorefileConfig? corefile);
 
     private static string? ReadCorefile(CliArgs args) => args.Option("--corefile") is { } path && File.Exists(path) ? File.ReadAllText(path) : null;
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using FastPath.Model.Diagnostics;
 
 namespace FastPath.Model.Loading;
 
@@ -109,6 +110,20 @@ internal static class ApiRules
         return errs;
     }
 
+    private const string LoopbackRange = "may not be in the loopback range (127.0.0.0/8, ::1/128)";
+
+    /// <summary>
+    /// An endpoint's address: special addresses are errors, except loopback, which the API server refuses but
+    /// kube-proxy and CoreDNS serve as given (local development, real backends on 127.0.0.1): a FP0066 warning.
+    /// </summary>
+    public static bool CheckEndpointIp(YNode node, string ip, string? path = null)
+    {
+        var errs = NonSpecialIp(ip);
+        if (errs.Remove(LoopbackRange))
+            node.Bag.Report(Descriptors.ApiServerWouldRefuse, node.Location, $"{path ?? node.Path}: Invalid value: {Show(ip)}: {LoopbackRange}");
+        return node.Check(errs, ip, path);
+    }
+
     /// <summary>ValidateNonSpecialIP: addresses that make no sense as an endpoint or external IP.</summary>
     public static List<string> NonSpecialIp(string text)
     {
@@ -118,7 +133,7 @@ internal static class ApiRules
         var b = ip.GetAddressBytes();
         bool v4 = ip.AddressFamily == AddressFamily.InterNetwork;
         if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)) errs.Add("may not be unspecified (0.0.0.0)");
-        if (IPAddress.IsLoopback(ip)) errs.Add("may not be in the loopback range (127.0.0.0/8, ::1/128)");
+        if (IPAddress.IsLoopback(ip)) errs.Add(LoopbackRange);
         if ((v4 && b[0] == 169 && b[1] == 254) || (!v4 && b[0] == 0xfe && (b[1] & 0xc0) == 0x80))
             errs.Add("may not be in the link-local range (169.254.0.0/16, fe80::/10)");
         if ((v4 && b[0] == 224 && b[1] == 0 && b[2] == 0) || (!v4 && b[0] == 0xff && (b[1] & 0x0f) == 0x02))

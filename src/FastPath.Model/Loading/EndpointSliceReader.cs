@@ -58,7 +58,7 @@ internal static class EndpointSliceReader
                 if (!IpText.TryParse(addrs[i], out var ip)) { bag.Report(Descriptors.InvalidIp, where, $"{e.Path}.addresses[{i}]", addrs[i]); ok = false; }
                 else if (IpText.FamilyOf(ip).ToString() != addressType && addressType.Length > 0)
                 { bag.Report(Descriptors.EndpointAddressFamily, where, $"{e.Path}.addresses[{i}]", addrs[i], addressType); ok = false; }
-                else ok &= addrNode.Check(ApiRules.NonSpecialIp(addrs[i]), addrs[i], $"{e.Path}.addresses[{i}]");
+                else ok &= ApiRules.CheckEndpointIp(addrNode, addrs[i], $"{e.Path}.addresses[{i}]");
             }
             if (e.Get("hostname") is { } hn && hn.AsString() is { } hostname) ok &= hn.Check(ApiRules.IsDns1123Label(hostname), hostname);
             if (e.Get("nodeName") is { } nn && nn.AsString() is { } nodeName) ok &= nn.Check(ApiRules.IsDns1123Subdomain(nodeName), nodeName);

@@ -33,7 +33,7 @@ internal static class EndpointsReader
                 {
                     var ip = a.Str("ip");
                     if (!IpText.TryParse(ip, out var parsed)) { bag.Report(Descriptors.InvalidIp, a.Location, a.Path + ".ip", ip ?? ""); ok = false; continue; }
-                    ok &= a.Get("ip")!.Check(ApiRules.NonSpecialIp(ip!), ip);
+                    ok &= ApiRules.CheckEndpointIp(a.Get("ip")!, ip!);
                     if (a.Get("hostname") is { } hn && hn.AsString() is { } hostname) ok &= hn.Check(ApiRules.IsDns1123Label(hostname), hostname);
                     if (a.Get("nodeName") is { } nn && nn.AsString() is { } nodeName) ok &= nn.Check(ApiRules.IsDns1123Subdomain(nodeName), nodeName);
                     var family = IpText.FamilyOf(parsed).ToString();

@@ -165,7 +165,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             if (parsed is null)
             {
                 _rejected[key] = errors.Select(e => e with { Location = e.Location ?? new SourceLocation(key.ToString(), 1, 1) }).ToArray();
-                foreach (var e in _rejected[key]) LogRejected(_options.Logger, key.Kind, key.Namespace, key.Name, e.Message);
+                foreach (var e in _rejected[key]) LogRejected(_options.Logger, key, e.Message);
                 if (before is null) return; // nothing to undo: the object was not in the cluster
             }
             else _rejected.Remove(key);
@@ -244,9 +244,10 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         _plane = _plane!.WithServices(ports);
         _incrementalBuilds++;
         var dns = ClusterSnapshot.DnsOf(_dns!.Snapshot(), _plan!, () => throw new InvalidOperationException("an incremental snapshot is never answered by the interpreter"));
-        // The model is not assembled for an incremental update (that is a full pass); Model() gives it on demand.
+        // Readers (the reference engine, serve's status, integrations) take the model from the snapshot, so it is
+        // assembled from the parsed objects here (no parsing or planning); the tables above stay incremental.
         return new ClusterSnapshot(++_version, dns, _plane, CompiledEnvironmentFactory.FromPlan(_environment.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal).ToList()),
-            new Lazy<Cluster?>((Cluster?)null), _options.Time.GetUtcNow());
+            new Lazy<Cluster?>(Model()), _options.Time.GetUtcNow());
     }
 
     /// <summary>Moves one Service's endpoint node names in the reference counts; false when the set of nodes changes (a full build).</summary>
@@ -320,8 +321,8 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
 
     public void Dispose() => _timer.Dispose();
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Skipping {Kind} {Namespace}/{Name}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string kind, string @namespace, string name, string reason);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Skipping {Object}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, ObjectKey @object, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The cluster could not be planned; the last good snapshot keeps serving")]
     private static partial void LogBuildFailed(ILogger logger, Exception exception);

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using FastPath.Benchmarks;
 using FastPath.Live;
 using FastPath.Model.Loading;
 using Xunit;
@@ -49,7 +50,7 @@ public static class TestCluster
                 addressType: IPv4
                 ports: [{name: {{portName}}, port: {{e.Port}}, protocol: TCP}]
                 endpoints:
-                - addresses: [127.0.0.1]
+                - addresses: [{{LoopbackEndpoints.Address}}]
                   conditions: {ready: {{B(e.Ready)}}, serving: {{B(e.Serving)}}, terminating: {{B(e.Terminating)}}}
                 {{node}}
                 {{hints}}
@@ -71,8 +72,8 @@ public static class TestCluster
 
     public static ClusterSnapshot Build(long version, params string[] manifests)
     {
-        var texts = manifests.Select((m, i) => new ManifestText($"test-{i.ToString(CultureInfo.InvariantCulture)}.yaml", m));
-        var r = ClusterLoader.LoadTexts(texts);
+        // The loader refuses loopback endpoints as the API server does: written as TEST-NET, moved to 127.0.0.1 on load.
+        var r = LoopbackEndpoints.Load(string.Join("\n---\n", manifests));
         Assert.True(r.Cluster is not null, "expected a clean load, got:\n" + string.Join("\n", r.Diagnostics));
         return ClusterSnapshot.Build(r.Cluster!, version: version);
     }

@@ -125,156 +125,156 @@ static partial class Demo
         //     IP.
         // Zone .: names the kubernetes plugin does not answer are forwarded to /etc/resolv.conf
         // Names (entry: name, then where it comes from):
-        // 0: 0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa.  — Source: endpoint of
-        //         shop/search
-        // 1: 1.0.96.10.in-addr.arpa.  — Source: Service default/kubernetes clusterIP
-        // 2: 1.200.100.10.in-addr.arpa.  — Source: Service default/my-service clusterIP
-        // 3: 10-244-1-10.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5) endpoint 10.244.1.10
-        // 4: 10-244-1-2.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4) endpoint 10.244.1.2
-        // 5: 10-244-1-20.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
-        //         endpoint 10.244.1.20
-        // 6: 10-244-1-30.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout
-        //         (manifests/demo/shop.yaml:21) endpoint 10.244.1.30
-        // 7: 10-244-1-41.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        //         endpoint 10.244.1.41
-        // 8: 10-244-1-5.my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
-        //         endpoint 10.244.1.5
-        // 9: 10-244-2-10.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5) endpoint 10.244.2.10
-        // 10: 10-244-2-30.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout
-        //         (manifests/demo/shop.yaml:21) endpoint 10.244.2.30
-        // 11: 10-244-2-41.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        //         endpoint 10.244.2.41
-        // 12: 10-244-2-50.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
-        //         endpoint 10.244.2.50
-        // 13: 10-244-2-7.my-db.default.svc.cluster.local.  — Source: Service default/my-db
-        //         (manifests/demo/my-db.yaml:5) endpoint 10.244.2.7
-        // 14: 10.0.96.10.in-addr.arpa.  — Source: Service kube-system/kube-dns clusterIP
-        // 15: 10.1.244.10.in-addr.arpa.  — Source: endpoint of default/my-service
-        // 16: 10.2.244.10.in-addr.arpa.  — Source: endpoint of default/my-service
-        // 17: 166.121.99.10.in-addr.arpa.  — Source: Service shop/checkout clusterIP
-        // 18: 172-18-0-2.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
-        //         (manifests/demo/kubernetes.yaml:5) endpoint 172.18.0.2
-        // 19: 2.0.18.172.in-addr.arpa.  — Source: endpoint of default/kubernetes
-        // 20: 2.1.244.10.in-addr.arpa.  — Source: endpoint of kube-system/kube-dns
-        // 21: 20.1.244.10.in-addr.arpa.  — Source: endpoint of shop/frontend
-        // 22: 30.1.244.10.in-addr.arpa.  — Source: endpoint of shop/checkout
-        // 23: 30.2.244.10.in-addr.arpa.  — Source: endpoint of shop/checkout
-        // 24: 41.1.244.10.in-addr.arpa.  — Source: endpoint of shop/cart
-        // 25: 41.2.244.10.in-addr.arpa.  — Source: endpoint of shop/cart
-        // 26: 5.0.0.0.0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa.  — Source: Service shop/search
-        //         clusterIP
-        // 27: 5.1.244.10.in-addr.arpa.  — Source: endpoint of default/my-db
-        // 28: 5.50.100.10.in-addr.arpa.  — Source: Service shop/search clusterIP
-        // 29: 50.2.244.10.in-addr.arpa.  — Source: endpoint of shop/search
-        // 30: 60.1.244.10.in-addr.arpa.  — Source: endpoint of default/kafka
-        // 31: 60.2.244.10.in-addr.arpa.  — Source: endpoint of default/kafka
-        // 32: 7.2.244.10.in-addr.arpa.  — Source: endpoint of default/my-db
-        // 33: 75.3.97.10.in-addr.arpa.  — Source: Service shop/frontend clusterIP
-        // 34: 87.80.111.10.in-addr.arpa.  — Source: Service shop/cart clusterIP
-        // 35: _._.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        // 36: _._.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
-        // 37: _._.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
-        // 38: _._.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
-        // 39: _._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 40: _._.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
-        //         (manifests/demo/kubernetes.yaml:5)
-        // 41: _._.my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
-        // 42: _._.my-external-service.default.svc.cluster.local.  — Source: Service default/my-external-service
-        //         (manifests/demo/my-external-service.yaml:4)
-        // 43: _._.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5)
-        // 44: _._.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
-        // 45: _._tcp.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        // 46: _._tcp.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
-        // 47: _._tcp.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
-        // 48: _._tcp.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
-        // 49: _._tcp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 50: _._tcp.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
-        //         (manifests/demo/kubernetes.yaml:5)
-        // 51: _._tcp.my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
-        // 52: _._tcp.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5)
-        // 53: _._tcp.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
-        // 54: _._udp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 55: _broker._.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
-        // 56: _broker._tcp.kafka.default.svc.cluster.local.  — Source: Service default/kafka
+        // 0: cluster.local.  — Source: zone apex
+        // 1: dns-version.cluster.local.  — Source: schema version
+        // 2: ns.dns.cluster.local.  — Source: name server
+        // 3: svc.cluster.local.  — Source: service subtree
+        // 4: pod.cluster.local.  — Source: pod subtree
+        // 5: default.svc.cluster.local.  — Source: Namespace default
+        // 6: default.pod.cluster.local.  — Source: Namespace default
+        // 7: kube-system.svc.cluster.local.  — Source: Namespace kube-system
+        // 8: kube-system.pod.cluster.local.  — Source: Namespace kube-system
+        // 9: shop.svc.cluster.local.  — Source: Namespace shop
+        // 10: shop.pod.cluster.local.  — Source: Namespace shop
+        // 11: kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
+        // 12: _broker._tcp.kafka.default.svc.cluster.local.  — Source: Service default/kafka
         //         (manifests/demo/kafka.yaml:6)
-        // 57: _dns-tcp._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 58: _dns-tcp._tcp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 59: _dns._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 60: _dns._udp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 61: _grpc._.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        // 62: _grpc._tcp.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        // 63: _http._.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
-        // 64: _http._.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5)
-        // 65: _http._.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
-        // 66: _http._tcp.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
-        // 67: _http._tcp.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5)
-        // 68: _http._tcp.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
-        // 69: _https._.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
-        // 70: _https._.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
-        //         (manifests/demo/kubernetes.yaml:5)
-        // 71: _https._tcp.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout
-        //         (manifests/demo/shop.yaml:21)
-        // 72: _https._tcp.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
-        //         (manifests/demo/kubernetes.yaml:5)
-        // 73: _metrics._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 74: _metrics._.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5)
-        // 75: _metrics._tcp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 76: _metrics._tcp.my-service.default.svc.cluster.local.  — Source: Service default/my-service
-        //         (manifests/demo/my-service.yaml:5)
-        // 77: _postgres._.my-db.default.svc.cluster.local.  — Source: Service default/my-db
-        //         (manifests/demo/my-db.yaml:5)
-        // 78: _postgres._tcp.my-db.default.svc.cluster.local.  — Source: Service default/my-db
-        //         (manifests/demo/my-db.yaml:5)
-        // 79: cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
-        // 80: checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
-        // 81: cluster.local.  — Source: zone apex
-        // 82: default.pod.cluster.local.  — Source: Namespace default
-        // 83: default.svc.cluster.local.  — Source: Namespace default
-        // 84: dns-version.cluster.local.  — Source: schema version
-        // 85: fd00-10-244-2--50.search.shop.svc.cluster.local.  — Source: Service shop/search
-        //         (manifests/demo/shop.yaml:55) endpoint fd00:10:244:2::50
-        // 86: frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
-        // 87: in-addr.arpa.  — Source: zone apex
-        // 88: ip6.arpa.  — Source: zone apex
-        // 89: kafka-0.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
+        // 13: _broker._.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
+        // 14: _._tcp.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
+        // 15: _._.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
+        // 16: kafka-0.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
         //         endpoint 10.244.1.60
-        // 90: kafka-1.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
+        // 17: kafka-1.kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
         //         endpoint 10.244.2.60
-        // 91: kafka.default.svc.cluster.local.  — Source: Service default/kafka (manifests/demo/kafka.yaml:6)
-        // 92: kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
-        //         (manifests/demo/kube-dns.yaml:4)
-        // 93: kube-system.pod.cluster.local.  — Source: Namespace kube-system
-        // 94: kube-system.svc.cluster.local.  — Source: Namespace kube-system
-        // 95: kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
+        // 18: kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
         //         (manifests/demo/kubernetes.yaml:5)
-        // 96: my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
-        // 97: my-external-service.default.svc.cluster.local.  — Source: Service default/my-external-service
+        // 19: _https._tcp.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
+        //         (manifests/demo/kubernetes.yaml:5)
+        // 20: _https._.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
+        //         (manifests/demo/kubernetes.yaml:5)
+        // 21: _._tcp.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
+        //         (manifests/demo/kubernetes.yaml:5)
+        // 22: _._.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
+        //         (manifests/demo/kubernetes.yaml:5)
+        // 23: 172-18-0-2.kubernetes.default.svc.cluster.local.  — Source: Service default/kubernetes
+        //         (manifests/demo/kubernetes.yaml:5) endpoint 172.18.0.2
+        // 24: my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
+        // 25: _postgres._tcp.my-db.default.svc.cluster.local.  — Source: Service default/my-db
+        //         (manifests/demo/my-db.yaml:5)
+        // 26: _postgres._.my-db.default.svc.cluster.local.  — Source: Service default/my-db
+        //         (manifests/demo/my-db.yaml:5)
+        // 27: _._tcp.my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
+        // 28: _._.my-db.default.svc.cluster.local.  — Source: Service default/my-db (manifests/demo/my-db.yaml:5)
+        // 29: 10-244-1-5.my-db.default.svc.cluster.local.  — Source: Service default/my-db
+        //         (manifests/demo/my-db.yaml:5) endpoint 10.244.1.5
+        // 30: 10-244-2-7.my-db.default.svc.cluster.local.  — Source: Service default/my-db
+        //         (manifests/demo/my-db.yaml:5) endpoint 10.244.2.7
+        // 31: my-external-service.default.svc.cluster.local.  — Source: Service default/my-external-service
         //         (manifests/demo/my-external-service.yaml:4)
-        // 98: my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        // 32: _._.my-external-service.default.svc.cluster.local.  — Source: Service default/my-external-service
+        //         (manifests/demo/my-external-service.yaml:4)
+        // 33: my-service.default.svc.cluster.local.  — Source: Service default/my-service
         //         (manifests/demo/my-service.yaml:5)
-        // 99: ns.dns.cluster.local.  — Source: name server
-        // 100: pod.cluster.local.  — Source: pod subtree
-        // 101: search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
-        // 102: shop.pod.cluster.local.  — Source: Namespace shop
-        // 103: shop.svc.cluster.local.  — Source: Namespace shop
-        // 104: svc.cluster.local.  — Source: service subtree
+        // 34: _http._tcp.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5)
+        // 35: _http._.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5)
+        // 36: _metrics._tcp.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5)
+        // 37: _metrics._.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5)
+        // 38: _._tcp.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5)
+        // 39: _._.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5)
+        // 40: 10-244-1-10.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5) endpoint 10.244.1.10
+        // 41: 10-244-2-10.my-service.default.svc.cluster.local.  — Source: Service default/my-service
+        //         (manifests/demo/my-service.yaml:5) endpoint 10.244.2.10
+        // 42: kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 43: _dns._udp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 44: _dns._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 45: _dns-tcp._tcp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 46: _dns-tcp._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 47: _metrics._tcp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 48: _metrics._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 49: _._udp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 50: _._tcp.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 51: _._.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4)
+        // 52: 10-244-1-2.kube-dns.kube-system.svc.cluster.local.  — Source: Service kube-system/kube-dns
+        //         (manifests/demo/kube-dns.yaml:4) endpoint 10.244.1.2
+        // 53: cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        // 54: _grpc._tcp.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        // 55: _grpc._.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        // 56: _._tcp.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        // 57: _._.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        // 58: 10-244-1-41.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        //         endpoint 10.244.1.41
+        // 59: 10-244-2-41.cart.shop.svc.cluster.local.  — Source: Service shop/cart (manifests/demo/shop.yaml:39)
+        //         endpoint 10.244.2.41
+        // 60: checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
+        // 61: _https._tcp.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout
+        //         (manifests/demo/shop.yaml:21)
+        // 62: _https._.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
+        // 63: _._tcp.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
+        // 64: _._.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout (manifests/demo/shop.yaml:21)
+        // 65: 10-244-1-30.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout
+        //         (manifests/demo/shop.yaml:21) endpoint 10.244.1.30
+        // 66: 10-244-2-30.checkout.shop.svc.cluster.local.  — Source: Service shop/checkout
+        //         (manifests/demo/shop.yaml:21) endpoint 10.244.2.30
+        // 67: frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
+        // 68: _http._tcp.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
+        // 69: _http._.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
+        // 70: _._tcp.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
+        // 71: _._.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend (manifests/demo/shop.yaml:5)
+        // 72: 10-244-1-20.frontend.shop.svc.cluster.local.  — Source: Service shop/frontend
+        //         (manifests/demo/shop.yaml:5) endpoint 10.244.1.20
+        // 73: search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
+        // 74: _http._tcp.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
+        // 75: _http._.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
+        // 76: _._tcp.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
+        // 77: _._.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
+        // 78: 10-244-2-50.search.shop.svc.cluster.local.  — Source: Service shop/search (manifests/demo/shop.yaml:55)
+        //         endpoint 10.244.2.50
+        // 79: fd00-10-244-2--50.search.shop.svc.cluster.local.  — Source: Service shop/search
+        //         (manifests/demo/shop.yaml:55) endpoint fd00:10:244:2::50
+        // 80: in-addr.arpa.  — Source: zone apex
+        // 81: 1.0.96.10.in-addr.arpa.  — Source: Service default/kubernetes clusterIP
+        // 82: 1.200.100.10.in-addr.arpa.  — Source: Service default/my-service clusterIP
+        // 83: 10.0.96.10.in-addr.arpa.  — Source: Service kube-system/kube-dns clusterIP
+        // 84: 87.80.111.10.in-addr.arpa.  — Source: Service shop/cart clusterIP
+        // 85: 166.121.99.10.in-addr.arpa.  — Source: Service shop/checkout clusterIP
+        // 86: 75.3.97.10.in-addr.arpa.  — Source: Service shop/frontend clusterIP
+        // 87: 5.50.100.10.in-addr.arpa.  — Source: Service shop/search clusterIP
+        // 88: 60.1.244.10.in-addr.arpa.  — Source: endpoint of default/kafka
+        // 89: 60.2.244.10.in-addr.arpa.  — Source: endpoint of default/kafka
+        // 90: 2.0.18.172.in-addr.arpa.  — Source: endpoint of default/kubernetes
+        // 91: 5.1.244.10.in-addr.arpa.  — Source: endpoint of default/my-db
+        // 92: 7.2.244.10.in-addr.arpa.  — Source: endpoint of default/my-db
+        // 93: 10.1.244.10.in-addr.arpa.  — Source: endpoint of default/my-service
+        // 94: 10.2.244.10.in-addr.arpa.  — Source: endpoint of default/my-service
+        // 95: 2.1.244.10.in-addr.arpa.  — Source: endpoint of kube-system/kube-dns
+        // 96: 41.1.244.10.in-addr.arpa.  — Source: endpoint of shop/cart
+        // 97: 41.2.244.10.in-addr.arpa.  — Source: endpoint of shop/cart
+        // 98: 30.1.244.10.in-addr.arpa.  — Source: endpoint of shop/checkout
+        // 99: 30.2.244.10.in-addr.arpa.  — Source: endpoint of shop/checkout
+        // 100: 20.1.244.10.in-addr.arpa.  — Source: endpoint of shop/frontend
+        // 101: 50.2.244.10.in-addr.arpa.  — Source: endpoint of shop/search
+        // 102: ip6.arpa.  — Source: zone apex
+        // 103: 5.0.0.0.0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa.  — Source: Service shop/search
+        //         clusterIP
+        // 104: 0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa.  — Source: endpoint of
+        //         shop/search
 
         /// <summary>
         /// The DNS tables in the run-time byte format (FastPath.Model/Tables/FORMAT.md) and the zones' rules.
@@ -544,226 +544,226 @@ static partial class Demo
 
         /// <summary>Keys (3939 bytes): every name, lower-case DNS wire form, back to back.</summary>
         private static global::System.ReadOnlySpan<byte> KeysTable =>
-            "\u00010\u00015\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010"u8 +
-            "\u00010\u00010\u00012\u00010\u00010\u00010\u00014\u00014\u00012\u00010\u00010\u00011\u00010\u00010"u8 +
-            "\u00010\u00010\u0001d\u0001f\u0003ip6\u0004arpa\0"u8 +
+            "\u0007cluster\u0005local\0"u8 +
+            "\u000bdns-version\u0007cluster\u0005local\0"u8 +
+            "\u0002ns\u0003dns\u0007cluster\u0005local\0"u8 +
+            "\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0003pod\u0007cluster\u0005local\0"u8 +
+            "\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0007default\u0003pod\u0007cluster\u0005local\0"u8 +
+            "\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000bkube-system\u0003pod\u0007cluster\u0005local\0"u8 +
+            "\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0004shop\u0003pod\u0007cluster\u0005local\0"u8 +
+            "\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0007_broker\u0004_tcp\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0007_broker\u0001_\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0007kafka-0\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0007kafka-1\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0006_https\u0004_tcp\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0006_https\u0001_\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000a172-18-0-2\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0009_postgres\u0004_tcp\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0009_postgres\u0001_\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000a10-244-1-5\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000a10-244-2-7\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0013my-external-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0013my-external-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_http\u0004_tcp\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_http\u0001_\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008_metrics\u0004_tcp\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008_metrics\u0001_\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-1-10\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-2-10\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0004_dns\u0004_udp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0004_dns\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008_dns-tcp\u0004_tcp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008_dns-tcp\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008_metrics\u0004_tcp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008_metrics\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_udp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000a10-244-1-2\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_grpc\u0004_tcp\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_grpc\u0001_\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-1-41\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-2-41\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0006_https\u0004_tcp\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0006_https\u0001_\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-1-30\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-2-30\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_http\u0004_tcp\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_http\u0001_\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-1-20\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_http\u0004_tcp\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0005_http\u0001_\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0004_tcp\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0001_\u0001_\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u000b10-244-2-50\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0011fd00-10-244-2--50\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
+            "\u0007in-addr\u0004arpa\0"u8 +
             "\u00011\u00010\u000296\u000210\u0007in-addr\u0004arpa\0"u8 +
             "\u00011\u0003200\u0003100\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000b10-244-1-10\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000a10-244-1-2\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-1-20\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-1-30\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-1-41\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000a10-244-1-5\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-2-10\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-2-30\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-2-41\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000b10-244-2-50\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000a10-244-2-7\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
             "\u000210\u00010\u000296\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000287\u000280\u0003111\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u0003166\u0003121\u000299\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000275\u00013\u000297\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u00015\u000250\u0003100\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000260\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000260\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u00012\u00010\u000218\u0003172\u0007in-addr\u0004arpa\0"u8 +
+            "\u00015\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u00017\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
             "\u000210\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
             "\u000210\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u0003166\u0003121\u000299\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000a172-18-0-2\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u00012\u00010\u000218\u0003172\u0007in-addr\u0004arpa\0"u8 +
             "\u00012\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000220\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000230\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000230\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
             "\u000241\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
             "\u000241\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000230\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000230\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000220\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u000250\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
+            "\u0003ip6\u0004arpa\0"u8 +
             "\u00015\u00010\u00010\u00010\u00010\u00015\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010"u8 +
             "\u00010\u00010\u00010\u00010\u00010\u00010\u00016\u00019\u00010\u00010\u00010\u00011\u00010\u00010"u8 +
             "\u00010\u00010\u0001d\u0001f\u0003ip6\u0004arpa\0"u8 +
-            "\u00015\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u00015\u000250\u0003100\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000250\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000260\u00011\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000260\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u00017\u00012\u0003244\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000275\u00013\u000297\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u000287\u000280\u0003111\u000210\u0007in-addr\u0004arpa\0"u8 +
-            "\u0001_\u0001_\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0013my-external-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0001_\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_tcp\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0001_\u0004_udp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0007_broker\u0001_\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0007_broker\u0004_tcp\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008_dns-tcp\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008_dns-tcp\u0004_tcp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0004_dns\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0004_dns\u0004_udp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_grpc\u0001_\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_grpc\u0004_tcp\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_http\u0001_\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_http\u0001_\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_http\u0001_\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_http\u0004_tcp\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_http\u0004_tcp\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005_http\u0004_tcp\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0006_https\u0001_\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0006_https\u0001_\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0006_https\u0004_tcp\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0006_https\u0004_tcp\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008_metrics\u0001_\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008_metrics\u0001_\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008_metrics\u0004_tcp\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008_metrics\u0004_tcp\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0009_postgres\u0001_\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0009_postgres\u0004_tcp\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0004cart\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008checkout\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0007cluster\u0005local\0"u8 +
-            "\u0007default\u0003pod\u0007cluster\u0005local\0"u8 +
-            "\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000bdns-version\u0007cluster\u0005local\0"u8 +
-            "\u0011fd00-10-244-2--50\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008frontend\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0007in-addr\u0004arpa\0"u8 +
-            "\u0003ip6\u0004arpa\0"u8 +
-            "\u0007kafka-0\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0007kafka-1\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005kafka\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0008kube-dns\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000bkube-system\u0003pod\u0007cluster\u0005local\0"u8 +
-            "\u000bkube-system\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000akubernetes\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0005my-db\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0013my-external-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u000amy-service\u0007default\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0002ns\u0003dns\u0007cluster\u0005local\0"u8 +
-            "\u0003pod\u0007cluster\u0005local\0"u8 +
-            "\u0006search\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0004shop\u0003pod\u0007cluster\u0005local\0"u8 +
-            "\u0004shop\u0003svc\u0007cluster\u0005local\0"u8 +
-            "\u0003svc\u0007cluster\u0005local\0"u8;
+            "\u00010\u00015\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010\u00010"u8 +
+            "\u00010\u00010\u00012\u00010\u00010\u00010\u00014\u00014\u00012\u00010\u00010\u00011\u00010\u00010"u8 +
+            "\u00010\u00010\u0001d\u0001f\u0003ip6\u0004arpa\0"u8;
 
         /// <summary>Entries (1260 bytes): 12 bytes per name: key offset and length, zone, flags, answer set.</summary>
         private static global::System.ReadOnlySpan<byte> EntriesTable => new byte[]
         {
-            0, 0, 0, 0, 74, 2, 0, 0, 0, 0, 0, 0, 74, 0, 0, 0, 24, 1, 0, 0, 1, 0, 0, 0, 98, 0, 0, 0, 27, 1, 0, 0, 2, 0,
-            0, 0, 125, 0, 0, 0, 50, 0, 0, 0, 3, 0, 0, 0, 175, 0, 0, 0, 51, 0, 0, 0, 4, 0, 0, 0, 226, 0, 0, 0, 45, 0, 0,
-            0, 5, 0, 0, 0, 15, 1, 0, 0, 45, 0, 0, 0, 6, 0, 0, 0, 60, 1, 0, 0, 41, 0, 0, 0, 7, 0, 0, 0, 101, 1, 0, 0, 44,
-            0, 0, 0, 8, 0, 0, 0, 145, 1, 0, 0, 50, 0, 0, 0, 9, 0, 0, 0, 195, 1, 0, 0, 45, 0, 0, 0, 10, 0, 0, 0, 240, 1,
-            0, 0, 41, 0, 0, 0, 11, 0, 0, 0, 25, 2, 0, 0, 43, 0, 0, 0, 12, 0, 0, 0, 68, 2, 0, 0, 44, 0, 0, 0, 13, 0, 0,
-            0, 112, 2, 0, 0, 25, 1, 0, 0, 14, 0, 0, 0, 137, 2, 0, 0, 26, 1, 0, 0, 15, 0, 0, 0, 163, 2, 0, 0, 26, 1, 0,
-            0, 16, 0, 0, 0, 189, 2, 0, 0, 28, 1, 0, 0, 17, 0, 0, 0, 217, 2, 0, 0, 49, 0, 0, 0, 18, 0, 0, 0, 10, 3, 0, 0,
-            25, 1, 0, 0, 19, 0, 0, 0, 35, 3, 0, 0, 25, 1, 0, 0, 20, 0, 0, 0, 60, 3, 0, 0, 26, 1, 0, 0, 21, 0, 0, 0, 86,
-            3, 0, 0, 26, 1, 0, 0, 22, 0, 0, 0, 112, 3, 0, 0, 26, 1, 0, 0, 23, 0, 0, 0, 138, 3, 0, 0, 26, 1, 0, 0, 24, 0,
-            0, 0, 164, 3, 0, 0, 26, 1, 0, 0, 25, 0, 0, 0, 190, 3, 0, 0, 74, 2, 0, 0, 26, 0, 0, 0, 8, 4, 0, 0, 25, 1, 0,
-            0, 27, 0, 0, 0, 33, 4, 0, 0, 26, 1, 0, 0, 26, 0, 0, 0, 59, 4, 0, 0, 26, 1, 0, 0, 28, 0, 0, 0, 85, 4, 0, 0,
-            26, 1, 0, 0, 29, 0, 0, 0, 111, 4, 0, 0, 26, 1, 0, 0, 30, 0, 0, 0, 137, 4, 0, 0, 25, 1, 0, 0, 31, 0, 0, 0,
-            162, 4, 0, 0, 25, 1, 0, 0, 32, 0, 0, 0, 187, 4, 0, 0, 27, 1, 0, 0, 33, 0, 0, 0, 214, 4, 0, 0, 33, 0, 0, 0,
-            34, 0, 0, 0, 247, 4, 0, 0, 37, 0, 0, 0, 35, 0, 0, 0, 28, 5, 0, 0, 37, 0, 0, 0, 36, 0, 0, 0, 65, 5, 0, 0, 37,
-            0, 0, 0, 37, 0, 0, 0, 102, 5, 0, 0, 44, 0, 0, 0, 38, 0, 0, 0, 146, 5, 0, 0, 42, 0, 0, 0, 39, 0, 0, 0, 188,
-            5, 0, 0, 37, 0, 0, 0, 40, 0, 0, 0, 225, 5, 0, 0, 51, 0, 0, 0, 41, 0, 0, 0, 20, 6, 0, 0, 42, 0, 0, 0, 42, 0,
-            0, 0, 62, 6, 0, 0, 35, 0, 0, 0, 43, 0, 0, 0, 97, 6, 0, 0, 36, 0, 0, 0, 34, 0, 0, 0, 133, 6, 0, 0, 40, 0, 0,
-            0, 35, 0, 0, 0, 173, 6, 0, 0, 40, 0, 0, 0, 36, 0, 0, 0, 213, 6, 0, 0, 40, 0, 0, 0, 37, 0, 0, 0, 253, 6, 0,
-            0, 47, 0, 0, 0, 44, 0, 0, 0, 44, 7, 0, 0, 45, 0, 0, 0, 39, 0, 0, 0, 89, 7, 0, 0, 40, 0, 0, 0, 40, 0, 0, 0,
-            129, 7, 0, 0, 45, 0, 0, 0, 42, 0, 0, 0, 174, 7, 0, 0, 38, 0, 0, 0, 43, 0, 0, 0, 212, 7, 0, 0, 47, 0, 0, 0,
-            45, 0, 0, 0, 3, 8, 0, 0, 43, 0, 0, 0, 37, 0, 0, 0, 46, 8, 0, 0, 46, 0, 0, 0, 37, 0, 0, 0, 92, 8, 0, 0, 51,
-            0, 0, 0, 45, 0, 0, 0, 143, 8, 0, 0, 54, 0, 0, 0, 45, 0, 0, 0, 197, 8, 0, 0, 47, 0, 0, 0, 45, 0, 0, 0, 244,
-            8, 0, 0, 50, 0, 0, 0, 45, 0, 0, 0, 38, 9, 0, 0, 37, 0, 0, 0, 34, 0, 0, 0, 75, 9, 0, 0, 40, 0, 0, 0, 34, 0,
-            0, 0, 115, 9, 0, 0, 41, 0, 0, 0, 36, 0, 0, 0, 156, 9, 0, 0, 46, 0, 0, 0, 46, 0, 0, 0, 202, 9, 0, 0, 39, 0,
-            0, 0, 43, 0, 0, 0, 241, 9, 0, 0, 44, 0, 0, 0, 36, 0, 0, 0, 29, 10, 0, 0, 49, 0, 0, 0, 46, 0, 0, 0, 78, 10,
-            0, 0, 42, 0, 0, 0, 43, 0, 0, 0, 120, 10, 0, 0, 42, 0, 0, 0, 35, 0, 0, 0, 162, 10, 0, 0, 47, 0, 0, 0, 39, 0,
-            0, 0, 209, 10, 0, 0, 45, 0, 0, 0, 35, 0, 0, 0, 254, 10, 0, 0, 50, 0, 0, 0, 39, 0, 0, 0, 48, 11, 0, 0, 51, 0,
-            0, 0, 47, 0, 0, 0, 99, 11, 0, 0, 49, 0, 0, 0, 48, 0, 0, 0, 148, 11, 0, 0, 54, 0, 0, 0, 47, 0, 0, 0, 202, 11,
-            0, 0, 52, 0, 0, 0, 48, 0, 0, 0, 254, 11, 0, 0, 45, 0, 0, 0, 40, 0, 0, 0, 43, 12, 0, 0, 48, 0, 0, 0, 40, 0,
-            0, 0, 91, 12, 0, 0, 29, 0, 0, 0, 34, 0, 0, 0, 120, 12, 0, 0, 33, 0, 0, 0, 35, 0, 0, 0, 153, 12, 0, 0, 15, 0,
-            1, 0, 49, 0, 0, 0, 168, 12, 0, 0, 27, 0, 0, 0, 50, 0, 0, 0, 195, 12, 0, 0, 27, 0, 0, 0, 50, 0, 0, 0, 222,
-            12, 0, 0, 27, 0, 0, 0, 51, 0, 0, 0, 249, 12, 0, 0, 49, 0, 0, 0, 52, 0, 0, 0, 42, 13, 0, 0, 33, 0, 0, 0, 36,
-            0, 0, 0, 75, 13, 0, 0, 14, 1, 1, 0, 49, 0, 0, 0, 89, 13, 0, 0, 10, 2, 1, 0, 49, 0, 0, 0, 99, 13, 0, 0, 41,
-            0, 0, 0, 53, 0, 0, 0, 140, 13, 0, 0, 41, 0, 0, 0, 54, 0, 0, 0, 181, 13, 0, 0, 33, 0, 0, 0, 37, 0, 0, 0, 214,
-            13, 0, 0, 40, 0, 0, 0, 38, 0, 0, 0, 254, 13, 0, 0, 31, 0, 0, 0, 50, 0, 0, 0, 29, 14, 0, 0, 31, 0, 0, 0, 50,
-            0, 0, 0, 60, 14, 0, 0, 38, 0, 0, 0, 39, 0, 0, 0, 98, 14, 0, 0, 33, 0, 0, 0, 40, 0, 0, 0, 131, 14, 0, 0, 47,
-            0, 0, 0, 41, 0, 0, 0, 178, 14, 0, 0, 38, 0, 0, 0, 42, 0, 0, 0, 216, 14, 0, 0, 22, 0, 2, 0, 55, 0, 0, 0, 238,
-            14, 0, 0, 19, 0, 0, 0, 50, 0, 0, 0, 1, 15, 0, 0, 31, 0, 0, 0, 43, 0, 0, 0, 32, 15, 0, 0, 24, 0, 0, 0, 50, 0,
-            0, 0, 56, 15, 0, 0, 24, 0, 0, 0, 50, 0, 0, 0, 80, 15, 0, 0, 19, 0, 0, 0, 50, 0, 0, 0,
+            0, 0, 0, 0, 15, 0, 1, 0, 0, 0, 0, 0, 15, 0, 0, 0, 27, 0, 0, 0, 1, 0, 0, 0, 42, 0, 0, 0, 22, 0, 2, 0, 2, 0,
+            0, 0, 64, 0, 0, 0, 19, 0, 0, 0, 3, 0, 0, 0, 83, 0, 0, 0, 19, 0, 0, 0, 3, 0, 0, 0, 102, 0, 0, 0, 27, 0, 0, 0,
+            3, 0, 0, 0, 129, 0, 0, 0, 27, 0, 0, 0, 3, 0, 0, 0, 156, 0, 0, 0, 31, 0, 0, 0, 3, 0, 0, 0, 187, 0, 0, 0, 31,
+            0, 0, 0, 3, 0, 0, 0, 218, 0, 0, 0, 24, 0, 0, 0, 3, 0, 0, 0, 242, 0, 0, 0, 24, 0, 0, 0, 3, 0, 0, 0, 10, 1, 0,
+            0, 33, 0, 0, 0, 4, 0, 0, 0, 43, 1, 0, 0, 46, 0, 0, 0, 4, 0, 0, 0, 89, 1, 0, 0, 43, 0, 0, 0, 4, 0, 0, 0, 132,
+            1, 0, 0, 40, 0, 0, 0, 4, 0, 0, 0, 172, 1, 0, 0, 37, 0, 0, 0, 4, 0, 0, 0, 209, 1, 0, 0, 41, 0, 0, 0, 5, 0, 0,
+            0, 250, 1, 0, 0, 41, 0, 0, 0, 6, 0, 0, 0, 35, 2, 0, 0, 38, 0, 0, 0, 7, 0, 0, 0, 73, 2, 0, 0, 50, 0, 0, 0, 7,
+            0, 0, 0, 123, 2, 0, 0, 47, 0, 0, 0, 7, 0, 0, 0, 170, 2, 0, 0, 45, 0, 0, 0, 7, 0, 0, 0, 215, 2, 0, 0, 42, 0,
+            0, 0, 7, 0, 0, 0, 1, 3, 0, 0, 49, 0, 0, 0, 8, 0, 0, 0, 50, 3, 0, 0, 33, 0, 0, 0, 9, 0, 0, 0, 83, 3, 0, 0,
+            48, 0, 0, 0, 9, 0, 0, 0, 131, 3, 0, 0, 45, 0, 0, 0, 9, 0, 0, 0, 176, 3, 0, 0, 40, 0, 0, 0, 9, 0, 0, 0, 216,
+            3, 0, 0, 37, 0, 0, 0, 9, 0, 0, 0, 253, 3, 0, 0, 44, 0, 0, 0, 10, 0, 0, 0, 41, 4, 0, 0, 44, 0, 0, 0, 11, 0,
+            0, 0, 85, 4, 0, 0, 47, 0, 0, 0, 12, 0, 0, 0, 132, 4, 0, 0, 51, 0, 0, 0, 12, 0, 0, 0, 183, 4, 0, 0, 38, 0, 0,
+            0, 13, 0, 0, 0, 221, 4, 0, 0, 49, 0, 0, 0, 14, 0, 0, 0, 14, 5, 0, 0, 46, 0, 0, 0, 14, 0, 0, 0, 60, 5, 0, 0,
+            52, 0, 0, 0, 15, 0, 0, 0, 112, 5, 0, 0, 49, 0, 0, 0, 15, 0, 0, 0, 161, 5, 0, 0, 45, 0, 0, 0, 13, 0, 0, 0,
+            206, 5, 0, 0, 42, 0, 0, 0, 13, 0, 0, 0, 248, 5, 0, 0, 50, 0, 0, 0, 16, 0, 0, 0, 42, 6, 0, 0, 50, 0, 0, 0,
+            17, 0, 0, 0, 92, 6, 0, 0, 40, 0, 0, 0, 18, 0, 0, 0, 132, 6, 0, 0, 50, 0, 0, 0, 19, 0, 0, 0, 182, 6, 0, 0,
+            47, 0, 0, 0, 19, 0, 0, 0, 229, 6, 0, 0, 54, 0, 0, 0, 19, 0, 0, 0, 27, 7, 0, 0, 51, 0, 0, 0, 19, 0, 0, 0, 78,
+            7, 0, 0, 54, 0, 0, 0, 20, 0, 0, 0, 132, 7, 0, 0, 51, 0, 0, 0, 20, 0, 0, 0, 183, 7, 0, 0, 47, 0, 0, 0, 19, 0,
+            0, 0, 230, 7, 0, 0, 47, 0, 0, 0, 21, 0, 0, 0, 21, 8, 0, 0, 44, 0, 0, 0, 18, 0, 0, 0, 65, 8, 0, 0, 51, 0, 0,
+            0, 22, 0, 0, 0, 116, 8, 0, 0, 29, 0, 0, 0, 23, 0, 0, 0, 145, 8, 0, 0, 40, 0, 0, 0, 23, 0, 0, 0, 185, 8, 0,
+            0, 37, 0, 0, 0, 23, 0, 0, 0, 222, 8, 0, 0, 36, 0, 0, 0, 23, 0, 0, 0, 2, 9, 0, 0, 33, 0, 0, 0, 23, 0, 0, 0,
+            35, 9, 0, 0, 41, 0, 0, 0, 24, 0, 0, 0, 76, 9, 0, 0, 41, 0, 0, 0, 25, 0, 0, 0, 117, 9, 0, 0, 33, 0, 0, 0, 26,
+            0, 0, 0, 150, 9, 0, 0, 45, 0, 0, 0, 26, 0, 0, 0, 195, 9, 0, 0, 42, 0, 0, 0, 26, 0, 0, 0, 237, 9, 0, 0, 40,
+            0, 0, 0, 26, 0, 0, 0, 21, 10, 0, 0, 37, 0, 0, 0, 26, 0, 0, 0, 58, 10, 0, 0, 45, 0, 0, 0, 27, 0, 0, 0, 103,
+            10, 0, 0, 45, 0, 0, 0, 28, 0, 0, 0, 148, 10, 0, 0, 33, 0, 0, 0, 29, 0, 0, 0, 181, 10, 0, 0, 44, 0, 0, 0, 29,
+            0, 0, 0, 225, 10, 0, 0, 41, 0, 0, 0, 29, 0, 0, 0, 10, 11, 0, 0, 40, 0, 0, 0, 29, 0, 0, 0, 50, 11, 0, 0, 37,
+            0, 0, 0, 29, 0, 0, 0, 87, 11, 0, 0, 45, 0, 0, 0, 30, 0, 0, 0, 132, 11, 0, 0, 31, 0, 0, 0, 31, 0, 0, 0, 163,
+            11, 0, 0, 42, 0, 0, 0, 31, 0, 0, 0, 205, 11, 0, 0, 39, 0, 0, 0, 31, 0, 0, 0, 244, 11, 0, 0, 38, 0, 0, 0, 31,
+            0, 0, 0, 26, 12, 0, 0, 35, 0, 0, 0, 31, 0, 0, 0, 61, 12, 0, 0, 43, 0, 0, 0, 32, 0, 0, 0, 104, 12, 0, 0, 49,
+            0, 0, 0, 33, 0, 0, 0, 153, 12, 0, 0, 14, 1, 1, 0, 0, 0, 0, 0, 167, 12, 0, 0, 24, 1, 0, 0, 34, 0, 0, 0, 191,
+            12, 0, 0, 27, 1, 0, 0, 35, 0, 0, 0, 218, 12, 0, 0, 25, 1, 0, 0, 36, 0, 0, 0, 243, 12, 0, 0, 27, 1, 0, 0, 37,
+            0, 0, 0, 14, 13, 0, 0, 28, 1, 0, 0, 38, 0, 0, 0, 42, 13, 0, 0, 25, 1, 0, 0, 39, 0, 0, 0, 67, 13, 0, 0, 26,
+            1, 0, 0, 40, 0, 0, 0, 93, 13, 0, 0, 26, 1, 0, 0, 41, 0, 0, 0, 119, 13, 0, 0, 26, 1, 0, 0, 42, 0, 0, 0, 145,
+            13, 0, 0, 25, 1, 0, 0, 43, 0, 0, 0, 170, 13, 0, 0, 25, 1, 0, 0, 44, 0, 0, 0, 195, 13, 0, 0, 25, 1, 0, 0, 45,
+            0, 0, 0, 220, 13, 0, 0, 26, 1, 0, 0, 46, 0, 0, 0, 246, 13, 0, 0, 26, 1, 0, 0, 47, 0, 0, 0, 16, 14, 0, 0, 25,
+            1, 0, 0, 48, 0, 0, 0, 41, 14, 0, 0, 26, 1, 0, 0, 49, 0, 0, 0, 67, 14, 0, 0, 26, 1, 0, 0, 50, 0, 0, 0, 93,
+            14, 0, 0, 26, 1, 0, 0, 51, 0, 0, 0, 119, 14, 0, 0, 26, 1, 0, 0, 52, 0, 0, 0, 145, 14, 0, 0, 26, 1, 0, 0, 53,
+            0, 0, 0, 171, 14, 0, 0, 26, 1, 0, 0, 54, 0, 0, 0, 197, 14, 0, 0, 10, 2, 1, 0, 0, 0, 0, 0, 207, 14, 0, 0, 74,
+            2, 0, 0, 40, 0, 0, 0, 25, 15, 0, 0, 74, 2, 0, 0, 55, 0, 0, 0,
         };
 
         /// <summary>Sets (2240 bytes): per answer set, one answer index per query-type group.</summary>
         private static global::System.ReadOnlySpan<byte> SetsTable => new byte[]
         {
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            6, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 9, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 2, 0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 11, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0,
-            0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 12, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 13, 0, 0, 0, 2, 0,
-            0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 14, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 15,
-            0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 16, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-            0, 0, 0, 17, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 18, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 2, 0, 0, 0, 19, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 20, 0, 0,
-            0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 21, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0,
-            0, 22, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0,
-            0, 0, 2, 0, 0, 0, 24, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 25, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-            0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 26, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 31, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 32, 0, 0, 0,
-            2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            35, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 37, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            48, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 49, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0,
-            0, 2, 0, 0, 0, 50, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 51, 0, 0, 0, 2, 0,
-            0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 52, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 53,
-            0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 54, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-            0, 0, 0, 55, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 56, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 2, 0, 0, 0, 57, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 58, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0,
-            0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 59, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 2, 0,
-            0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 61, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 62,
-            0, 0, 0, 62, 0, 0, 0, 62, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 63, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 2, 0, 0,
-            0, 2, 0, 0, 0, 2, 0, 0, 0, 65, 0, 0, 0, 66, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 67, 0,
-            0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 56, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0,
-            0, 0, 68, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 56, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-            0, 0, 0, 2, 0, 0, 0, 69, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 63, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 70, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 56, 0, 0, 0, 2, 0, 0,
-            0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 71, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 63, 0,
-            0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 72, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0,
-            0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 73, 0, 0, 0, 74,
-            0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-            0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 76, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2,
-            0, 0, 0, 77, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 78, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-            2, 0, 0, 0, 2, 0, 0, 0, 79, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 80, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0,
-            0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 81, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 56, 0, 0, 0, 2, 0,
-            0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0,
+            0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+            1, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            21, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 22, 0, 0, 0, 22, 0, 0, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 44,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 46, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 51, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 53,
+            0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 59, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 60, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 61, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 62, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 63, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 64, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 65, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 66, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 67, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 68, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 69, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 70, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 71, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 72, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 73, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 74, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 75, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 76, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 77, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 78, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 79, 0,
+            0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 80, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+            0, 0, 1, 0, 0, 0, 81, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,
         };
 
         /// <summary>
@@ -772,84 +772,84 @@ static partial class Demo
         /// </summary>
         private static global::System.ReadOnlySpan<byte> AnswersTable => new byte[]
         {
-            0, 0, 0, 0, 54, 0, 3, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0,
-            0, 61, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 115, 0, 0, 0, 54, 0,
-            0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 3, 0, 0, 0, 169, 0, 0, 0, 50, 0, 0, 1, 1,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 6, 0, 0, 0, 219, 0, 0, 0, 50, 0, 0, 1, 1, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 6, 0, 0, 0, 13, 1, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 6, 0, 0, 0, 29, 1, 0, 0, 161, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 3, 0, 12, 0, 0, 0, 6, 0, 0, 0, 190, 1, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 16, 0, 0, 0, 9, 0, 0, 0, 206, 1, 0, 0, 164, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3,
-            0, 18, 0, 0, 0, 9, 0, 0, 0, 114, 2, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 22,
-            0, 0, 0, 12, 0, 0, 0, 130, 2, 0, 0, 96, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 24, 0, 0,
-            0, 12, 0, 0, 0, 226, 2, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 14,
-            0, 0, 0, 242, 2, 0, 0, 96, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 29, 0, 0, 0, 14, 0, 0,
-            0, 82, 3, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 16, 0, 0, 0, 98,
-            3, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 34, 0, 0, 0, 16, 0, 0, 0, 186, 3, 0,
-            0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 0, 0, 0, 18, 0, 0, 0, 202, 3, 0, 0, 94,
-            0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 39, 0, 0, 0, 18, 0, 0, 0, 40, 4, 0, 0, 16, 0, 0, 1,
-            1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 20, 0, 0, 0, 56, 4, 0, 0, 161, 0, 0, 1, 2, 0,
-            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 44, 0, 0, 0, 20, 0, 0, 0, 217, 4, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 23, 0, 0, 0, 233, 4, 0, 0, 96, 0, 0, 1, 1, 0, 0, 0, 1, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 50, 0, 0, 0, 23, 0, 0, 0, 73, 5, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 25, 0, 0, 0, 89, 5, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 2, 0, 55, 0, 0, 0, 25, 0, 0, 0, 177, 5, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 58, 0, 0, 0, 27, 0, 0, 0, 193, 5, 0, 0, 92, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
-            60, 0, 0, 0, 27, 0, 0, 0, 29, 6, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 63, 0,
-            0, 0, 29, 0, 0, 0, 45, 6, 0, 0, 94, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 65, 0, 0, 0,
-            29, 0, 0, 0, 139, 6, 0, 0, 52, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 0, 0, 0, 31, 0,
-            0, 0, 191, 6, 0, 0, 62, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70, 0, 0, 0, 31, 0, 0, 0,
-            253, 6, 0, 0, 62, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 72, 0, 0, 0, 31, 0, 0, 0, 59, 7,
-            0, 0, 45, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 74, 0, 0, 0, 31, 0, 0, 0, 104, 7, 0, 0,
-            16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 76, 0, 0, 0, 31, 0, 0, 0, 120, 7, 0, 0, 104, 0,
-            0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 78, 0, 0, 0, 31, 0, 0, 0, 224, 7, 0, 0, 61, 0, 0, 1,
-            1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81, 0, 0, 0, 33, 0, 0, 0, 29, 8, 0, 0, 63, 0, 0, 1, 1, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 33, 0, 0, 0, 92, 8, 0, 0, 57, 0, 0, 1, 1, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 0, 33, 0, 0, 0, 149, 8, 0, 0, 57, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 87, 0, 0, 0, 33, 0, 0, 0, 206, 8, 0, 0, 57, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 89, 0, 0, 0, 33, 0, 0, 0, 7, 9, 0, 0, 53, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 91, 0, 0, 0, 33, 0, 0, 0, 60, 9, 0, 0, 53, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            93, 0, 0, 0, 33, 0, 0, 0, 113, 9, 0, 0, 43, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 95, 0,
-            0, 0, 33, 0, 0, 0, 156, 9, 0, 0, 56, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 97, 0, 0, 0,
-            33, 0, 0, 0, 212, 9, 0, 0, 55, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 99, 0, 0, 0, 33, 0,
-            0, 0, 11, 10, 0, 0, 53, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 101, 0, 0, 0, 33, 0, 0, 0,
-            64, 10, 0, 0, 53, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 103, 0, 0, 0, 33, 0, 0, 0, 117,
-            10, 0, 0, 56, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 0, 0, 33, 0, 0, 0, 173, 10,
-            0, 0, 45, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 107, 0, 0, 0, 33, 0, 0, 0, 218, 10, 0, 0,
-            41, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 109, 0, 0, 0, 33, 0, 0, 0, 3, 11, 0, 0, 16, 0,
-            0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 111, 0, 0, 0, 33, 0, 0, 0, 19, 11, 0, 0, 64, 0, 0, 1,
-            1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 113, 0, 0, 0, 33, 0, 0, 0, 83, 11, 0, 0, 16, 0, 0, 1, 1, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 116, 0, 0, 0, 35, 0, 0, 0, 99, 11, 0, 0, 72, 0, 0, 1, 1, 0, 0, 0,
-            1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 118, 0, 0, 0, 35, 0, 0, 0, 171, 11, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 121, 0, 0, 0, 37, 0, 0, 0, 187, 11, 0, 0, 72, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 2, 0, 123, 0, 0, 0, 37, 0, 0, 0, 3, 12, 0, 0, 32, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0,
-            0, 0, 0, 0, 0, 0, 126, 0, 0, 0, 39, 0, 0, 0, 35, 12, 0, 0, 176, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
-            2, 0, 4, 0, 129, 0, 0, 0, 39, 0, 0, 0, 211, 12, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 134, 0, 0, 0, 43, 0, 0, 0, 227, 12, 0, 0, 131, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3,
-            0, 136, 0, 0, 0, 43, 0, 0, 0, 102, 13, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            140, 0, 0, 0, 46, 0, 0, 0, 118, 13, 0, 0, 82, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 142,
-            0, 0, 0, 46, 0, 0, 0, 200, 13, 0, 0, 32, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 145, 0, 0,
-            0, 48, 0, 0, 0, 232, 13, 0, 0, 188, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 4, 0, 148, 0, 0, 0,
-            48, 0, 0, 0, 164, 14, 0, 0, 25, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 153, 0, 0, 0, 52,
-            0, 0, 0, 189, 14, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 155, 0, 0, 0, 52, 0, 0,
-            0, 205, 14, 0, 0, 125, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 157, 0, 0, 0, 52, 0, 0, 0,
-            74, 15, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 161, 0, 0, 0, 55, 0, 0, 0, 90,
-            15, 0, 0, 28, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 163, 0, 0, 0, 55, 0, 0, 0, 118, 15,
-            0, 0, 112, 0, 0, 1, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 165, 0, 0, 0, 55, 0, 0, 0, 230, 15, 0,
-            0, 131, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 169, 0, 0, 0, 58, 0, 0, 0, 105, 16, 0, 0,
-            86, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 173, 0, 0, 0, 61, 0, 0, 0, 191, 16, 0, 0, 82,
-            0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 176, 0, 0, 0, 63, 0, 0, 0, 17, 17, 0, 0, 86, 0, 0,
-            1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 179, 0, 0, 0, 65, 0, 0, 0, 103, 17, 0, 0, 82, 0, 0, 1, 1,
-            0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 182, 0, 0, 0, 67, 0, 0, 0, 185, 17, 0, 0, 54, 0, 0, 1, 1, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 185, 0, 0, 0, 69, 0, 0, 0, 239, 17, 0, 0, 80, 0, 0, 1, 1, 0, 0, 0, 1,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 187, 0, 0, 0, 72, 0, 0, 0, 63, 18, 0, 0, 18, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 190, 0, 0, 0, 74, 0, 0, 0, 81, 18, 0, 0, 28, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 192, 0, 0, 0, 74, 0, 0, 0, 109, 18, 0, 0, 116, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 2, 0, 194, 0, 0, 0, 74, 0, 0, 0, 225, 18, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 197, 0, 0, 0, 76, 0, 0, 0, 241, 18, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            2, 0, 199, 0, 0, 0, 76, 0, 0, 0, 73, 19, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            202, 0, 0, 0, 78, 0, 0, 0, 89, 19, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 204,
-            0, 0, 0, 78, 0, 0, 0,
+            0, 0, 0, 0, 54, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0,
+            0, 54, 0, 3, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 2, 0, 0, 0, 3, 0, 0, 0, 108, 0, 0, 0, 54, 0,
+            0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 6, 0, 0, 0, 162, 0, 0, 0, 80, 0, 0, 1, 1,
+            0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 6, 0, 0, 0, 9, 0, 0, 0, 242, 0, 0, 0, 18, 0, 0, 1, 1, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 11, 0, 0, 0, 4, 1, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 11, 0, 0, 0, 20, 1, 0, 0, 32, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+            0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 11, 0, 0, 0, 52, 1, 0, 0, 176, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+            2, 0, 4, 0, 16, 0, 0, 0, 11, 0, 0, 0, 228, 1, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 21, 0, 0, 0, 15, 0, 0, 0, 244, 1, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+            23, 0, 0, 0, 15, 0, 0, 0, 76, 2, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0,
+            0, 0, 17, 0, 0, 0, 92, 2, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 28, 0, 0, 0,
+            17, 0, 0, 0, 180, 2, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 0, 0, 0, 19, 0,
+            0, 0, 196, 2, 0, 0, 82, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 33, 0, 0, 0, 19, 0, 0, 0,
+            22, 3, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 21, 0, 0, 0, 38, 3,
+            0, 0, 104, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 38, 0, 0, 0, 21, 0, 0, 0, 142, 3, 0, 0,
+            32, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 41, 0, 0, 0, 23, 0, 0, 0, 174, 3, 0, 0, 188, 0,
+            0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 4, 0, 44, 0, 0, 0, 23, 0, 0, 0, 106, 4, 0, 0, 16, 0, 0, 1,
+            1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 27, 0, 0, 0, 122, 4, 0, 0, 94, 0, 0, 1, 1, 0,
+            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 51, 0, 0, 0, 27, 0, 0, 0, 216, 4, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 29, 0, 0, 0, 232, 4, 0, 0, 94, 0, 0, 1, 1, 0, 0, 0, 1, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 56, 0, 0, 0, 29, 0, 0, 0, 70, 5, 0, 0, 25, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 59, 0, 0, 0, 31, 0, 0, 0, 95, 5, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 61, 0, 0, 0, 31, 0, 0, 0, 111, 5, 0, 0, 125, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            3, 0, 63, 0, 0, 0, 31, 0, 0, 0, 236, 5, 0, 0, 82, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+            67, 0, 0, 0, 34, 0, 0, 0, 62, 6, 0, 0, 82, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 70, 0,
+            0, 0, 36, 0, 0, 0, 144, 6, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0,
+            38, 0, 0, 0, 160, 6, 0, 0, 161, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 75, 0, 0, 0, 38, 0,
+            0, 0, 65, 7, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 79, 0, 0, 0, 41, 0, 0, 0,
+            81, 7, 0, 0, 161, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 81, 0, 0, 0, 41, 0, 0, 0, 242, 7,
+            0, 0, 131, 0, 0, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 85, 0, 0, 0, 44, 0, 0, 0, 117, 8, 0, 0,
+            86, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 89, 0, 0, 0, 47, 0, 0, 0, 203, 8, 0, 0, 86, 0,
+            0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 92, 0, 0, 0, 49, 0, 0, 0, 33, 9, 0, 0, 131, 0, 0, 1,
+            2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 95, 0, 0, 0, 51, 0, 0, 0, 164, 9, 0, 0, 16, 0, 0, 1, 1, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 99, 0, 0, 0, 54, 0, 0, 0, 180, 9, 0, 0, 164, 0, 0, 1, 2, 0, 0, 0,
+            1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 101, 0, 0, 0, 54, 0, 0, 0, 88, 10, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 0, 0, 57, 0, 0, 0, 104, 10, 0, 0, 64, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 2, 0, 107, 0, 0, 0, 57, 0, 0, 0, 168, 10, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 110, 0, 0, 0, 59, 0, 0, 0, 184, 10, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 2, 0, 112, 0, 0, 0, 59, 0, 0, 0, 16, 11, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 115, 0, 0, 0, 61, 0, 0, 0, 32, 11, 0, 0, 88, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+            117, 0, 0, 0, 61, 0, 0, 0, 120, 11, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 120,
+            0, 0, 0, 63, 0, 0, 0, 136, 11, 0, 0, 72, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 122, 0, 0,
+            0, 63, 0, 0, 0, 208, 11, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 125, 0, 0, 0,
+            65, 0, 0, 0, 224, 11, 0, 0, 96, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 127, 0, 0, 0, 65,
+            0, 0, 0, 64, 12, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 130, 0, 0, 0, 67, 0, 0,
+            0, 80, 12, 0, 0, 96, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 132, 0, 0, 0, 67, 0, 0, 0,
+            176, 12, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 135, 0, 0, 0, 69, 0, 0, 0, 192,
+            12, 0, 0, 72, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 137, 0, 0, 0, 69, 0, 0, 0, 8, 13, 0,
+            0, 16, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 140, 0, 0, 0, 71, 0, 0, 0, 24, 13, 0, 0, 96,
+            0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 142, 0, 0, 0, 71, 0, 0, 0, 120, 13, 0, 0, 16, 0, 0,
+            1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 145, 0, 0, 0, 73, 0, 0, 0, 136, 13, 0, 0, 28, 0, 0, 1, 1,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 147, 0, 0, 0, 73, 0, 0, 0, 164, 13, 0, 0, 112, 0, 0, 1, 1, 0,
+            0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 149, 0, 0, 0, 73, 0, 0, 0, 20, 14, 0, 0, 16, 0, 0, 1, 1, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 153, 0, 0, 0, 76, 0, 0, 0, 36, 14, 0, 0, 92, 0, 0, 1, 1, 0, 0, 0, 1, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 155, 0, 0, 0, 76, 0, 0, 0, 128, 14, 0, 0, 28, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 158, 0, 0, 0, 78, 0, 0, 0, 156, 14, 0, 0, 116, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 2, 0, 160, 0, 0, 0, 78, 0, 0, 0, 16, 15, 0, 0, 50, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 163, 0, 0, 0, 80, 0, 0, 0, 66, 15, 0, 0, 50, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 165, 0, 0, 0, 80, 0, 0, 0, 116, 15, 0, 0, 52, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 167, 0, 0, 0, 80, 0, 0, 0, 168, 15, 0, 0, 41, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            169, 0, 0, 0, 80, 0, 0, 0, 209, 15, 0, 0, 45, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 171,
+            0, 0, 0, 80, 0, 0, 0, 254, 15, 0, 0, 45, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 173, 0, 0,
+            0, 80, 0, 0, 0, 43, 16, 0, 0, 43, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 175, 0, 0, 0, 80,
+            0, 0, 0, 86, 16, 0, 0, 53, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 177, 0, 0, 0, 80, 0, 0,
+            0, 139, 16, 0, 0, 53, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 179, 0, 0, 0, 80, 0, 0, 0,
+            192, 16, 0, 0, 61, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 181, 0, 0, 0, 80, 0, 0, 0, 253,
+            16, 0, 0, 56, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 183, 0, 0, 0, 80, 0, 0, 0, 53, 17, 0,
+            0, 56, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 185, 0, 0, 0, 80, 0, 0, 0, 109, 17, 0, 0,
+            62, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 187, 0, 0, 0, 80, 0, 0, 0, 171, 17, 0, 0, 62,
+            0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 189, 0, 0, 0, 80, 0, 0, 0, 233, 17, 0, 0, 63, 0, 0,
+            1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 191, 0, 0, 0, 80, 0, 0, 0, 40, 18, 0, 0, 53, 0, 0, 1, 1,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 193, 0, 0, 0, 80, 0, 0, 0, 93, 18, 0, 0, 53, 0, 0, 1, 1, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 195, 0, 0, 0, 80, 0, 0, 0, 146, 18, 0, 0, 57, 0, 0, 1, 1, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 197, 0, 0, 0, 80, 0, 0, 0, 203, 18, 0, 0, 57, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 199, 0, 0, 0, 80, 0, 0, 0, 4, 19, 0, 0, 57, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 201, 0, 0, 0, 80, 0, 0, 0, 61, 19, 0, 0, 55, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 203, 0, 0, 0, 80, 0, 0, 0, 116, 19, 0, 0, 61, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 205, 0, 0, 0, 80, 0, 0, 0,
         };
 
         /// <summary>
@@ -859,193 +859,193 @@ static partial class Demo
         {
             192, 0, 0, 6, 0, 1, 0, 0, 0, 30, 0, 42, 2, 110, 115, 3, 100, 110, 115, 192, 0, 10, 104, 111, 115, 116, 109,
             97, 115, 116, 101, 114, 192, 0, 120, 182, 14, 1, 0, 0, 28, 32, 0, 0, 7, 8, 0, 1, 81, 128, 0, 0, 0, 30, 192,
-            12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 49, 17, 102, 100, 48, 48, 45, 49, 48, 45, 50, 52, 52, 45, 50, 45, 45, 53,
-            48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101,
-            114, 5, 108, 111, 99, 97, 108, 0, 192, 0, 0, 6, 0, 1, 0, 0, 0, 30, 0, 42, 2, 110, 115, 3, 100, 110, 115,
-            192, 0, 10, 104, 111, 115, 116, 109, 97, 115, 116, 101, 114, 192, 0, 120, 182, 14, 1, 0, 0, 28, 32, 0, 0, 7,
-            8, 0, 1, 81, 128, 0, 0, 0, 30, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 38, 10, 107, 117, 98, 101, 114, 110,
-            101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101,
-            114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 38, 10, 109, 121, 45, 115, 101, 114,
-            118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101,
-            114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 10, 192, 12, 0, 33, 0,
-            1, 0, 0, 0, 30, 0, 43, 0, 0, 0, 50, 31, 144, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 49, 48, 10, 109, 121,
-            45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12,
-            0, 33, 0, 1, 0, 0, 0, 30, 0, 43, 0, 0, 0, 50, 35, 130, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 49, 48, 10,
-            109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192,
-            0, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7,
-            100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 10,
-            192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 2, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 44, 0, 0, 0,
-            33, 0, 53, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107,
-            117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30,
-            0, 44, 0, 0, 0, 33, 35, 193, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100, 110,
-            115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 10, 49, 48, 45, 50,
-            52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115,
-            116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 2, 192, 12, 0, 1, 0, 1,
-            0, 0, 0, 30, 0, 4, 10, 244, 1, 20, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 38, 0, 0, 0, 100, 31, 144, 11, 49,
-            48, 45, 50, 52, 52, 45, 49, 45, 50, 48, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4, 115, 104, 111, 112, 3,
-            115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 48, 8, 102, 114, 111, 110, 116, 101, 110,
-            100, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 20, 192, 12,
-            0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 30, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 38, 0, 0, 0, 100, 32,
-            251, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104,
-            111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 51, 48, 8, 99, 104, 101, 99, 107,
-            111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1,
-            30, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 41, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0,
-            0, 100, 195, 131, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111,
-            112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115,
-            104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 41, 192, 12, 0, 1, 0, 1,
-            0, 0, 0, 30, 0, 4, 10, 244, 1, 5, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 37, 0, 0, 0, 100, 21, 56, 10, 49,
-            48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115,
-            118, 99, 192, 0, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97,
-            117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 5, 192, 12, 0, 1, 0, 1,
-            0, 0, 0, 30, 0, 4, 10, 244, 2, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 43, 0, 0, 0, 50, 31, 144, 11, 49,
-            48, 45, 50, 52, 52, 45, 50, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101,
-            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 43, 0, 0, 0, 50, 35,
-            130, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7,
-            100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 49, 48,
-            10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99,
-            192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 10, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2,
-            30, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 38, 0, 0, 0, 100, 32, 251, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45,
-            51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48,
-            45, 50, 52, 52, 45, 50, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115,
-            118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 30, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
-            244, 2, 41, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 100, 195, 131, 11, 49, 48, 45, 50, 52, 52,
-            45, 50, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50,
-            52, 52, 45, 50, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1,
-            0, 0, 0, 30, 0, 4, 10, 244, 2, 41, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 50, 192, 12, 0, 33,
-            0, 1, 0, 0, 0, 30, 0, 36, 0, 0, 0, 100, 31, 144, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 53, 48, 6, 115,
-            101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 50,
-            45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0,
-            0, 30, 0, 4, 10, 244, 2, 50, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 33, 0, 1, 0,
-            0, 0, 30, 0, 37, 0, 0, 0, 100, 21, 56, 10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100, 98,
-            7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5,
-            109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0,
-            30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 40, 8, 107, 117, 98, 101, 45, 100, 110, 115,
-            11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101,
-            114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 50, 11, 49, 48, 45, 50, 52, 52, 45,
-            49, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3,
-            115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0,
-            0, 30, 0, 50, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99,
-            101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111,
-            99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 33, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115,
-            104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12,
-            0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 172, 18, 0, 2, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 42, 0, 0, 0, 100, 25,
-            43, 10, 49, 55, 50, 45, 49, 56, 45, 48, 45, 50, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100,
-            101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 49, 55, 50, 45, 49, 56, 45, 48, 45, 50, 10, 107,
-            117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0,
-            1, 0, 1, 0, 0, 0, 30, 0, 4, 172, 18, 0, 2, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 49, 10, 49, 55, 50, 45, 49,
-            56, 45, 48, 45, 50, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108,
-            116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0,
-            1, 0, 0, 0, 30, 0, 51, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100, 110, 115,
-            11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101,
-            114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 45, 11, 49, 48, 45, 50, 52, 52, 45,
-            49, 45, 50, 48, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99,
-            108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 45, 11, 49,
-            48, 45, 50, 52, 52, 45, 49, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3,
-            115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0,
-            0, 30, 0, 45, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4,
-            115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192,
-            12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 52, 49, 4, 99, 97, 114, 116, 4,
-            115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192,
-            12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 52, 49, 4, 99, 97, 114, 116, 4,
-            115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192,
-            12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 31, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99,
-            7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 44,
-            10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116,
-            3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0,
-            0, 0, 30, 0, 43, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104,
-            111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12,
-            0, 1, 0, 0, 0, 30, 0, 41, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97,
-            117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12,
-            0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 7, 107, 97, 102, 107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101,
-            102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0,
-            192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 44, 10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100,
-            98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111,
-            99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 33, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4, 115,
-            104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12,
-            0, 12, 0, 1, 0, 0, 0, 30, 0, 29, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108,
-            117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 111, 80,
-            87, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 22, 0, 0, 0, 100, 195, 131, 4, 99, 97, 114, 116, 4, 115, 104, 111,
-            112, 3, 115, 118, 99, 192, 0, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0,
-            1, 0, 0, 0, 30, 0, 4, 10, 111, 80, 87, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 99, 121, 166, 192, 12, 0,
-            33, 0, 1, 0, 0, 0, 30, 0, 26, 0, 0, 0, 100, 1, 187, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104,
-            111, 112, 3, 115, 118, 99, 192, 0, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115,
-            118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 99, 121, 166, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4,
-            10, 97, 3, 75, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 26, 0, 0, 0, 100, 0, 80, 8, 102, 114, 111, 110, 116,
-            101, 110, 100, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4,
-            115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 97, 3, 75, 192, 12, 0, 1, 0,
-            1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 60, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 60, 192, 12, 0,
-            33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 50, 35, 132, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107, 97, 102, 107,
-            97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34,
-            0, 0, 0, 50, 35, 132, 7, 107, 97, 102, 107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117,
-            108, 116, 3, 115, 118, 99, 192, 0, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107, 97, 102, 107, 97, 7, 100, 101,
-            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 60, 7, 107, 97,
-            102, 107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192,
-            0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 60, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 10,
-            192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 33, 0, 53, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11,
-            107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0,
-            30, 0, 33, 0, 0, 0, 33, 35, 193, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115,
-            121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98,
-            101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0,
-            10, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 1, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 31, 0, 0, 0,
-            100, 1, 187, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3,
-            115, 118, 99, 192, 0, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108,
-            116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 1, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30,
-            0, 4, 10, 244, 1, 5, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 33, 0, 1, 0, 0, 0,
-            30, 0, 37, 0, 0, 0, 50, 21, 56, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7,
-            100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 37, 0, 0,
-            0, 50, 21, 56, 10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97,
-            117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100,
-            98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1,
-            5, 10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108,
-            116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 5, 0, 1, 0, 0, 0,
-            30, 0, 13, 7, 101, 120, 97, 109, 112, 108, 101, 3, 99, 111, 109, 0, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4,
-            10, 100, 200, 1, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 31, 0, 0, 0, 50, 0, 80, 10, 109, 121, 45, 115, 101,
-            114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1,
-            0, 0, 0, 30, 0, 31, 0, 0, 0, 50, 35, 130, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101,
-            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100,
-            101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 200, 1, 192,
-            12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 50, 5, 192, 12, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0, 16,
-            0, 150, 0, 0, 0, 0, 0, 0, 0, 80, 0, 5, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 24, 0, 0, 0, 50, 0, 80, 6, 115,
-            101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 6, 115, 101, 97, 114, 99, 104, 4,
-            115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 50, 5, 6, 115, 101, 97,
-            114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0,
-            16, 0, 150, 0, 0, 0, 0, 0, 0, 0, 80, 0, 5, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 50, 0, 53, 8,
+            0, 0, 6, 0, 1, 0, 0, 0, 30, 0, 42, 2, 110, 115, 3, 100, 110, 115, 192, 0, 10, 104, 111, 115, 116, 109, 97,
+            115, 116, 101, 114, 192, 0, 120, 182, 14, 1, 0, 0, 28, 32, 0, 0, 7, 8, 0, 1, 81, 128, 0, 0, 0, 30, 192, 0,
+            0, 6, 0, 1, 0, 0, 0, 30, 0, 42, 2, 110, 115, 3, 100, 110, 115, 192, 0, 10, 104, 111, 115, 116, 109, 97, 115,
+            116, 101, 114, 192, 0, 120, 182, 14, 1, 0, 0, 28, 32, 0, 0, 7, 8, 0, 1, 81, 128, 0, 0, 0, 30, 192, 12, 0, 2,
+            0, 1, 0, 0, 0, 30, 0, 27, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115,
+            116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45,
+            115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 10, 192,
+            12, 0, 16, 0, 1, 0, 0, 112, 128, 0, 6, 5, 49, 46, 49, 46, 48, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
+            96, 0, 10, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 60, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4,
+            10, 244, 2, 60, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 50, 35, 132, 7, 107, 97, 102, 107, 97,
+            45, 48, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0,
+            33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 50, 35, 132, 7, 107, 97, 102, 107, 97, 45, 49, 5, 107, 97, 102, 107,
+            97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107,
+            97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0,
+            4, 10, 244, 1, 60, 7, 107, 97, 102, 107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117,
+            108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 60, 192, 12, 0, 1, 0, 1, 0, 0,
+            0, 30, 0, 4, 10, 244, 1, 60, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 100, 35, 132, 7, 107, 97,
+            102, 107, 97, 45, 48, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192,
+            0, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115,
+            118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 60, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
+            244, 2, 60, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 100, 35, 132, 7, 107, 97, 102, 107, 97, 45,
+            49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 7, 107, 97, 102,
+            107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0,
+            1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 60, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 1, 192, 12,
+            0, 33, 0, 1, 0, 0, 0, 30, 0, 31, 0, 0, 0, 100, 1, 187, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115,
+            7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 107, 117, 98, 101, 114, 110, 101, 116,
+            101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
+            96, 0, 1, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 172, 18, 0, 2, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 42,
+            0, 0, 0, 100, 25, 43, 10, 49, 55, 50, 45, 49, 56, 45, 48, 45, 50, 10, 107, 117, 98, 101, 114, 110, 101, 116,
+            101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 49, 55, 50, 45, 49, 56, 45, 48,
+            45, 50, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115,
+            118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 172, 18, 0, 2, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
+            244, 1, 5, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 37,
+            0, 0, 0, 50, 21, 56, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102,
+            97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 37, 0, 0, 0, 50, 21, 56,
+            10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116,
+            3, 115, 118, 99, 192, 0, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101,
+            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 5, 10, 49, 48,
+            45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118,
+            99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244,
+            1, 5, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 37, 0, 0, 0, 100, 21, 56, 10, 49, 48, 45, 50, 52, 52, 45, 49,
+            45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 49, 48,
+            45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118,
+            99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 5, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244,
+            2, 7, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 37, 0, 0, 0, 100, 21, 56, 10, 49, 48, 45, 50, 52, 52, 45, 50,
+            45, 55, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 49, 48,
+            45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100, 98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118,
+            99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 7, 192, 12, 0, 5, 0, 1, 0, 0, 0, 30, 0, 13, 7, 101,
+            120, 97, 109, 112, 108, 101, 3, 99, 111, 109, 0, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 200, 1,
+            192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 31, 0, 0, 0, 50, 0, 80, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99,
+            101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 31,
+            0, 0, 0, 50, 35, 130, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108,
+            116, 3, 115, 118, 99, 192, 0, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117,
+            108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 200, 1, 192, 12, 0, 33, 0, 1, 0,
+            0, 0, 30, 0, 31, 0, 0, 0, 100, 0, 80, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102,
+            97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101,
+            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 200, 1, 192, 12, 0,
+            33, 0, 1, 0, 0, 0, 30, 0, 31, 0, 0, 0, 100, 35, 130, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7,
+            100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99,
+            101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100,
+            200, 1, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 43, 0,
+            0, 0, 50, 31, 144, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118,
+            105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0,
+            30, 0, 43, 0, 0, 0, 50, 35, 130, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 49, 48, 10, 109, 121, 45, 115, 101,
+            114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50,
+            52, 52, 45, 49, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117,
+            108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 10, 192, 12, 0, 1, 0, 1, 0, 0,
+            0, 30, 0, 4, 10, 244, 2, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 43, 0, 0, 0, 50, 31, 144, 11, 49, 48, 45,
+            50, 52, 52, 45, 50, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97,
+            117, 108, 116, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 43, 0, 0, 0, 50, 35, 130, 11,
+            49, 48, 45, 50, 52, 52, 45, 50, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101,
+            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 49, 48, 10, 109,
+            121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0,
+            1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 33, 0, 53, 8,
             107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118,
-            99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 50, 35, 193, 8, 107, 117, 98, 101, 45, 100,
+            99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 33, 35, 193, 8, 107, 117, 98, 101, 45, 100,
             110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98,
             101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0,
             1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 100, 0, 53, 8,
             107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118,
             99, 192, 0, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101,
             109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0,
-            30, 0, 31, 0, 0, 0, 100, 0, 80, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97,
-            117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101,
-            102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 200, 1, 192, 12, 0,
-            33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 100, 35, 193, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117,
-            98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98, 101, 45, 100, 110, 115,
-            11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30,
-            0, 4, 10, 96, 0, 10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 31, 0, 0, 0, 100, 35, 130, 10, 109, 121, 45, 115,
-            101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 10, 109, 121, 45,
-            115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1,
-            0, 0, 0, 30, 0, 4, 10, 100, 200, 1, 192, 0, 0, 6, 0, 1, 0, 0, 0, 30, 0, 42, 2, 110, 115, 3, 100, 110, 115,
-            192, 0, 10, 104, 111, 115, 116, 109, 97, 115, 116, 101, 114, 192, 0, 120, 182, 14, 1, 0, 0, 28, 32, 0, 0, 7,
-            8, 0, 1, 81, 128, 0, 0, 0, 30, 192, 12, 0, 2, 0, 1, 0, 0, 0, 30, 0, 27, 8, 107, 117, 98, 101, 45, 100, 110,
-            115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98, 101,
-            45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1,
-            0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0, 10, 192, 12, 0, 16, 0, 1, 0, 0, 112, 128, 0, 6, 5, 49, 46, 49, 46, 48,
-            192, 12, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0, 16, 2, 68, 0, 2, 0, 0, 0, 0, 0, 0, 0, 80, 192, 12, 0,
-            33, 0, 1, 0, 0, 0, 30, 0, 42, 0, 0, 0, 100, 31, 144, 17, 102, 100, 48, 48, 45, 49, 48, 45, 50, 52, 52, 45,
-            50, 45, 45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 17, 102,
-            100, 48, 48, 45, 49, 48, 45, 50, 52, 52, 45, 50, 45, 45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104,
-            111, 112, 3, 115, 118, 99, 192, 0, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0, 16, 2, 68, 0, 2, 0, 0, 0, 0,
-            0, 0, 0, 80, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 60, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0,
-            34, 0, 0, 0, 100, 35, 132, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97,
-            117, 108, 116, 3, 115, 118, 99, 192, 0, 7, 107, 97, 102, 107, 97, 45, 48, 5, 107, 97, 102, 107, 97, 7, 100,
-            101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 60, 192,
-            12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 60, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 100,
-            35, 132, 7, 107, 97, 102, 107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3,
-            115, 118, 99, 192, 0, 7, 107, 97, 102, 107, 97, 45, 49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117,
-            108, 116, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 60,
+            30, 0, 33, 0, 0, 0, 100, 35, 193, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115,
+            121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98,
+            101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 96, 0,
+            10, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 33, 0, 0, 0, 50, 0, 53, 8, 107, 117, 98, 101, 45, 100, 110, 115,
+            11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0,
+            0, 0, 30, 0, 33, 0, 0, 0, 50, 35, 193, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45,
+            115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107,
+            117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
+            96, 0, 10, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 2, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 44,
+            0, 0, 0, 33, 0, 53, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11,
+            107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 192, 12, 0, 33, 0, 1, 0, 0, 0,
+            30, 0, 44, 0, 0, 0, 33, 35, 193, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100,
+            110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 10, 49, 48, 45,
+            50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121,
+            115, 116, 101, 109, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 2, 192, 12, 0, 1, 0,
+            1, 0, 0, 0, 30, 0, 4, 10, 111, 80, 87, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 22, 0, 0, 0, 100, 195, 131, 4,
+            99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 4, 99, 97, 114, 116, 4, 115, 104, 111,
+            112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 111, 80, 87, 192, 12, 0, 1, 0, 1, 0, 0, 0,
+            30, 0, 4, 10, 244, 1, 41, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 100, 195, 131, 11, 49, 48, 45,
+            50, 52, 52, 45, 49, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49,
+            48, 45, 50, 52, 52, 45, 49, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0,
+            0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 41, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 41, 192,
+            12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 34, 0, 0, 0, 100, 195, 131, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 52, 49,
+            4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45,
+            52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4,
+            10, 244, 2, 41, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 99, 121, 166, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30,
+            0, 26, 0, 0, 0, 100, 1, 187, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118,
+            99, 192, 0, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1,
+            0, 1, 0, 0, 0, 30, 0, 4, 10, 99, 121, 166, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 30, 192, 12,
+            0, 33, 0, 1, 0, 0, 0, 30, 0, 38, 0, 0, 0, 100, 32, 251, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 51, 48, 8,
+            99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50,
+            52, 52, 45, 49, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99,
+            192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 30, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2,
+            30, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 38, 0, 0, 0, 100, 32, 251, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45,
+            51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48,
+            45, 50, 52, 52, 45, 50, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115,
+            118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 30, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10,
+            97, 3, 75, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 26, 0, 0, 0, 100, 0, 80, 8, 102, 114, 111, 110, 116, 101,
+            110, 100, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4, 115,
+            104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 97, 3, 75, 192, 12, 0, 1, 0, 1,
+            0, 0, 0, 30, 0, 4, 10, 244, 1, 20, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 38, 0, 0, 0, 100, 31, 144, 11, 49,
+            48, 45, 50, 52, 52, 45, 49, 45, 50, 48, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4, 115, 104, 111, 112, 3,
+            115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 48, 8, 102, 114, 111, 110, 116, 101, 110,
+            100, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 1, 20, 192, 12,
+            0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 50, 5, 192, 12, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0, 16, 0,
+            150, 0, 0, 0, 0, 0, 0, 0, 80, 0, 5, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 24, 0, 0, 0, 50, 0, 80, 6, 115,
+            101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 6, 115, 101, 97, 114, 99, 104, 4,
+            115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 100, 50, 5, 6, 115, 101, 97,
+            114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0,
+            16, 0, 150, 0, 0, 0, 0, 0, 0, 0, 80, 0, 5, 192, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10, 244, 2, 50, 192, 12,
+            0, 33, 0, 1, 0, 0, 0, 30, 0, 36, 0, 0, 0, 100, 31, 144, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 53, 48, 6,
+            115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 11, 49, 48, 45, 50, 52, 52, 45,
+            50, 45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 1, 0, 1,
+            0, 0, 0, 30, 0, 4, 10, 244, 2, 50, 192, 12, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0, 0, 16, 2, 68, 0, 2, 0,
+            0, 0, 0, 0, 0, 0, 80, 192, 12, 0, 33, 0, 1, 0, 0, 0, 30, 0, 42, 0, 0, 0, 100, 31, 144, 17, 102, 100, 48, 48,
+            45, 49, 48, 45, 50, 52, 52, 45, 50, 45, 45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3,
+            115, 118, 99, 192, 0, 17, 102, 100, 48, 48, 45, 49, 48, 45, 50, 52, 52, 45, 50, 45, 45, 53, 48, 6, 115, 101,
+            97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 192, 0, 0, 28, 0, 1, 0, 0, 0, 30, 0, 16, 253, 0,
+            0, 16, 2, 68, 0, 2, 0, 0, 0, 0, 0, 0, 0, 80, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 38, 10, 107, 117, 98,
+            101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117,
+            115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 38, 10, 109, 121, 45,
+            115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117,
+            115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 40, 8, 107, 117, 98,
+            101, 45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 7, 99,
+            108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 29, 4, 99,
+            97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99,
+            97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 33, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104,
+            111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12,
+            0, 1, 0, 0, 0, 30, 0, 33, 8, 102, 114, 111, 110, 116, 101, 110, 100, 4, 115, 104, 111, 112, 3, 115, 118, 99,
+            7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 31,
+            6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114,
+            5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 7, 107, 97, 102, 107, 97, 45, 48, 5,
+            107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101,
+            114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 7, 107, 97, 102, 107, 97, 45,
+            49, 5, 107, 97, 102, 107, 97, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115,
+            116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 49, 10, 49, 55, 50, 45,
+            49, 56, 45, 48, 45, 50, 10, 107, 117, 98, 101, 114, 110, 101, 116, 101, 115, 7, 100, 101, 102, 97, 117, 108,
+            116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0,
+            1, 0, 0, 0, 30, 0, 44, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 53, 5, 109, 121, 45, 100, 98, 7, 100, 101,
+            102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0,
+            192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 44, 10, 49, 48, 45, 50, 52, 52, 45, 50, 45, 55, 5, 109, 121, 45, 100,
+            98, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111,
+            99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 50, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 49, 48,
+            10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101, 102, 97, 117, 108, 116, 3, 115, 118, 99, 7,
+            99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 50, 11,
+            49, 48, 45, 50, 52, 52, 45, 50, 45, 49, 48, 10, 109, 121, 45, 115, 101, 114, 118, 105, 99, 101, 7, 100, 101,
+            102, 97, 117, 108, 116, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0,
+            192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 51, 10, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 8, 107, 117, 98, 101,
+            45, 100, 110, 115, 11, 107, 117, 98, 101, 45, 115, 121, 115, 116, 101, 109, 3, 115, 118, 99, 7, 99, 108,
+            117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 11, 49, 48,
+            45, 50, 52, 52, 45, 49, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108,
+            117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 41, 11, 49, 48,
+            45, 50, 52, 52, 45, 50, 45, 52, 49, 4, 99, 97, 114, 116, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108,
+            117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 45, 11, 49, 48,
+            45, 50, 52, 52, 45, 49, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115, 104, 111, 112, 3, 115,
+            118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0,
+            30, 0, 45, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 51, 48, 8, 99, 104, 101, 99, 107, 111, 117, 116, 4, 115,
+            104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0, 192, 12,
+            0, 12, 0, 1, 0, 0, 0, 30, 0, 45, 11, 49, 48, 45, 50, 52, 52, 45, 49, 45, 50, 48, 8, 102, 114, 111, 110, 116,
+            101, 110, 100, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99,
+            97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 43, 11, 49, 48, 45, 50, 52, 52, 45, 50, 45, 53, 48, 6,
+            115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99, 7, 99, 108, 117, 115, 116, 101, 114, 5,
+            108, 111, 99, 97, 108, 0, 192, 12, 0, 12, 0, 1, 0, 0, 0, 30, 0, 49, 17, 102, 100, 48, 48, 45, 49, 48, 45,
+            50, 52, 52, 45, 50, 45, 45, 53, 48, 6, 115, 101, 97, 114, 99, 104, 4, 115, 104, 111, 112, 3, 115, 118, 99,
+            7, 99, 108, 117, 115, 116, 101, 114, 5, 108, 111, 99, 97, 108, 0,
         };
 
         /// <summary>
@@ -1053,46 +1053,46 @@ static partial class Demo
         /// </summary>
         private static global::System.ReadOnlySpan<byte> RecordOffsetsTable => new byte[]
         {
-            0, 0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0,
-            0, 50, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 55, 0, 0, 0, 110, 0, 0, 0, 161, 0, 0, 0, 0, 0, 0, 0,
-            16, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 112, 0, 0, 0, 164, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 50,
-            0, 0, 0, 96, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 96, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0,
-            0, 0, 0, 0, 0, 46, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 94, 0, 0, 0, 0,
-            0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 55, 0, 0, 0, 110, 0, 0, 0, 161, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0,
-            0, 50, 0, 0, 0, 96, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 16,
-            0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 92, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 94, 0, 0,
-            0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0,
-            0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 104, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 63, 0, 0, 0,
-            0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0,
-            0, 53, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0, 55, 0, 0, 0, 0, 0, 0, 0, 53,
-            0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 41, 0, 0, 0,
-            0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 38, 0,
-            0, 0, 72, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 72, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0,
-            32, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 92, 0, 0, 0, 134, 0, 0, 0, 176, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0,
-            0, 0, 0, 45, 0, 0, 0, 90, 0, 0, 0, 131, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 82, 0, 0,
-            0, 0, 0, 0, 0, 16, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 98, 0, 0, 0, 143, 0, 0, 0, 188, 0, 0, 0,
-            0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 86, 0, 0, 0, 125, 0, 0, 0, 0, 0,
-            0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 68, 0, 0, 0, 112, 0, 0, 0, 0, 0, 0, 0,
-            45, 0, 0, 0, 90, 0, 0, 0, 131, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 82,
-            0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0,
-            0, 0, 0, 0, 0, 39, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 54,
-            0, 0, 0, 116, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0,
-            0, 0, 0, 0, 0, 46, 0, 0, 0, 88, 0, 0, 0,
+            0, 0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 80, 0,
+            0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0,
+            46, 0, 0, 0, 92, 0, 0, 0, 134, 0, 0, 0, 176, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 88,
+            0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0,
+            43, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 104, 0, 0, 0, 0, 0, 0, 0, 16, 0,
+            0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 98, 0, 0, 0, 143, 0, 0, 0, 188, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0,
+            0, 0, 0, 0, 0, 49, 0, 0, 0, 94, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 94, 0, 0, 0, 0,
+            0, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 86, 0, 0, 0, 125, 0, 0, 0, 0, 0, 0,
+            0, 43, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 55,
+            0, 0, 0, 110, 0, 0, 0, 161, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 55, 0, 0, 0, 110, 0, 0, 0, 161, 0,
+            0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 90, 0, 0, 0, 131, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0,
+            45, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 90, 0, 0, 0, 131, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0,
+            0, 0, 56, 0, 0, 0, 112, 0, 0, 0, 164, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 64, 0, 0,
+            0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 46,
+            0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 72, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0,
+            0, 0, 0, 0, 0, 50, 0, 0, 0, 96, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 96, 0, 0, 0, 0,
+            0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 72, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0,
+            0, 96, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 68, 0, 0, 0, 112,
+            0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 92, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 0,
+            54, 0, 0, 0, 116, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0,
+            0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0,
+            53, 0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0, 56, 0,
+            0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0, 63, 0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0,
+            0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0,
+            55, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0,
         };
 
         /// <summary>Fixups (320 bytes): per answer, offsets of the zone pointers patched per query (i32).</summary>
         private static global::System.ReadOnlySpan<byte> FixupsTable => new byte[]
         {
-            0, 0, 0, 0, 19, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 32, 0, 0, 0, 53, 0, 0, 0, 108, 0, 0, 0, 145,
-            0, 0, 0, 54, 0, 0, 0, 110, 0, 0, 0, 148, 0, 0, 0, 48, 0, 0, 0, 80, 0, 0, 0, 48, 0, 0, 0, 80, 0, 0, 0, 44, 0,
-            0, 0, 72, 0, 0, 0, 47, 0, 0, 0, 78, 0, 0, 0, 53, 0, 0, 0, 108, 0, 0, 0, 145, 0, 0, 0, 48, 0, 0, 0, 80, 0, 0,
-            0, 44, 0, 0, 0, 72, 0, 0, 0, 46, 0, 0, 0, 76, 0, 0, 0, 47, 0, 0, 0, 78, 0, 0, 0, 52, 0, 0, 0, 88, 0, 0, 0,
-            32, 0, 0, 0, 48, 0, 0, 0, 36, 0, 0, 0, 56, 0, 0, 0, 36, 0, 0, 0, 56, 0, 0, 0, 44, 0, 0, 0, 90, 0, 0, 0, 118,
-            0, 0, 0, 160, 0, 0, 0, 43, 0, 0, 0, 88, 0, 0, 0, 115, 0, 0, 0, 41, 0, 0, 0, 66, 0, 0, 0, 47, 0, 0, 0, 96, 0,
-            0, 0, 127, 0, 0, 0, 172, 0, 0, 0, 41, 0, 0, 0, 84, 0, 0, 0, 109, 0, 0, 0, 34, 0, 0, 0, 52, 0, 0, 0, 84, 0,
-            0, 0, 43, 0, 0, 0, 88, 0, 0, 0, 115, 0, 0, 0, 43, 0, 0, 0, 70, 0, 0, 0, 41, 0, 0, 0, 66, 0, 0, 0, 43, 0, 0,
-            0, 70, 0, 0, 0, 41, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 32, 0, 0, 0, 37, 0, 0, 0, 64, 0, 0, 0,
-            52, 0, 0, 0, 88, 0, 0, 0, 44, 0, 0, 0, 72, 0, 0, 0, 44, 0, 0, 0, 72, 0, 0, 0,
+            0, 0, 0, 0, 19, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 32, 0,
+            0, 0, 37, 0, 0, 0, 64, 0, 0, 0, 44, 0, 0, 0, 90, 0, 0, 0, 118, 0, 0, 0, 160, 0, 0, 0, 44, 0, 0, 0, 72, 0, 0,
+            0, 44, 0, 0, 0, 72, 0, 0, 0, 41, 0, 0, 0, 66, 0, 0, 0, 52, 0, 0, 0, 88, 0, 0, 0, 47, 0, 0, 0, 96, 0, 0, 0,
+            127, 0, 0, 0, 172, 0, 0, 0, 47, 0, 0, 0, 78, 0, 0, 0, 47, 0, 0, 0, 78, 0, 0, 0, 41, 0, 0, 0, 84, 0, 0, 0,
+            109, 0, 0, 0, 41, 0, 0, 0, 66, 0, 0, 0, 41, 0, 0, 0, 66, 0, 0, 0, 53, 0, 0, 0, 108, 0, 0, 0, 145, 0, 0, 0,
+            53, 0, 0, 0, 108, 0, 0, 0, 145, 0, 0, 0, 43, 0, 0, 0, 88, 0, 0, 0, 115, 0, 0, 0, 43, 0, 0, 0, 70, 0, 0, 0,
+            43, 0, 0, 0, 70, 0, 0, 0, 43, 0, 0, 0, 88, 0, 0, 0, 115, 0, 0, 0, 54, 0, 0, 0, 110, 0, 0, 0, 148, 0, 0, 0,
+            32, 0, 0, 0, 48, 0, 0, 0, 44, 0, 0, 0, 72, 0, 0, 0, 44, 0, 0, 0, 72, 0, 0, 0, 36, 0, 0, 0, 56, 0, 0, 0, 48,
+            0, 0, 0, 80, 0, 0, 0, 48, 0, 0, 0, 80, 0, 0, 0, 36, 0, 0, 0, 56, 0, 0, 0, 48, 0, 0, 0, 80, 0, 0, 0, 34, 0,
+            0, 0, 52, 0, 0, 0, 84, 0, 0, 0, 46, 0, 0, 0, 76, 0, 0, 0, 52, 0, 0, 0, 88, 0, 0, 0,
         };
 
         /// <summary>
@@ -1111,145 +1111,145 @@ static partial class Demo
         /// </summary>
         private static global::System.ReadOnlySpan<byte> SlotsTable => new byte[]
         {
-            59, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0,
-            0, 75, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 67, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 61, 0, 0, 0, 0, 0,
-            0, 0, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5,
-            0, 0, 0, 21, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 0, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            43, 0, 0, 0, 71, 0, 0, 0, 36, 0, 0, 0, 73, 0, 0, 0, 23, 0, 0, 0, 98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 47, 0, 0, 0, 44, 0, 0, 0, 24, 0, 0, 0, 85, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 72, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 94, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 37, 0, 0, 0, 0, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 0, 0, 0, 51, 0, 0, 0, 90, 0, 0, 0, 0,
-            0, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 74, 0, 0, 0, 91, 0, 0, 0, 56, 0, 0, 0, 49, 0, 0, 0, 55, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 57, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 103, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0,
-            0, 0, 58, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 0, 0, 0, 31, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 80, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 101, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 99, 0, 0, 0, 8, 0, 0, 0, 7, 0, 0, 0, 89, 0, 0, 0, 0, 0, 0, 0, 79, 0, 0, 0, 93, 0, 0, 0,
-            0, 0, 0, 0, 70, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 46, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 104, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 76, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 84,
-            0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, 96, 0, 0, 0, 78, 0, 0, 0, 69, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0, 102, 0, 0, 0,
-            63, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 22, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 92, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 16, 0, 0, 0, 25, 0, 0, 0, 50, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0,
+            46, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0,
+            0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 82, 0, 0, 0, 69, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 44, 0, 0, 0, 0,
+            0, 0, 0, 92, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 78, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            53, 0, 0, 0, 96, 0, 0, 0, 98, 0, 0, 0, 0, 0, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 33, 0, 0, 0, 21, 0, 0, 0, 58, 0, 0, 0, 20, 0, 0, 0, 99, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 64, 0, 0, 0, 40, 0, 0, 0, 100, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 65, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 22, 0, 0, 0, 17, 0, 0,
+            0, 0, 0, 0, 0, 68, 0, 0, 0, 0, 0, 0, 0, 76, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 88, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 84, 0, 0, 0, 37, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 49, 0, 0, 0, 18, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 77, 0, 0, 0, 13, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 31, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
+            0, 0, 47, 0, 0, 0, 0, 0, 0, 0, 72, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 93, 0, 0, 0, 89, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 54, 0, 0, 0, 67, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 41, 0, 0, 0, 0, 0, 0, 0, 104, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 59, 0, 0, 0, 66, 0, 0, 0, 103, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 43, 0, 0,
+            0, 0, 0, 0, 0, 63, 0, 0, 0, 0, 0, 0, 0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            6, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 70, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 27, 0, 0, 0, 75, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 0, 0, 0, 0, 0, 0, 79, 0, 0, 0, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 102, 0, 0, 0, 71, 0, 0, 0, 0, 0, 0, 0, 74, 0,
+            0, 0, 55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 101, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 94, 0, 0, 0, 97, 0, 0, 0, 51, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 0,
         };
 
         /// <summary>DottedKeys (3939 bytes): every name dotted, at its wire key's offset.</summary>
         private static global::System.ReadOnlySpan<byte> DottedKeysTable =>
-            "0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa\0\0"u8 +
-            "1.0.96.10.in-addr.arpa\0\0"u8 +
-            "1.200.100.10.in-addr.arpa\0\0"u8 +
-            "10-244-1-10.my-service.default.svc.cluster.local\0\0"u8 +
-            "10-244-1-2.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "10-244-1-20.frontend.shop.svc.cluster.local\0\0"u8 +
-            "10-244-1-30.checkout.shop.svc.cluster.local\0\0"u8 +
-            "10-244-1-41.cart.shop.svc.cluster.local\0\0"u8 +
-            "10-244-1-5.my-db.default.svc.cluster.local\0\0"u8 +
-            "10-244-2-10.my-service.default.svc.cluster.local\0\0"u8 +
-            "10-244-2-30.checkout.shop.svc.cluster.local\0\0"u8 +
-            "10-244-2-41.cart.shop.svc.cluster.local\0\0"u8 +
-            "10-244-2-50.search.shop.svc.cluster.local\0\0"u8 +
-            "10-244-2-7.my-db.default.svc.cluster.local\0\0"u8 +
-            "10.0.96.10.in-addr.arpa\0\0"u8 +
-            "10.1.244.10.in-addr.arpa\0\0"u8 +
-            "10.2.244.10.in-addr.arpa\0\0"u8 +
-            "166.121.99.10.in-addr.arpa\0\0"u8 +
-            "172-18-0-2.kubernetes.default.svc.cluster.local\0\0"u8 +
-            "2.0.18.172.in-addr.arpa\0\0"u8 +
-            "2.1.244.10.in-addr.arpa\0\0"u8 +
-            "20.1.244.10.in-addr.arpa\0\0"u8 +
-            "30.1.244.10.in-addr.arpa\0\0"u8 +
-            "30.2.244.10.in-addr.arpa\0\0"u8 +
-            "41.1.244.10.in-addr.arpa\0\0"u8 +
-            "41.2.244.10.in-addr.arpa\0\0"u8 +
-            "5.0.0.0.0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa\0\0"u8 +
-            "5.1.244.10.in-addr.arpa\0\0"u8 +
-            "5.50.100.10.in-addr.arpa\0\0"u8 +
-            "50.2.244.10.in-addr.arpa\0\0"u8 +
-            "60.1.244.10.in-addr.arpa\0\0"u8 +
-            "60.2.244.10.in-addr.arpa\0\0"u8 +
-            "7.2.244.10.in-addr.arpa\0\0"u8 +
-            "75.3.97.10.in-addr.arpa\0\0"u8 +
-            "87.80.111.10.in-addr.arpa\0\0"u8 +
-            "_._.cart.shop.svc.cluster.local\0\0"u8 +
-            "_._.checkout.shop.svc.cluster.local\0\0"u8 +
-            "_._.frontend.shop.svc.cluster.local\0\0"u8 +
-            "_._.kafka.default.svc.cluster.local\0\0"u8 +
-            "_._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_._.kubernetes.default.svc.cluster.local\0\0"u8 +
-            "_._.my-db.default.svc.cluster.local\0\0"u8 +
-            "_._.my-external-service.default.svc.cluster.local\0\0"u8 +
-            "_._.my-service.default.svc.cluster.local\0\0"u8 +
-            "_._.search.shop.svc.cluster.local\0\0"u8 +
-            "_._tcp.cart.shop.svc.cluster.local\0\0"u8 +
-            "_._tcp.checkout.shop.svc.cluster.local\0\0"u8 +
-            "_._tcp.frontend.shop.svc.cluster.local\0\0"u8 +
-            "_._tcp.kafka.default.svc.cluster.local\0\0"u8 +
-            "_._tcp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_._tcp.kubernetes.default.svc.cluster.local\0\0"u8 +
-            "_._tcp.my-db.default.svc.cluster.local\0\0"u8 +
-            "_._tcp.my-service.default.svc.cluster.local\0\0"u8 +
-            "_._tcp.search.shop.svc.cluster.local\0\0"u8 +
-            "_._udp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_broker._.kafka.default.svc.cluster.local\0\0"u8 +
-            "_broker._tcp.kafka.default.svc.cluster.local\0\0"u8 +
-            "_dns-tcp._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_dns-tcp._tcp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_dns._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_dns._udp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_grpc._.cart.shop.svc.cluster.local\0\0"u8 +
-            "_grpc._tcp.cart.shop.svc.cluster.local\0\0"u8 +
-            "_http._.frontend.shop.svc.cluster.local\0\0"u8 +
-            "_http._.my-service.default.svc.cluster.local\0\0"u8 +
-            "_http._.search.shop.svc.cluster.local\0\0"u8 +
-            "_http._tcp.frontend.shop.svc.cluster.local\0\0"u8 +
-            "_http._tcp.my-service.default.svc.cluster.local\0\0"u8 +
-            "_http._tcp.search.shop.svc.cluster.local\0\0"u8 +
-            "_https._.checkout.shop.svc.cluster.local\0\0"u8 +
-            "_https._.kubernetes.default.svc.cluster.local\0\0"u8 +
-            "_https._tcp.checkout.shop.svc.cluster.local\0\0"u8 +
-            "_https._tcp.kubernetes.default.svc.cluster.local\0\0"u8 +
-            "_metrics._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_metrics._.my-service.default.svc.cluster.local\0\0"u8 +
-            "_metrics._tcp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "_metrics._tcp.my-service.default.svc.cluster.local\0\0"u8 +
-            "_postgres._.my-db.default.svc.cluster.local\0\0"u8 +
-            "_postgres._tcp.my-db.default.svc.cluster.local\0\0"u8 +
-            "cart.shop.svc.cluster.local\0\0"u8 +
-            "checkout.shop.svc.cluster.local\0\0"u8 +
             "cluster.local\0\0"u8 +
-            "default.pod.cluster.local\0\0"u8 +
-            "default.svc.cluster.local\0\0"u8 +
             "dns-version.cluster.local\0\0"u8 +
-            "fd00-10-244-2--50.search.shop.svc.cluster.local\0\0"u8 +
-            "frontend.shop.svc.cluster.local\0\0"u8 +
-            "in-addr.arpa\0\0"u8 +
-            "ip6.arpa\0\0"u8 +
+            "ns.dns.cluster.local\0\0"u8 +
+            "svc.cluster.local\0\0"u8 +
+            "pod.cluster.local\0\0"u8 +
+            "default.svc.cluster.local\0\0"u8 +
+            "default.pod.cluster.local\0\0"u8 +
+            "kube-system.svc.cluster.local\0\0"u8 +
+            "kube-system.pod.cluster.local\0\0"u8 +
+            "shop.svc.cluster.local\0\0"u8 +
+            "shop.pod.cluster.local\0\0"u8 +
+            "kafka.default.svc.cluster.local\0\0"u8 +
+            "_broker._tcp.kafka.default.svc.cluster.local\0\0"u8 +
+            "_broker._.kafka.default.svc.cluster.local\0\0"u8 +
+            "_._tcp.kafka.default.svc.cluster.local\0\0"u8 +
+            "_._.kafka.default.svc.cluster.local\0\0"u8 +
             "kafka-0.kafka.default.svc.cluster.local\0\0"u8 +
             "kafka-1.kafka.default.svc.cluster.local\0\0"u8 +
-            "kafka.default.svc.cluster.local\0\0"u8 +
-            "kube-dns.kube-system.svc.cluster.local\0\0"u8 +
-            "kube-system.pod.cluster.local\0\0"u8 +
-            "kube-system.svc.cluster.local\0\0"u8 +
             "kubernetes.default.svc.cluster.local\0\0"u8 +
+            "_https._tcp.kubernetes.default.svc.cluster.local\0\0"u8 +
+            "_https._.kubernetes.default.svc.cluster.local\0\0"u8 +
+            "_._tcp.kubernetes.default.svc.cluster.local\0\0"u8 +
+            "_._.kubernetes.default.svc.cluster.local\0\0"u8 +
+            "172-18-0-2.kubernetes.default.svc.cluster.local\0\0"u8 +
             "my-db.default.svc.cluster.local\0\0"u8 +
+            "_postgres._tcp.my-db.default.svc.cluster.local\0\0"u8 +
+            "_postgres._.my-db.default.svc.cluster.local\0\0"u8 +
+            "_._tcp.my-db.default.svc.cluster.local\0\0"u8 +
+            "_._.my-db.default.svc.cluster.local\0\0"u8 +
+            "10-244-1-5.my-db.default.svc.cluster.local\0\0"u8 +
+            "10-244-2-7.my-db.default.svc.cluster.local\0\0"u8 +
             "my-external-service.default.svc.cluster.local\0\0"u8 +
+            "_._.my-external-service.default.svc.cluster.local\0\0"u8 +
             "my-service.default.svc.cluster.local\0\0"u8 +
-            "ns.dns.cluster.local\0\0"u8 +
-            "pod.cluster.local\0\0"u8 +
+            "_http._tcp.my-service.default.svc.cluster.local\0\0"u8 +
+            "_http._.my-service.default.svc.cluster.local\0\0"u8 +
+            "_metrics._tcp.my-service.default.svc.cluster.local\0\0"u8 +
+            "_metrics._.my-service.default.svc.cluster.local\0\0"u8 +
+            "_._tcp.my-service.default.svc.cluster.local\0\0"u8 +
+            "_._.my-service.default.svc.cluster.local\0\0"u8 +
+            "10-244-1-10.my-service.default.svc.cluster.local\0\0"u8 +
+            "10-244-2-10.my-service.default.svc.cluster.local\0\0"u8 +
+            "kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_dns._udp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_dns._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_dns-tcp._tcp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_dns-tcp._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_metrics._tcp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_metrics._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_._udp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_._tcp.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "_._.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "10-244-1-2.kube-dns.kube-system.svc.cluster.local\0\0"u8 +
+            "cart.shop.svc.cluster.local\0\0"u8 +
+            "_grpc._tcp.cart.shop.svc.cluster.local\0\0"u8 +
+            "_grpc._.cart.shop.svc.cluster.local\0\0"u8 +
+            "_._tcp.cart.shop.svc.cluster.local\0\0"u8 +
+            "_._.cart.shop.svc.cluster.local\0\0"u8 +
+            "10-244-1-41.cart.shop.svc.cluster.local\0\0"u8 +
+            "10-244-2-41.cart.shop.svc.cluster.local\0\0"u8 +
+            "checkout.shop.svc.cluster.local\0\0"u8 +
+            "_https._tcp.checkout.shop.svc.cluster.local\0\0"u8 +
+            "_https._.checkout.shop.svc.cluster.local\0\0"u8 +
+            "_._tcp.checkout.shop.svc.cluster.local\0\0"u8 +
+            "_._.checkout.shop.svc.cluster.local\0\0"u8 +
+            "10-244-1-30.checkout.shop.svc.cluster.local\0\0"u8 +
+            "10-244-2-30.checkout.shop.svc.cluster.local\0\0"u8 +
+            "frontend.shop.svc.cluster.local\0\0"u8 +
+            "_http._tcp.frontend.shop.svc.cluster.local\0\0"u8 +
+            "_http._.frontend.shop.svc.cluster.local\0\0"u8 +
+            "_._tcp.frontend.shop.svc.cluster.local\0\0"u8 +
+            "_._.frontend.shop.svc.cluster.local\0\0"u8 +
+            "10-244-1-20.frontend.shop.svc.cluster.local\0\0"u8 +
             "search.shop.svc.cluster.local\0\0"u8 +
-            "shop.pod.cluster.local\0\0"u8 +
-            "shop.svc.cluster.local\0\0"u8 +
-            "svc.cluster.local\0\0"u8;
+            "_http._tcp.search.shop.svc.cluster.local\0\0"u8 +
+            "_http._.search.shop.svc.cluster.local\0\0"u8 +
+            "_._tcp.search.shop.svc.cluster.local\0\0"u8 +
+            "_._.search.shop.svc.cluster.local\0\0"u8 +
+            "10-244-2-50.search.shop.svc.cluster.local\0\0"u8 +
+            "fd00-10-244-2--50.search.shop.svc.cluster.local\0\0"u8 +
+            "in-addr.arpa\0\0"u8 +
+            "1.0.96.10.in-addr.arpa\0\0"u8 +
+            "1.200.100.10.in-addr.arpa\0\0"u8 +
+            "10.0.96.10.in-addr.arpa\0\0"u8 +
+            "87.80.111.10.in-addr.arpa\0\0"u8 +
+            "166.121.99.10.in-addr.arpa\0\0"u8 +
+            "75.3.97.10.in-addr.arpa\0\0"u8 +
+            "5.50.100.10.in-addr.arpa\0\0"u8 +
+            "60.1.244.10.in-addr.arpa\0\0"u8 +
+            "60.2.244.10.in-addr.arpa\0\0"u8 +
+            "2.0.18.172.in-addr.arpa\0\0"u8 +
+            "5.1.244.10.in-addr.arpa\0\0"u8 +
+            "7.2.244.10.in-addr.arpa\0\0"u8 +
+            "10.1.244.10.in-addr.arpa\0\0"u8 +
+            "10.2.244.10.in-addr.arpa\0\0"u8 +
+            "2.1.244.10.in-addr.arpa\0\0"u8 +
+            "41.1.244.10.in-addr.arpa\0\0"u8 +
+            "41.2.244.10.in-addr.arpa\0\0"u8 +
+            "30.1.244.10.in-addr.arpa\0\0"u8 +
+            "30.2.244.10.in-addr.arpa\0\0"u8 +
+            "20.1.244.10.in-addr.arpa\0\0"u8 +
+            "50.2.244.10.in-addr.arpa\0\0"u8 +
+            "ip6.arpa\0\0"u8 +
+            "5.0.0.0.0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa\0\0"u8 +
+            "0.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa\0\0"u8;
 
         /// <summary>DottedDisplacements (128 bytes): the perfect hash of the dotted names: displacements.</summary>
         private static global::System.ReadOnlySpan<byte> DottedDisplacementsTable => new byte[]
@@ -1263,36 +1263,36 @@ static partial class Demo
         /// <summary>DottedSlots (1024 bytes): the perfect hash of the dotted names: slots.</summary>
         private static global::System.ReadOnlySpan<byte> DottedSlotsTable => new byte[]
         {
-            12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 47, 0, 0, 0, 0, 0, 0,
-            0, 40, 0, 0, 0, 54, 0, 0, 0, 72, 0, 0, 0, 50, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 99, 0, 0, 0, 0,
-            0, 0, 0, 15, 0, 0, 0, 64, 0, 0, 0, 22, 0, 0, 0, 84, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 105, 0, 0, 0, 57, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 87, 0, 0, 0, 79, 0, 0, 0, 82, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 74, 0, 0, 0,
-            101, 0, 0, 0, 0, 0, 0, 0, 59, 0, 0, 0, 86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 65, 0, 0, 0, 78, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 23,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0,
+            0, 52, 0, 0, 0, 77, 0, 0, 0, 62, 0, 0, 0, 51, 0, 0, 0, 31, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 34, 0, 0, 0, 0,
+            0, 0, 0, 84, 0, 0, 0, 70, 0, 0, 0, 101, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0, 44, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 0, 0, 0, 26, 0, 0, 0, 1, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 5,
+            0, 0, 0, 0, 0, 0, 0, 46, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 96, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 99, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 104, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 0, 46, 0, 0, 0, 81, 0, 0, 0, 0, 0, 0, 0, 94, 0, 0, 0, 13, 0, 0,
-            0, 0, 0, 0, 0, 103, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 98, 0, 0, 0, 0, 0, 0, 0, 36, 0, 0, 0, 63,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 95, 0, 0, 0, 41, 0, 0, 0,
-            0, 0, 0, 0, 3, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 31, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 92, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 68, 0, 0, 0, 8, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 44, 0, 0, 0, 0, 0, 0, 0,
-            16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 96, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 55, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0,
-            0, 0, 0, 71, 0, 0, 0, 0, 0, 0, 0, 76, 0, 0, 0, 4, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 58, 0, 0, 0, 102, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 49, 0, 0, 0, 48, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 69,
-            0, 0, 0, 43, 0, 0, 0, 0, 0, 0, 0, 93, 0, 0, 0, 34, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0,
-            0, 51, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 67, 0, 0, 0, 0, 0, 0, 0, 27, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 1, 0, 0, 0, 5,
-            0, 0, 0, 89, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 70, 0, 0, 0, 83, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 0, 0, 0, 35, 0, 0,
-            0, 0, 0, 0, 0, 97, 0, 0, 0, 75, 0, 0, 0,
+            0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 57, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 79, 0, 0, 0,
+            0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 95, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 58, 0, 0, 0, 55, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 86, 0, 0, 0, 8, 0, 0, 0, 23, 0, 0, 0, 0,
+            0, 0, 0, 83, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 91, 0, 0, 0, 98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 89, 0, 0, 0, 0, 0, 0, 0, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 81, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 93, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 35, 0, 0, 0, 59, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0,
+            94, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 97, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 76, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 72, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0,
+            0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 41, 0, 0, 0, 54, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 47, 0, 0, 0, 74, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0, 0, 15, 0, 0, 0, 71, 0, 0, 0, 0, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 75,
+            0, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 43, 0, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 92, 0, 0, 0, 0, 0, 0,
+            0, 22, 0, 0, 0, 88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 69, 0, 0, 0, 0, 0, 0, 0, 104,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 67, 0, 0, 0, 105, 0, 0, 0,
+            53, 0, 0, 0, 103, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 63, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 0, 0, 0, 85, 0,
+            0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 38, 0, 0, 0,
         };
     }
 }

@@ -348,7 +348,7 @@ public sealed class IncrementalUpdateTests
         var why = Assert.Single(live.Rejected);
         Assert.Equal("EndpointSlice/shop/cart-2", why.Location!.Path);
         var line = Assert.Single(logger.Lines);
-        Assert.StartsWith("Warning Skipping EndpointSlice shop/cart-2: ", line);
+        Assert.StartsWith("Warning Skipping EndpointSlice/shop/cart-2: ", line);
         Assert.Contains("not-an-ip", line);
         Assert.Same(before, live.Current); // nothing changed: no snapshot
         Assert.Equal(["10.1.0.1:8080"], live.Current!.DataPlane.Find("shop", "cart", "http")!.Endpoints);

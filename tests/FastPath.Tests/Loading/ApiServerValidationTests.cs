@@ -47,7 +47,6 @@ public class ApiServerValidationTests
         "ports[0].name: Invalid value: \"Web_Port\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")]
     [InlineData(Slice + "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nports: [{name: http, port: 80}, {name: ^http, port: 81}]", "ports[1].name: Duplicate value: \"http\"")]
     [InlineData(Slice + "metadata: {name: ^Web_1, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nports: [{port: 80}]", "metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain must consist of")]
-    [InlineData(Slice + "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nendpoints: [{addresses: ^[127.0.0.1]}]", "endpoints[0].addresses[0]: Invalid value: \"127.0.0.1\": may not be in the loopback range")]
     [InlineData(Slice + "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nendpoints: [{addresses: [10.0.0.1], hostname: ^Web.1}]", "endpoints[0].hostname: Invalid value: \"Web.1\": a lowercase RFC 1123 label must consist of")]
     [InlineData(Slice + "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\naddressType: FQDN\nendpoints: [{addresses: ^[localhost]}]", "endpoints[0].addresses[0]: Invalid value: \"localhost\": should be a domain with at least two segments separated by dots")]
     [InlineData(Slice + "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nports: [{port: 80, appProtocol: ^\"not valid\"}]", "ports[0].appProtocol: Invalid value: \"not valid\": name part must consist of")]
@@ -99,6 +98,18 @@ public class ApiServerValidationTests
         Assert.NotNull(r.Cluster);
         Assert.Equal($"test.yaml({line},{column}): warning FP0066: spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services; the API server would refuse this object, CoreDNS and kube-proxy serve it as it is",
             Assert.Single(r.Diagnostics).ToString());
+    }
+
+    [Fact]
+    public void A_loopback_endpoint_loads_with_the_api_servers_objection_as_a_warning()
+    {
+        // kube-proxy and CoreDNS serve it as given: what local development with real backends on 127.0.0.1 needs.
+        var (yaml, line, column) = Unmark(Slice + "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nendpoints: [{addresses: ^[127.0.0.1]}]\n");
+        var r = TestClusters.LoadResult(yaml);
+        Assert.NotNull(r.Cluster);
+        var w = Assert.Single(r.Diagnostics, d => d.Id == "FP0066");
+        Assert.Equal($"test.yaml({line},{column}): warning FP0066: endpoints[0].addresses[0]: Invalid value: \"127.0.0.1\": may not be in the loopback range (127.0.0.0/8, ::1/128); the API server would refuse this object, CoreDNS and kube-proxy serve it as it is", w.ToString());
+        Assert.Contains(TestClusters.LoadResult(yaml.Replace("127.0.0.1", "169.254.0.1")).Diagnostics, d => d.IsError && d.Message.Contains("link-local"));
     }
 
     [Fact]
