@@ -131,6 +131,12 @@ public static class ClusterLoader
             bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), ManifestScanner.CleanMessage(ex.InnerException?.Message ?? ex.Message));
             return new ParsedManifest(file, null, bag.Sorted());
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's node builder refuses some event sequences its own parser produced (seen with mutated manifests).
+            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, 1, 1), "malformed YAML: " + ex.Message);
+            return new ParsedManifest(file, null, bag.Sorted());
+        }
         return new ParsedManifest(file, stream, bag.Sorted());
     }
 

@@ -20,19 +20,26 @@ internal static class ManifestScanner
     public static IReadOnlyList<ParsingEvent>? Scan(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
     {
         if (!CheckSize(file.Path, file.Text, limits, bag) || !CheckCharacters(file.Path, file.Text, bag)) return null;
-        var parser = new Parser(new StringReader(file.Text));
+        // The scanner reads a whole scalar before it yields it; a budget on the characters read per event stops a
+        // huge scalar after MaxScalarLength characters instead of after all of it.
+        var reader = new BudgetReader(file.Text);
+        var parser = new Parser(reader);
         var events = new List<ParsingEvent>();
         var frames = new Stack<Frame>();
         var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
         long nodes = 0, aliasNodes = 0;
         int documents = 0;
         bool ok = true;
+        int lastEnd = 0;
         try
         {
-            while (parser.MoveNext())
+            while (true)
             {
+                reader.StartEvent(limits.MaxScalarLength + 65536L);
+                if (!parser.MoveNext()) break;
                 var e = parser.Current!;
                 events.Add(e);
+                lastEnd = (int)e.End.Index;
                 switch (e)
                 {
                     case DocumentStart:
@@ -70,6 +77,16 @@ internal static class ManifestScanner
                         break;
                 }
             }
+        }
+        catch (ScalarTooLongException)
+        {
+            var (line, col) = LineOf(file.Text, TokenAfter(file.Text, lastEnd));
+            return Over(bag, file.Path, new Mark(0, line, col), $"a token (a scalar) longer than {limits.MaxScalarLength} characters", limits.MaxScalarLength + " characters", nameof(ManifestLimits.MaxScalarLength));
+        }
+        catch (YamlException ex) when (ex.InnerException is ScalarTooLongException)
+        {
+            var (line, col) = LineOf(file.Text, TokenAfter(file.Text, lastEnd));
+            return Over(bag, file.Path, new Mark(0, line, col), $"a token (a scalar) longer than {limits.MaxScalarLength} characters", limits.MaxScalarLength + " characters", nameof(ManifestLimits.MaxScalarLength));
         }
         catch (YamlException ex)
         {
@@ -122,6 +139,20 @@ internal static class ManifestScanner
         return true;
     }
 
+    /// <summary>The first character of the next token after an event: past blanks, line breaks and indicators.</summary>
+    private static int TokenAfter(string text, int offset)
+    {
+        while (offset < text.Length && (char.IsWhiteSpace(text[offset]) || text[offset] is ':' or '-' or ',' or '[' or '{' or '?')) offset++;
+        return offset;
+    }
+
+    private static (int Line, int Column) LineOf(string text, int offset)
+    {
+        int line = 1, lastNl = -1;
+        for (int i = 0; i < offset && i < text.Length; i++) if (text[i] == '\n') { line++; lastNl = i; }
+        return (line, offset - lastNl);
+    }
+
     internal static string CleanMessage(string msg)
     {
         int paren = msg.IndexOf("): ", StringComparison.Ordinal);
@@ -164,6 +195,46 @@ internal static class ManifestScanner
         private Dictionary<string, int>? _keys;
         public Dictionary<string, int> Keys => _keys ??= new(StringComparer.Ordinal);
     }
+}
+
+/// <summary>A string reader that throws once an event has read more characters than it was allowed.</summary>
+internal sealed class BudgetReader(string text) : TextReader
+{
+    private int _pos;
+    private long _budget = long.MaxValue;
+    private int _eventStart;
+
+    /// <summary>Allows <paramref name="allowance"/> more characters for the next event.</summary>
+    public void StartEvent(long allowance) { _eventStart = _pos; _budget = _pos + allowance; }
+
+    public override int Peek() => _pos < text.Length ? text[_pos] : -1;
+
+    public override int Read()
+    {
+        if (_pos >= text.Length) return -1;
+        Check(1);
+        return text[_pos++];
+    }
+
+    public override int Read(char[] buffer, int index, int count)
+    {
+        int n = Math.Min(count, text.Length - _pos);
+        if (n <= 0) return 0;
+        Check(n);
+        text.CopyTo(_pos, buffer, index, n);
+        _pos += n;
+        return n;
+    }
+
+    private void Check(int n)
+    {
+        if (_pos + n > _budget) throw new ScalarTooLongException(_eventStart);
+    }
+}
+
+internal sealed class ScalarTooLongException(int tokenStart) : Exception("a YAML token is longer than the scalar limit")
+{
+    public int TokenStart { get; } = tokenStart;
 }
 
 /// <summary>Replays recorded events into YamlDotNet's representation model.</summary>
