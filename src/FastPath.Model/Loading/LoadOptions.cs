@@ -45,5 +45,3 @@ public sealed record ManifestLimits
     public long MaxAliasExpansion { get; init; } = 100_000;
 }
 
-/// <summary>A manifest file's path (as it should appear in diagnostics) and its text.</summary>
-public sealed record ManifestText(string Path, string Text);

@@ -13,7 +13,7 @@ public sealed class Cluster
 {
     public Cluster(IReadOnlyList<string> namespaces, IReadOnlyList<Service> services, IReadOnlyList<EndpointSlice> slices,
         IReadOnlyList<Pod> pods, IReadOnlyList<Node> nodes, CorefileConfig corefile, string contentHash,
-        IReadOnlyList<Loading.ManifestText>? sources = null, string? serviceCidr = null)
+        IReadOnlyList<ManifestText>? sources = null, string? serviceCidr = null)
     {
         Sources = sources ?? [];
         ServiceCidr = serviceCidr;
@@ -41,7 +41,7 @@ public sealed class Cluster
     public string ContentHash { get; }
 
     /// <summary>The manifests the cluster was read from, in path order.</summary>
-    public IReadOnlyList<Loading.ManifestText> Sources { get; }
+    public IReadOnlyList<ManifestText> Sources { get; }
     /// <summary>The service CIDR option it was loaded with (null: the defaults, not enforced).</summary>
     public string? ServiceCidr { get; }
 

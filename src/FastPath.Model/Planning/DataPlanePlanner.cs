@@ -16,7 +16,7 @@ public static class DataPlanePlanner
 {
     public const int Forward = 0, Reject = 1, Drop = 2, NotProxied = 3;
 
-    private sealed record Ep(string Ip, int Port, string Key, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes);
+    private sealed record PlannedEndpoint(string Ip, int Port, string Key, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes);
 
     public static IReadOnlyList<PortPlan> Plan(Cluster cluster)
     {
@@ -69,7 +69,7 @@ public static class DataPlanePlanner
     /// Whether the node can change a decision: a Local traffic policy, topology hints, or an endpoint listed twice (a
     /// node prefers its local copy). Without any, every node decides as the node-less decision and none is computed.
     /// </summary>
-    private static bool NodeDependent(Service s, List<List<Ep>> eps)
+    private static bool NodeDependent(Service s, List<List<PlannedEndpoint>> eps)
     {
         if (s.InternalTrafficPolicy == TrafficPolicy.Local || s.ExternalTrafficPolicy == TrafficPolicy.Local) return true;
         foreach (var copies in eps)
@@ -84,10 +84,10 @@ public static class DataPlanePlanner
     private static IEnumerable<string> Vips(Service s) => s.LoadBalancerIngress.Where(i => i.Ip is not null && (i.IpMode is null || i.IpMode == "VIP")).Select(i => i.Ip!);
 
     /// <summary>The port's endpoints of the service's primary family, first address only, sorted by ip:port; the first copy of a duplicate is kept.</summary>
-    private static List<List<Ep>> Endpoints(IReadOnlyList<EndpointSlice> slices, Service s, ServicePort port)
+    private static List<List<PlannedEndpoint>> Endpoints(IReadOnlyList<EndpointSlice> slices, Service s, ServicePort port)
     {
         string family = IpText.IsIPv6(s.ClusterIPs[0]) ? "IPv6" : "IPv4";
-        var seen = new Dictionary<string, List<Ep>>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, List<PlannedEndpoint>>(StringComparer.Ordinal);
         foreach (var slice in slices.Where(sl => sl.AddressType == family))
         {
             var sp = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol);
@@ -96,20 +96,20 @@ public static class DataPlanePlanner
             {
                 if (e.Addresses.Count == 0 || IpText.CanonicalOrNull(e.Addresses[0]) is not { } ip) continue;
                 var key = ip.IndexOf(':') >= 0 ? $"[{ip}]:{sp.Port.ToString(CultureInfo.InvariantCulture)}" : $"{ip}:{sp.Port.ToString(CultureInfo.InvariantCulture)}";
-                var ep = new Ep(ip, sp.Port, key, e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints);
+                var ep = new PlannedEndpoint(ip, sp.Port, key, e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints);
                 // Every copy is kept: which one kube-proxy uses depends on the node (a local copy wins).
-                if (!seen.TryGetValue(key, out var copies)) seen[key] = copies = new List<Ep>();
+                if (!seen.TryGetValue(key, out var copies)) seen[key] = copies = new List<PlannedEndpoint>();
                 copies.Add(ep);
             }
         }
         return seen.Values.OrderBy(e => e[0].Key, StringComparer.Ordinal).ToList();
     }
 
-    private static PortDecision Decide(Func<string, Node?> findNode, Service s, ServicePort port, List<List<Ep>> copies, string? node, bool external, bool accessible)
+    private static PortDecision Decide(Func<string, Node?> findNode, Service s, ServicePort port, List<List<PlannedEndpoint>> copies, string? node, bool external, bool accessible)
     {
-        bool Local(Ep e) => node is { Length: > 0 } && e.Node == node;
+        bool Local(PlannedEndpoint e) => node is { Length: > 0 } && e.Node == node;
         var eps = copies.Select(c => c.FirstOrDefault(Local) ?? c[0]).ToList();
-        bool servTerm(Ep e) => e.Serving && e.Terminating;
+        bool servTerm(PlannedEndpoint e) => e.Serving && e.Terminating;
         bool usesCluster = s.InternalTrafficPolicy != TrafficPolicy.Local || accessible;
         bool usesLocal = s.InternalTrafficPolicy == TrafficPolicy.Local || (s.ExternalTrafficPolicy == TrafficPolicy.Local && accessible);
         bool localPolicy = (external ? s.ExternalTrafficPolicy : s.InternalTrafficPolicy) == TrafficPolicy.Local;
@@ -118,7 +118,7 @@ public static class DataPlanePlanner
         bool any = eps.Any(e => e.Ready) || eps.Any(servTerm);
         if (!any) return new PortDecision(node, external, Reject, [], "the service has no usable endpoints");
 
-        List<Ep> chosen;
+        List<PlannedEndpoint> chosen;
         if (localPolicy && usesLocal)
         {
             chosen = eps.Where(e => Local(e) && e.Ready).ToList();

@@ -13,9 +13,9 @@ namespace FastPath.Model.Planning;
 public sealed partial class DnsPlanner
 {
     /// <summary>Something a name resolves to: an IP (its bytes) or a name (ExternalName), a port, the name it lives at, or TXT.</summary>
-    private sealed class Bk
+    private sealed class RecordTarget
     {
-        public Bk(string host, int port, NameRef target, uint ttl, byte[]? address)
+        public RecordTarget(string host, int port, NameRef target, uint ttl, byte[]? address)
         {
             Host = host; Port = port; Target = target; Ttl = ttl; Address = address;
         }
@@ -70,13 +70,13 @@ public sealed partial class DnsPlanner
         z != "." && name.Length == 7 + z.Length && name.StartsWith("ns.dns.", StringComparison.Ordinal) && name.EndsWith(z, StringComparison.Ordinal);
 
     /// <summary>What the kubernetes plugin finds for the name and class before any record is written: null is NXDOMAIN.</summary>
-    private List<Bk>? Found(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
+    private List<RecordTarget>? Found(string name, string z, QClass qc, List<RecordTarget>? raw, bool nsName)
     {
         if (!nsName) return raw;
         return qc is QClass.A or QClass.AAAA ? NsBackends(qc) : [];
     }
 
-    private int RcodeOf(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
+    private int RcodeOf(string name, string z, QClass qc, List<RecordTarget>? raw, bool nsName)
     {
         switch (qc)
         {
@@ -84,7 +84,7 @@ public sealed partial class DnsPlanner
             case QClass.PTR:
                 var ip = _ptrIp;
                 if (ip is null) return raw is null ? NXDomain : 0;
-                return _v.ServiceWithIp(ip) is not null || _v.EndpointsByIp.ContainsKey(ip) ? 0 : NXDomain;
+                return _view.ServiceWithIp(ip) is not null || _view.EndpointsByIp.ContainsKey(ip) ? 0 : NXDomain;
             case QClass.SOA: return 0;
             case QClass.NS when name == z: return 0;
             case QClass.CNAME: case QClass.MX: case QClass.SRV: return Found(name, z, qc, raw, nsName) is null ? NXDomain : 0;
@@ -94,7 +94,7 @@ public sealed partial class DnsPlanner
     }
 
     /// <summary>Writes the whole answer for a name and class and returns its id in the store.</summary>
-    private int Encode(string name, string z, QClass qc, List<Bk>? raw, bool nsName)
+    private int Encode(string name, string z, QClass qc, List<RecordTarget>? raw, bool nsName)
     {
         if (_rcodes[(int)qc] == NXDomain) return Negative(NXDomain);
         _w.Reset();
@@ -147,7 +147,7 @@ public sealed partial class DnsPlanner
     /// Returns how many records it wrote, or -1 when the name does not exist. <paramref name="upstream"/> counts the
     /// server's lookups of itself that led here (see <see cref="MaxUpstreamDepth"/>).
     /// </summary>
-    private int WriteAddress(string name, string z, PlanType family, NameRef owner, List<string>? previous, List<Bk>? services, int upstream = 0)
+    private int WriteAddress(string name, string z, PlanType family, NameRef owner, List<string>? previous, List<RecordTarget>? services, int upstream = 0)
     {
         if (services is null) return -1;
         int count = 0;
@@ -196,10 +196,10 @@ public sealed partial class DnsPlanner
     private HashSet<string>? _topSeen = new(StringComparer.Ordinal);
 
     /// <summary>What A or AAAA finds at a name reached through a CNAME.</summary>
-    private List<Bk>? ServicesAt(string name, string z, PlanType family) =>
+    private List<RecordTarget>? ServicesAt(string name, string z, PlanType family) =>
         Found(name, z, family == PlanType.A ? QClass.A : QClass.AAAA, Records(name, z), IsNsName(name, z));
 
-    private void WriteSrv(List<Bk> found)
+    private void WriteSrv(List<RecordTarget> found)
     {
         int ips = 0;
         foreach (var b in found) if (b.IsIp) ips++;
@@ -230,12 +230,12 @@ public sealed partial class DnsPlanner
         }
     }
 
-    private List<Bk> NsBackends(QClass qc)
+    private List<RecordTarget> NsBackends(QClass qc)
     {
-        var result = new List<Bk>();
+        var result = new List<RecordTarget>();
         foreach (var (nsName, ip) in NsAddrs())
             if ((ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) == (qc == QClass.AAAA))
-                result.Add(new Bk(ip.ToString(), 0, nsName, _ttl, ip.GetAddressBytes()));
+                result.Add(new RecordTarget(ip.ToString(), 0, nsName, _ttl, ip.GetAddressBytes()));
         return result;
     }
 
@@ -247,17 +247,17 @@ public sealed partial class DnsPlanner
         foreach (var local in _dnsIps)
         {
             var text = local.ToString();
-            foreach (var sl in _v.AllSlices)
+            foreach (var sl in _view.AllSlices)
             {
                 bool holds = false;
                 foreach (var r in sl.Ready) if (r.Ip == text) { holds = true; break; }
                 if (!holds) continue;
-                var svc = _v.FindService(sl.Namespace, sl.Service);
+                var svc = _view.FindService(sl.Namespace, sl.Service);
                 if (svc is null) continue;
                 if (svc.IsHeadless)
                 {
                     foreach (var (e, ip) in sl.Ready)
-                        if (IpText.TryParse(ip, out var a)) result.Add((NameRef.InZone($"{_v.NameOf(e, ip)}.{svc.Name}.{svc.Namespace}.svc"), a));
+                        if (IpText.TryParse(ip, out var a)) result.Add((NameRef.InZone($"{_view.NameOf(e, ip)}.{svc.Name}.{svc.Namespace}.svc"), a));
                 }
                 else
                     foreach (var cip in svc.ClusterIPs)
@@ -274,17 +274,17 @@ public sealed partial class DnsPlanner
     {
         var ip = _ptrIp;
         if (ip is null) return; // a forward name: NODATA
-        var primary = _primary ??= _k.PrimaryZone ?? ".";
-        if (_v.ServiceWithIp(ip) is { } s)
+        var primary = _primary ??= _options.PrimaryZone ?? ".";
+        if (_view.ServiceWithIp(ip) is { } s)
         {
             _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}"));
             return;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (_v.EndpointsByIp.TryGetValue(ip, out var eps))
+        if (_view.EndpointsByIp.TryGetValue(ip, out var eps))
             foreach (var (sl, e) in eps)
             {
-                var t = $"{_v.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
+                var t = $"{_view.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
                 if (seen.Add(t)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal(t));
             }
     }

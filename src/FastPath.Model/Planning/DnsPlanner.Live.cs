@@ -23,7 +23,7 @@ public sealed partial class DnsPlanner
         return (planner, planner.Build(routes, fallback));
     }
 
-    internal PlannerView View => _v;
+    internal PlannerView View => _view;
     internal AnswerStore Store => _store;
     internal IReadOnlyList<IPAddress> ServerIps => _dnsIps;
 
@@ -31,9 +31,9 @@ public sealed partial class DnsPlanner
     internal List<(Candidate Name, int Zone)> ForwardNames(Service s)
     {
         var result = new List<(Candidate, int)>();
-        for (int zi = 0; zi < _k.Zones.Count; zi++)
+        for (int zi = 0; zi < _options.Zones.Count; zi++)
         {
-            var z = _k.Zones[zi];
+            var z = _options.Zones[zi];
             if (ZoneName.IsReverse(z)) continue;
             foreach (var c in ServiceNames(s, z))
                 if (Owns(z, c.Name)) result.Add((c, zi));
@@ -45,13 +45,13 @@ public sealed partial class DnsPlanner
     internal (Candidate Name, int Zone)? ReverseName(string ip)
     {
         if (ReverseNameOf(ip) is not { } name) return null;
-        for (int zi = 0; zi < _k.Zones.Count; zi++)
-            if (ZoneName.IsReverse(_k.Zones[zi]) && Owns(_k.Zones[zi], name)) return (new Candidate(name, "address " + ip, reverse: true, ip: ip), zi);
+        for (int zi = 0; zi < _options.Zones.Count; zi++)
+            if (ZoneName.IsReverse(_options.Zones[zi]) && Owns(_options.Zones[zi], name)) return (new Candidate(name, "address " + ip, reverse: true, ip: ip), zi);
         return null;
     }
 
     /// <summary>Plans one name of a zone against the current view (answers go to the store); null when it has no entry.</summary>
-    internal PlanEntry? PlanName(in Candidate c, int zone) => Entry(c, zone, _k.Zones[zone]);
+    internal PlanEntry? PlanName(in Candidate c, int zone) => Entry(c, zone, _options.Zones[zone]);
 
     /// <summary>Whether an ExternalName Service points into a kubernetes zone (its answers follow other Services).</summary>
     internal bool PointsIntoZones(Service s) =>

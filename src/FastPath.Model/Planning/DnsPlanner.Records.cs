@@ -13,7 +13,7 @@ namespace FastPath.Model.Planning;
 public sealed partial class DnsPlanner
 {
     /// <summary>The labels of a name under a kubernetes zone, right to left: (svc|pod).namespace.service[.endpoint | .port.proto].</summary>
-    internal sealed record Request(string Kind, string Ns, string Svc, string Ep, string Port, string Proto)
+    internal sealed record Request(string Kind, string Ns, string Svc, string Endpoint, string Port, string Proto)
     {
         public static readonly Request Subtree = new("", "", "", "", "", "");
     }
@@ -37,62 +37,62 @@ public sealed partial class DnsPlanner
     }
 
     /// <summary>What the kubernetes plugin finds for a name (before the question type is looked at); null is a name error (NXDOMAIN).</summary>
-    private List<Bk>? Records(string name, string z) => Records(name, Parse(name, z));
+    private List<RecordTarget>? Records(string name, string z) => Records(name, Parse(name, z));
 
     /// <summary>The same, for a name whose labels are already known (<paramref name="r"/> is what <see cref="Parse"/> gives for it).</summary>
-    private List<Bk>? Records(string name, Request? r)
+    private List<RecordTarget>? Records(string name, Request? r)
     {
         if (r is null) return null;
         if (r.Kind == "") return [];
         if (name.EndsWith(".in-addr.arpa.", StringComparison.Ordinal) || name.EndsWith(".ip6.arpa.", StringComparison.Ordinal)) return null;
-        if (!_v.IsExposed(r.Ns)) return null;
+        if (!_view.IsExposed(r.Ns)) return null;
         return r.Kind == "pod" ? Pods(r) : ServicesOf(r);
     }
 
-    private List<Bk>? Pods(Request r)
+    private List<RecordTarget>? Pods(Request r)
     {
-        if (_k.Pods == PodMode.Disabled) return null;
+        if (_options.Pods == PodMode.Disabled) return null;
         if (r.Svc == "") return [];
         string ip = r.Svc.Count(c => c == '-') == 3 && !r.Svc.Contains("--") ? r.Svc.Replace('-', '.') : r.Svc.Replace('-', ':');
         var target = NameRef.InZone($"{r.Svc}.{r.Ns}.pod");
-        if (_k.Pods == PodMode.Insecure) return IpText.IsValid(ip) ? [new Bk(ip, 0, target, _ttl, AddressOf(ip))] : null;
-        var found = new List<Bk>();
-        foreach (var p in _v.PodsWithIp(ip))
-            if (string.Equals(p.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase)) found.Add(new Bk(ip, 0, target, _ttl, AddressOf(ip)));
+        if (_options.Pods == PodMode.Insecure) return IpText.IsValid(ip) ? [new RecordTarget(ip, 0, target, _ttl, AddressOf(ip))] : null;
+        var found = new List<RecordTarget>();
+        foreach (var p in _view.PodsWithIp(ip))
+            if (string.Equals(p.Namespace, r.Ns, StringComparison.OrdinalIgnoreCase)) found.Add(new RecordTarget(ip, 0, target, _ttl, AddressOf(ip)));
         return found.Count == 0 ? null : found;
     }
 
-    private List<Bk>? ServicesOf(Request r)
+    private List<RecordTarget>? ServicesOf(Request r)
     {
         if (r.Svc == "") return [];
-        var result = new List<Bk>();
+        var result = new List<RecordTarget>();
         bool found = false;
         // Names are lower case (DNS-1123/1035) and so are the query's labels: one lookup finds the service.
-        var only = _v.FindService(r.Ns, r.Svc);
+        var only = _view.FindService(r.Ns, r.Svc);
         foreach (var s in only is null ? [] : new[] { only })
         {
-            var slices = _v.SlicesOf(s);
-            if (_k.IgnoreEmptyService && !s.IsExternalName && !s.IsHeadless && slices.Sum(x => x.Ready.Count) == 0) continue;
+            var slices = _view.SlicesOf(s);
+            if (_options.IgnoreEmptyService && !s.IsExternalName && !s.IsHeadless && slices.Sum(x => x.Ready.Count) == 0) continue;
             if (s.IsExternalName)
             {
-                if (r.Ep.Length + r.Port.Length + r.Proto.Length > 0 || IpText.IsValid(s.ExternalName)) continue;
-                result.Add(new Bk(s.ExternalName!, 0, ServiceName(s), _ttl, null));
+                if (r.Endpoint.Length + r.Port.Length + r.Proto.Length > 0 || IpText.IsValid(s.ExternalName)) continue;
+                result.Add(new RecordTarget(s.ExternalName!, 0, ServiceName(s), _ttl, null));
                 found = true;
                 continue;
             }
-            if (s.IsHeadless || r.Ep.Length > 0)
+            if (s.IsHeadless || r.Endpoint.Length > 0)
             {
                 foreach (var sl in slices)
                     for (int i = 0; i < sl.Names.Length; i++)
                     {
                         var epName = sl.Names[i];
-                        if (r.Ep.Length > 0 && !string.Equals(r.Ep, epName, StringComparison.OrdinalIgnoreCase)) continue;
+                        if (r.Endpoint.Length > 0 && !string.Equals(r.Endpoint, epName, StringComparison.OrdinalIgnoreCase)) continue;
                         NameRef? target = null;
                         foreach (var p in sl.Ports)
                             if (Matches(r, p.Name, p.Protocol))
                             {
                                 target ??= NameRef.InZone(epName + "." + ServiceName(s).Text);
-                                result.Add(new Bk(sl.ReadyIps[i], p.Port, target, _ttl, AddressOf(sl.ReadyIps[i])));
+                                result.Add(new RecordTarget(sl.ReadyIps[i], p.Port, target, _ttl, AddressOf(sl.ReadyIps[i])));
                                 found = true;
                             }
                     }
@@ -103,7 +103,7 @@ public sealed partial class DnsPlanner
             {
                 if (!Matches(r, p.Name, p.Protocol)) continue;
                 found = true;
-                foreach (var ip in s.ClusterIPs) result.Add(new Bk(ip, p.Port, ServiceName(s), _ttl, AddressOf(ip)));
+                foreach (var ip in s.ClusterIPs) result.Add(new RecordTarget(ip, p.Port, ServiceName(s), _ttl, AddressOf(ip)));
             }
         }
         return found ? result : null;

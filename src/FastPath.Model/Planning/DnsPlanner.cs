@@ -17,8 +17,8 @@ namespace FastPath.Model.Planning;
 /// </summary>
 public sealed partial class DnsPlanner
 {
-    private readonly PlannerView _v;
-    private readonly KubernetesOptions _k;
+    private readonly PlannerView _view;
+    private readonly KubernetesOptions _options;
     private readonly IReadOnlyList<IPAddress> _dnsIps;
     private readonly uint _serial;
     private readonly uint _ttl;
@@ -29,8 +29,8 @@ public sealed partial class DnsPlanner
     private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
         _loadBalance = loadBalance;
-        _v = new PlannerView(cluster, k);
-        _k = k;
+        _view = new PlannerView(cluster, k);
+        _options = k;
         _dnsIps = dnsIps;
         _ttl = (uint)k.Ttl;
         _serial = uint.Parse(cluster.ContentHash.Substring(0, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
@@ -67,7 +67,7 @@ public sealed partial class DnsPlanner
 
     private DnsPlan Build(List<PlanRoute> routes, string? fallback)
     {
-        var zones = _k.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
+        var zones = _options.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
         // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
         var entries = new List<PlanEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -83,20 +83,20 @@ public sealed partial class DnsPlanner
             }
         }
         // fallthrough with no zones means every zone: the root stands for that.
-        IReadOnlyList<string> fall = _k.Fallthrough is null ? [] : _k.Fallthrough.Count == 0 ? ["."] : _k.Fallthrough;
-        return new DnsPlan(zones, entries, routes, _k.Pods, _loadBalance, fallback, _v.Exposed, fall, _store);
+        IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
+        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, fallback, _view.Exposed, fall, _store);
     }
 
     /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>
-    private bool Owns(string z, string name) => _k.Zones.Count == 1 ? ZoneName.IsSubdomain(z, name) : LongestZone(name) == z;
+    private bool Owns(string z, string name) => _options.Zones.Count == 1 ? ZoneName.IsSubdomain(z, name) : LongestZone(name) == z;
 
     /// <summary>The longest configured zone holding the name (CoreDNS's plugin.Zones.Matches), or null.</summary>
     private string? LongestZone(string name)
     {
         string? best = null;
-        for (int i = 0; i < _k.Zones.Count; i++)
+        for (int i = 0; i < _options.Zones.Count; i++)
         {
-            var z = _k.Zones[i];
+            var z = _options.Zones[i];
             if (ZoneName.IsSubdomain(z, name) && (best is null || z.Length > best.Length)) best = z;
         }
         return best;
@@ -120,9 +120,9 @@ public sealed partial class DnsPlanner
         yield return new Candidate(z, "zone apex");
         if (reverse)
         {
-            foreach (var s in _v.Services)
+            foreach (var s in _view.Services)
                 foreach (var c in ReverseNames(s)) yield return c;
-            foreach (var list in _v.Slices.Values)
+            foreach (var list in _view.Slices.Values)
                 foreach (var sl in list)
                     foreach (var c in ReverseNames(sl)) yield return c;
             yield break;
@@ -130,14 +130,14 @@ public sealed partial class DnsPlanner
         if (z != ".") { yield return new Candidate("dns-version." + z, "schema version"); yield return new Candidate("ns.dns." + z, "name server"); }
         yield return new Candidate("svc." + z, "service subtree");
         yield return new Candidate("pod." + z, "pod subtree");
-        foreach (var ns in _v.Exposed)
+        foreach (var ns in _view.Exposed)
         {
             yield return new Candidate($"{ns}.svc.{z}", "Namespace " + ns);
-            if (_k.Pods != PodMode.Disabled) yield return new Candidate($"{ns}.pod.{z}", "Namespace " + ns);
+            if (_options.Pods != PodMode.Disabled) yield return new Candidate($"{ns}.pod.{z}", "Namespace " + ns);
         }
-        foreach (var s in _v.Services)
+        foreach (var s in _view.Services)
             foreach (var c in ServiceNames(s, z)) yield return c;
-        if (_k.Pods == PodMode.Verified)
+        if (_options.Pods == PodMode.Verified)
             foreach (var pod in WatchedPods())
             {
                 var ip = pod.PodIPs[0];
@@ -149,11 +149,11 @@ public sealed partial class DnsPlanner
     /// <summary>A Service's names in a forward zone: itself, every port/protocol spelling, every ready endpoint.</summary>
     private IEnumerable<Candidate> ServiceNames(Service s, string z)
     {
-        if (!_v.IsExposed(s.Namespace)) yield break;
+        if (!_view.IsExposed(s.Namespace)) yield break;
         string src = $"Service {s.Meta.Key}" + Where(s.Meta);
         string bas = $"{s.Name}.{s.Namespace}.svc.{z}";
         yield return new Candidate(bas, src, known: new Request("svc", s.Namespace, s.Name, "", "", ""));
-        var slices = _v.SlicesOf(s);
+        var slices = _view.SlicesOf(s);
         // Port names and protocols of the Service and its slices, first spelling first, then "_" (any).
         var ports = new List<string>();
         var protos = new List<string>();
@@ -202,7 +202,7 @@ public sealed partial class DnsPlanner
     /// </summary>
     private static string Underscored(string label) => "_" + label;
 
-    internal IEnumerable<Pod> WatchedPods() => _v.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
+    internal IEnumerable<Pod> WatchedPods() => _view.Pods.Where(p => !p.IsDeleting && p.Phase is not ("Succeeded" or "Failed" or "Unknown") && p.PodIPs.Count > 0);
 
     /// <summary>The in-addr.arpa or ip6.arpa name of an address; null when the text is not an address.</summary>
     internal static string? ReverseNameOf(string ipText)

@@ -3,7 +3,7 @@ using System.Linq;
 using FastPath.Dns;
 using FastPath.Model.Loading;
 using FastPath.Reference.Dns;
-using FastPath.Tests.Dns;
+using FastPath.Tests.Reference;
 using Xunit;
 
 namespace FastPath.Tests.Compiled;

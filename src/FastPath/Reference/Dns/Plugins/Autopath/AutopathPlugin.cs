@@ -14,22 +14,22 @@ namespace FastPath.Reference.Dns;
 /// </summary>
 internal sealed class AutopathPlugin
 {
-    private readonly AutopathOptions _o;
-    private readonly KubernetesOptions? _k;
+    private readonly AutopathOptions _options;
+    private readonly KubernetesOptions? _kubernetes;
     private readonly Cluster _cluster;
 
     public AutopathPlugin(AutopathOptions options, KubernetesOptions? kubernetes, Cluster cluster)
     {
-        _o = options; _k = kubernetes; _cluster = cluster;
+        _options = options; _kubernetes = kubernetes; _cluster = cluster;
     }
 
     /// <summary>The search path for this client and name, or null when autopath does not apply.</summary>
     public IReadOnlyList<string>? SearchPath(string lowerName, IPAddress? client)
     {
-        if (ZoneName.LongestMatch(_o.Zones, lowerName) is null || !_o.FromKubernetes || _k is null) return null;
-        var zone = ZoneName.LongestMatch(_k.Zones, lowerName);
+        if (ZoneName.LongestMatch(_options.Zones, lowerName) is null || !_options.FromKubernetes || _kubernetes is null) return null;
+        var zone = ZoneName.LongestMatch(_kubernetes.Zones, lowerName);
         // The pod cache exists only with 'pods verified'; without it autopath does nothing.
-        if (zone is null || _k.Pods != PodMode.Verified || client is null) return null;
+        if (zone is null || _kubernetes.Pods != PodMode.Verified || client is null) return null;
         var ip = client.ToString();
         var pod = _cluster.Pods.FirstOrDefault(p => !p.IsDeleting && p.PodIPs.Contains(ip));
         if (pod is null) return null;

@@ -20,16 +20,16 @@ internal sealed class NameErrorException : Exception
 /// </summary>
 internal sealed class KubernetesRecords
 {
-    private readonly KubernetesView _k;
+    private readonly KubernetesView _view;
     private readonly IReadOnlyList<System.Net.IPAddress> _localIPs;
 
     public KubernetesRecords(KubernetesView view, IReadOnlyList<System.Net.IPAddress> localIPs)
     {
-        _k = view;
+        _view = view;
         _localIPs = localIPs;
     }
 
-    private uint Ttl => (uint)_k.Options.Ttl;
+    private uint Ttl => (uint)_view.Options.Ttl;
 
     /// <summary>K/kubernetes.go Services: the per-qtype special cases, then Records.</summary>
     public List<Backend> Services(DnsRequest state)
@@ -74,7 +74,7 @@ internal sealed class KubernetesRecords
         var r = RecordRequest.Parse(state.Name, state.Zone) ?? throw NameErrorException.Instance;
         if (r.PodOrSvc == "") return [];
         if (IsReverseName(state.Name)) throw NameErrorException.Instance;
-        if (!_k.NamespaceExposed(r.Namespace)) throw NameErrorException.Instance;
+        if (!_view.NamespaceExposed(r.Namespace)) throw NameErrorException.Instance;
         return r.PodOrSvc == "pod" ? FindPods(r, state.Zone) : FindServices(r, state.Zone);
     }
 
@@ -83,20 +83,20 @@ internal sealed class KubernetesRecords
 
     private List<Backend> FindPods(RecordRequest r, string zone)
     {
-        if (_k.Options.Pods == PodMode.Disabled) throw NameErrorException.Instance;
-        if (!_k.NamespaceExposed(r.Namespace)) throw NameErrorException.Instance;
+        if (_view.Options.Pods == PodMode.Disabled) throw NameErrorException.Instance;
+        if (!_view.NamespaceExposed(r.Namespace)) throw NameErrorException.Instance;
         var podname = r.Service;
         if (podname == "") return []; // NODATA
         string target = $"{podname}.{r.Namespace}.pod.{zone}";
         string ip = podname.Count(c => c == '-') == 3 && !podname.Contains("--")
             ? podname.Replace('-', '.')
             : podname.Replace('-', ':');
-        if (_k.Options.Pods == PodMode.Insecure)
+        if (_view.Options.Pods == PodMode.Insecure)
         {
             if (!IpText.IsValid(ip)) throw NameErrorException.Instance;
             return [new Backend(ip, 0, Ttl, target)];
         }
-        var pods = _k.WatchedPods.Where(p => p.PodIPs[0] == ip && string.Equals(r.Namespace, p.Namespace, StringComparison.OrdinalIgnoreCase))
+        var pods = _view.WatchedPods.Where(p => p.PodIPs[0] == ip && string.Equals(r.Namespace, p.Namespace, StringComparison.OrdinalIgnoreCase))
             .Select(_ => new Backend(ip, 0, Ttl, target)).ToList();
         if (pods.Count == 0) throw NameErrorException.Instance;
         return pods;
@@ -107,11 +107,11 @@ internal sealed class KubernetesRecords
         if (r.Service == "") return []; // NODATA: the namespace exists
         bool found = false;
         var result = new List<Backend>();
-        foreach (var svc in _k.Cluster.Services.Where(s => Eq(s.Namespace, r.Namespace) && Eq(s.Name, r.Service)))
+        foreach (var svc in _view.Cluster.Services.Where(s => Eq(s.Namespace, r.Namespace) && Eq(s.Name, r.Service)))
         {
             string svcName = $"{svc.Name}.{svc.Namespace}.svc.{zone}";
-            var endpoints = _k.EndpointsOf(svc.Namespace, svc.Name).ToList();
-            if (_k.Options.IgnoreEmptyService && !svc.IsExternalName && !svc.IsHeadless && endpoints.Sum(e => e.Addresses.Count) == 0)
+            var endpoints = _view.EndpointsOf(svc.Namespace, svc.Name).ToList();
+            if (_view.Options.IgnoreEmptyService && !svc.IsExternalName && !svc.IsHeadless && endpoints.Sum(e => e.Addresses.Count) == 0)
                 continue;
 
             if (svc.IsExternalName)
@@ -128,7 +128,7 @@ internal sealed class KubernetesRecords
                 foreach (var ep in endpoints)
                     foreach (var addr in ep.Addresses)
                     {
-                        var epName = _k.EndpointName(addr);
+                        var epName = _view.EndpointName(addr);
                         if (r.Endpoint != "" && !Eq(r.Endpoint, epName)) continue;
                         foreach (var p in ep.Ports)
                         {
@@ -167,20 +167,20 @@ internal sealed class KubernetesRecords
             Records(state);
             return [];
         }
-        string primary = _k.Options.PrimaryZone ?? ".";
-        var restricted = _k.Options.Namespaces.Count > 0;
-        foreach (var svc in _k.Cluster.Services)
+        string primary = _view.Options.PrimaryZone ?? ".";
+        var restricted = _view.Options.Namespaces.Count > 0;
+        foreach (var svc in _view.Cluster.Services)
         {
             if (!svc.ClusterIPs.Contains(ip)) continue;
-            if (restricted && !_k.NamespaceExposed(svc.Namespace)) continue;
+            if (restricted && !_view.NamespaceExposed(svc.Namespace)) continue;
             return [new Backend($"{svc.Name}.{svc.Namespace}.svc.{primary}", 0, Ttl, "")];
         }
         var list = new List<Backend>();
-        foreach (var ep in _k.Endpoints)
+        foreach (var ep in _view.Endpoints)
         {
-            if (restricted && !_k.NamespaceExposed(ep.Namespace)) continue;
+            if (restricted && !_view.NamespaceExposed(ep.Namespace)) continue;
             foreach (var a in ep.Addresses)
-                if (a.Ip == ip) list.Add(new Backend($"{_k.EndpointName(a)}.{ep.ServiceName}.{ep.Namespace}.svc.{primary}", 0, Ttl, ""));
+                if (a.Ip == ip) list.Add(new Backend($"{_view.EndpointName(a)}.{ep.ServiceName}.{ep.Namespace}.svc.{primary}", 0, Ttl, ""));
         }
         if (list.Count == 0) throw NameErrorException.Instance;
         return list;
@@ -196,15 +196,15 @@ internal sealed class KubernetesRecords
         foreach (var local in _localIPs)
         {
             var localText = local.ToString();
-            foreach (var ep in _k.Endpoints.Where(e => e.Addresses.Any(a => a.Ip == localText)))
+            foreach (var ep in _view.Endpoints.Where(e => e.Addresses.Any(a => a.Ip == localText)))
             {
-                var svc = _k.Cluster.FindService(ep.Namespace, ep.ServiceName);
+                var svc = _view.Cluster.FindService(ep.Namespace, ep.ServiceName);
                 if (svc is null) continue;
                 string svcName = $"{svc.Name}.{svc.Namespace}.svc.{zone}";
                 if (svc.IsHeadless)
                 {
                     foreach (var a in ep.Addresses)
-                        if (IpText.TryParse(a.Ip, out var ip)) result.Add(($"{_k.EndpointName(a)}.{svcName}", ip));
+                        if (IpText.TryParse(a.Ip, out var ip)) result.Add(($"{_view.EndpointName(a)}.{svcName}", ip));
                 }
                 else
                 {

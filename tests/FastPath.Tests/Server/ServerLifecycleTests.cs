@@ -10,7 +10,7 @@ using FastPath.Server;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>Reload under load and shutdown as CoreDNS does it: lameduck, stop accepting, drain, exit.</summary>
 public sealed class ServerLifecycleTests : ServeHarness

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>The server as a library: any snapshot source, SERVFAIL before sync, new snapshots at once, hosting, --watch.</summary>
 public sealed class DnsServerLibraryTests : ServeHarness

@@ -9,7 +9,7 @@ using FastPath.Server;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>Hostile TCP clients (Knot's tcp-max-clients, tcp-idle-timeout, tcp-io-timeout), with real sockets on loopback.</summary>
 public sealed class TcpLimitTests : ServeHarness

@@ -12,7 +12,7 @@ using FastPath.Model.Corefile.Plugins;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>The serving plugins around forward: cache (hit, TTL counting down, expiry) and loop detection.</summary>
 public sealed class ServePluginTests : ServeHarness

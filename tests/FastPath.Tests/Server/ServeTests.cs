@@ -14,7 +14,7 @@ using FastPath.Reference.Dns;
 using FastPath.Tests.Compiled;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>The DNS server on loopback, asked by real clients: FastPath's wire client, dig, and a second server upstream.</summary>
 public sealed class ServeTests : ServeHarness

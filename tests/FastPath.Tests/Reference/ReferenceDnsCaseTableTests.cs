@@ -4,7 +4,7 @@ using FastPath.Dns;
 using FastPath.Reference.Dns;
 using Xunit;
 
-namespace FastPath.Tests.Dns;
+namespace FastPath.Tests.Reference;
 
 public class ReferenceDnsCaseTableTests
 {

@@ -5,7 +5,7 @@ using System.Text;
 using FastPath.Server;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>health, ready and prometheus: bound where the Corefile says, answering only their path and methods, bounded.</summary>
 public sealed class HttpEndpointTests : ServeHarness

@@ -11,7 +11,7 @@ using FastPath.Model.Loading;
 using FastPath.Model.Net;
 using FastPath.Reference.Dns;
 
-namespace FastPath.Tests.Dns;
+namespace FastPath.Tests.Reference;
 
 /// <summary>One row of Fixtures/dns-cases.txt: the query and the whole response it must get.</summary>
 public sealed record DnsCase(string Corefile, int Line, string Name, DnsType Type, IPAddress? Client, string Rcode, bool Aa,
@@ -23,7 +23,7 @@ public sealed record DnsCase(string Corefile, int Line, string Name, DnsType Typ
 /// <summary>Reads the case table and the clusters it names; compares responses as normalised record text.</summary>
 public static class DnsCaseTable
 {
-    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Dns", "Fixtures");
+    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Reference", "Fixtures");
     private static readonly ConcurrentDictionary<string, Cluster> Clusters = new();
 
     public static (Dictionary<string, string> Corefiles, List<DnsCase> Cases) Read()

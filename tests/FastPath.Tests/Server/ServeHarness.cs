@@ -9,7 +9,7 @@ using FastPath.Live;
 using FastPath.Server;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary>
 /// Starts real <see cref="DnsServer"/>s on loopback (random ports) and stops them all when the test ends; asks them

@@ -9,7 +9,7 @@ using FastPath.Dns;
 using FastPath.Dns.Wire;
 using Xunit;
 
-namespace FastPath.Tests.Serve;
+namespace FastPath.Tests.Server;
 
 /// <summary><c>fastpath serve --watch</c> as an operator runs it: a real process, edited files, then SIGTERM.</summary>
 public sealed class ServeCommandProcessTests
