@@ -1,4 +1,5 @@
 using System.Linq;
+using FastPath.Model;
 using FastPath.Model.Loading;
 using Xunit;
 

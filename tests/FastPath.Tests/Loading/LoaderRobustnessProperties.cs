@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using FastPath.Model;
 using FastPath.Model.Diagnostics;
 using FastPath.Model.Loading;
 using FsCheck;

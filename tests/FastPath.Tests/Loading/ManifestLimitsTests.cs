@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using FastPath.Model;
 using FastPath.Model.Loading;
 using Xunit;
 

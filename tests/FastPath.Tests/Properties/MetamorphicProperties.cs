@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.RegularExpressions;
+using FastPath.Model;
 using FastPath.Compiler;
 using FastPath.Dns;
 using FastPath.Model.Loading;
