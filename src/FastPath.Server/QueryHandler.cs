@@ -71,14 +71,14 @@ internal sealed class QueryHandler
     {
         upstreams = null;
         int qend = DnsWire.QuestionEnd(query);
-        int edns = qend > 0 ? Edns.ClientPayloadSize(query, qend) : 0;
+        int version = 0, edns = qend > 0 ? Edns.ClientPayloadSize(query, qend, out version) : 0;
         int limit = tcp ? response.Length - (edns > 0 ? 11 : 0)
             : edns > 0 ? Math.Min(Math.Max(edns, 512), response.Length) - 11 : Math.Min(512, response.Length);
         var snapshot = _source.Current; // the one read per query: a publish in between is seen by the next one
         int len;
         // Before the first sync nothing can be denied; and a snapshot compiled at build time carries no model for the
         // reference engine to interpret: SERVFAIL either way, never a crash of the receive loop.
-        if (snapshot is null || (_reference && snapshot.Cluster is null)) len = NotSynced(query, response, qend);
+        if (snapshot is null || (_reference && snapshot.Cluster is null)) len = NotSynced(query, response);
         else
         {
             DnsOutcome outcome;
@@ -93,7 +93,7 @@ internal sealed class QueryHandler
         }
         // Drops and refusals are counted by reason; NOERROR and NXDOMAIN answers skip the check (only a refusal can be malformed).
         if (Metrics is not null && (len < 0 || (len >= 4 && (response[3] & 0xF) is not (0 or 3)))) Metrics.Malformed(query);
-        if (len > 0 && edns > 0) len = Edns.AppendOpt(response, len);
+        if (len > 0 && edns > 0 && Edns.ResponseTakesOpt(response, version)) len = Edns.AppendOpt(response, len);
         return len;
     }
 
@@ -177,17 +177,16 @@ internal sealed class QueryHandler
 
     private sealed record ReferencePair(ClusterSnapshot Snapshot, IDnsEngine Engine);
 
-    /// <summary>SERVFAIL with the question echoed: the cluster is not known yet, so no name can be denied.</summary>
-    private static int NotSynced(ReadOnlySpan<byte> query, Span<byte> response, int questionEnd)
+    /// <summary>
+    /// SERVFAIL with the question echoed: the cluster is not known yet, so no name can be denied. What is refused
+    /// before any plugin runs (FORMERR, NOTIMP, REFUSED for a class, BADVERS) is refused alike before the sync.
+    /// </summary>
+    private static int NotSynced(ReadOnlySpan<byte> query, Span<byte> response)
     {
-        if (query.Length < 12 || (query[2] & 0x80) != 0) return -1;
-        int len = questionEnd > 0 ? questionEnd : 12;
-        query.Slice(0, len).CopyTo(response);
-        response[2] = (byte)(0x80 | (query[2] & 0x79));
-        response[3] = (byte)Rcode.ServFail;
-        response.Slice(4, 8).Clear();
-        if (questionEnd > 0) response[5] = 1;
-        return len;
+        var verdict = DnsWireReader.CheckQuery(query, out int nameEnd, out _, out _, out _);
+        if (verdict == QueryVerdict.Drop) return -1;
+        if (verdict != QueryVerdict.Answer) return DnsResponseHeader.Reject(query, response, verdict, nameEnd);
+        return DnsResponseHeader.Write(query, response, Rcode.ServFail, authoritative: false, questionEnd: nameEnd + 4);
     }
 
     private static byte[] ServFail(byte[] query)
