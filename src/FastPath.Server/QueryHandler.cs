@@ -35,6 +35,7 @@ internal sealed class QueryHandler
     private readonly bool _reference;
     private readonly Forwarder _forwarder;
     private readonly TextWriter? _log;
+    private readonly TextWriter _errors;
     private long _sendErrors, _inflight;
     private volatile ReferencePair? _referenceEngine;
 
@@ -42,12 +43,22 @@ internal sealed class QueryHandler
     {
         _source = source;
         _reference = engine == DnsEngineKind.Reference;
-        _forwarder = new Forwarder(forwardPolicy, errors);
+        _forwarder = new Forwarder(forwardPolicy);
+        _errors = errors;
         _log = queryLog;
         Metrics = metrics;
     }
 
     public ResponseCache? Cache { get; init; }
+    /// <summary>The errors plugin: logs the errors plugins return (null: not in the server block, nothing is logged).</summary>
+    public ErrorsPlugin? Errors { get; init; }
+    /// <summary>
+    /// The plugin whose NextOrFailure answers SERVFAIL when no plugin takes a name (forward when it is in the block and
+    /// leaves the name, else kubernetes): CoreDNS returns "plugin/NAME: no next plugin found" for it.
+    /// </summary>
+    public string LastPlugin { get; init; } = "kubernetes";
+    /// <summary>The errors plugin's stacktrace: a recovered fault is logged with its stack.</summary>
+    public bool StackTraces { get; init; }
     public LoopDetector? Loop { get; init; }
     public Action<string>? OnLoop { get; init; }
     public ServerMetrics? Metrics { get; }
@@ -82,14 +93,28 @@ internal sealed class QueryHandler
         else
         {
             DnsOutcome outcome;
-            if (_reference) len = ReferenceFor(snapshot).Respond(query, response.Slice(0, limit), out outcome, out upstreams);
-            else
+            try
             {
-                len = snapshot.Dns.Respond(query, response.Slice(0, limit), out outcome, out int route);
-                if (outcome == DnsOutcome.Forward) upstreams = snapshot.Dns.UpstreamsOf(route);
+                if (_reference) len = ReferenceFor(snapshot).Respond(query, response.Slice(0, limit), out outcome, out upstreams);
+                else
+                {
+                    len = snapshot.Dns.Respond(query, response.Slice(0, limit), out outcome, out int route);
+                    if (outcome == DnsOutcome.Forward) upstreams = snapshot.Dns.UpstreamsOf(route);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // CoreDNS's ServeDNS recovers a panicking plugin: logged (with the stack under errors' stacktrace),
+                // answered SERVFAIL, and the server keeps serving. An engine that throws is a bug; this keeps it visible.
+                lock (_errors) _errors.WriteLine($"[ERROR] Recovered from panic in server: \"dns://{ServerName}\" {ex.Message}{(StackTraces ? "\n" + ex : "")}");
+                outcome = DnsOutcome.Answered;
+                upstreams = null;
+                len = NotSynced(query, response); // SERVFAIL with the question, as errorAndMetricsFunc answers
             }
             if (outcome == DnsOutcome.Forward) return Forwarded;
             upstreams = null;
+            if (Errors is not null && len >= 4 && (response[3] & 0xF) == (int)Rcode.ServFail)
+                ReportError(query, (int)Rcode.ServFail, $"plugin/{LastPlugin}: no next plugin found");
         }
         // Drops and refusals are counted by reason; NOERROR and NXDOMAIN answers skip the check (only a refusal can be malformed).
         if (Metrics is not null && (len < 0 || (len >= 4 && (response[3] & 0xF) is not (0 or 3)))) Metrics.Malformed(query);
@@ -160,10 +185,26 @@ internal sealed class QueryHandler
             }
         }
         if (Cache?.Get(query) is { } cached) return cached;
-        var reply = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct).ConfigureAwait(false);
-        if (reply is null) return ServFail(query);
+        var (reply, error) = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct).ConfigureAwait(false);
+        if (reply is null)
+        {
+            ReportError(query, (int)Rcode.ServFail, error!);
+            return ServFail(query);
+        }
         Cache?.Put(query, reply);
         return reply;
+    }
+
+    /// <summary>Hands an error to the errors plugin with the query's name and type, as its log line names them.</summary>
+    private void ReportError(ReadOnlySpan<byte> query, int rcode, string error)
+    {
+        if (Errors is null) return;
+        int end = DnsWire.QuestionEnd(query);
+        if (end == 0) return;
+        var name = new System.Text.StringBuilder();
+        int p = 12;
+        DnsWireReader.ReadName(query, ref p, name); // fully qualified, as CoreDNS's state.Name()
+        Errors.Report(rcode, name.ToString(), DnsNaming.TypeText((DnsType)BinaryPrimitives.ReadUInt16BigEndian(query.Slice(end - 4))), error);
     }
 
     private IDnsEngine ReferenceFor(ClusterSnapshot snapshot)
