@@ -40,7 +40,7 @@ internal static class Affinity
         var load = ClusterLoader.LoadTexts([new ManifestText("affinity.yaml", Yaml)], new LoadOptions());
         var cluster = load.Cluster ?? throw new InvalidOperationException(string.Join("\n", load.Diagnostics));
         var port = ClusterSnapshot.Build(cluster).DataPlane.Find("shop", "web", "http") ?? throw new InvalidOperationException("shop/web:http not found");
-        long rss0 = Resident(), heap0 = GC.GetTotalMemory(true);
+        long rss0 = Flood.Resident(), heap0 = GC.GetTotalMemory(true);
         var clock = Stopwatch.StartNew();
         const int recent = 1000;
         var chosen = new string?[recent];
@@ -50,7 +50,7 @@ internal static class Affinity
             if (i >= clients - recent) chosen[i - (clients - recent)] = selection.Endpoint;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        long rss1 = Resident(), heap1 = GC.GetTotalMemory(true);
+        long rss1 = Flood.Resident(), heap1 = GC.GetTotalMemory(true);
         int kept = 0;
         for (int r = 0; r < recent; r++)
             if (port.Select(Client(clients - recent + r)).Endpoint == chosen[r]) kept++;
@@ -63,12 +63,4 @@ internal static class Affinity
 
     /// <summary>The i-th distinct IPv4 client, from 11.0.0.0 up.</summary>
     private static IPAddress Client(long i) => new((uint)IPAddress.HostToNetworkOrder((int)(0x0B000000 + i)));
-
-    private static long Resident()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        using var p = Process.GetCurrentProcess();
-        return p.WorkingSet64;
-    }
 }
