@@ -9,11 +9,14 @@
 # Usage: bench/serve-perf.sh [seconds per run] [rounds] [rate]      (defaults: 5 3 20000)
 #        FASTPATH_CLI=path/to/FastPath.Cli.dll bench/serve-perf.sh   (measure another build, e.g. an older commit)
 #        bench/serve-perf.sh strace [cli.dll]                       (syscalls per query while names are forwarded)
+#        bench/serve-perf.sh compare BEFORE.dll AFTER.dll [secs] [rounds]  (two builds, kubeadm Corefile, 1,000 Services,
+#                                                                   saturating, rounds alternating: CPU/query and qps)
 # Needs dnsperf and knot (installed with apt-get when missing); not a CI test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=run
 if [[ "${1:-}" == strace ]]; then mode=strace; shift; FASTPATH_CLI=${1:-${FASTPATH_CLI:-}}; set --; fi
+if [[ "${1:-}" == compare ]]; then mode=compare; BEFORE_CLI=$2; AFTER_CLI=$3; FASTPATH_CLI=$3; shift 3; fi
 secs=${1:-5}
 rounds=${2:-3}
 rate=${3:-20000}
@@ -172,6 +175,27 @@ if [[ $mode == strace ]]; then
   echo "syscalls per answered query ($completed answered, $(wc -l < "$dir/queries-forwarded") names of which 20 forwarded):"
   awk -v q="$completed" '$NF ~ /^(recvmsg|sendmsg|recvmmsg|sendmmsg|recvfrom|sendto|epoll_wait|epoll_pwait|sched_yield|futex|epoll_ctl|read|write)$/ && $4 ~ /^[0-9]+$/ { printf "  %-12s %8d  %.3f\n", $NF, $4, $4 / q }' "$work/strace.txt"
   kill -TERM "$(cat "$dir/fastpath.pid")" "$(cat "$dir/knot.pid")"; wait || true
+  exit 0
+fi
+
+if [[ $mode == compare ]]; then
+  dir="$work/thousand"; make_thousand "$dir"; zone_and_queries "$dir"; start_knot "$dir"
+  : > "$work/before"; : > "$work/after"
+  for _ in $(seq "$rounds"); do
+    for build in before after; do
+      if [[ $build == before ]]; then FASTPATH_CLI=$BEFORE_CLI; else FASTPATH_CLI=$AFTER_CLI; fi
+      start_fastpath "$dir" kubeadm
+      fp=$(cat "$dir/fastpath.pid")
+      measure "$fp" $FP_PORT "$dir/queries" >> "$work/$build"
+      kill -TERM "$fp"; wait "$fp" 2>/dev/null || true
+    done
+  done
+  echo "1,000 Services, kubeadm Corefile, saturating, dnsperf -c 4 -l $secs, $rounds rounds alternating (cpu_us/query p99_ms completed lost qps):"
+  for build in before after; do echo "  $build:"; sed 's/^/    /' "$work/$build"; done
+  b=$(awk '{print $1}' "$work/before" | median); a=$(awk '{print $1}' "$work/after" | median)
+  bq=$(awk '{print $5}' "$work/before" | median); aq=$(awk '{print $5}' "$work/after" | median)
+  awk -v b="$b" -v a="$a" -v bq="$bq" -v aq="$aq" 'BEGIN { printf "median CPU/query: before %.2f µs, after %.2f µs (after/before %.2f); median qps: before %.0f, after %.0f\n", b, a, a/b, bq, aq }'
+  kill -TERM "$(cat "$dir/knot.pid")"; wait || true
   exit 0
 fi
 

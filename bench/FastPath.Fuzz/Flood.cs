@@ -38,7 +38,8 @@ internal static class Flood
         return cache.Count <= cache.MaxEntries ? 0 : 1;
     }
 
-    private static long Resident()
+    /// <summary>The process's resident memory after a full collection.</summary>
+    internal static long Resident()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

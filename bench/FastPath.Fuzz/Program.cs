@@ -6,7 +6,7 @@ namespace FastPath.Fuzz;
 
 /// <summary>
 /// The long fuzz run (not part of CI): <c>dotnet run -c Release --project bench/FastPath.Fuzz -- [packets] [seed]</c>
-/// (or <c>-- flood [names]</c>, see <see cref="Flood"/>)
+/// (or <c>-- flood [names]</c>, see <see cref="Flood"/>; <c>-- affinity [clients]</c>, see <see cref="Affinity"/>)
 /// feeds mutated packets to every parser and both engines (see <see cref="FuzzTargets"/>) and prints packets per
 /// second, the verdicts and every crash or disagreement with its packet in hex. Exits 1 when any was found.
 /// </summary>
@@ -15,6 +15,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "flood") return Flood.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+        if (args.Length > 0 && args[0] == "affinity") return Affinity.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
         long packets = args.Length > 0 ? long.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
         int seed = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : Environment.TickCount;
         var targets = new FuzzTargets();

@@ -18,7 +18,7 @@ namespace FastPath.Server;
 /// A DNS server (UDP and TCP, EDNS0) answering from an <see cref="IClusterSnapshotSource"/>: each query reads the
 /// source's current snapshot once, so a new snapshot is picked up by the next query without a pause, and every query
 /// is answered SERVFAIL until the source has synced (as CoreDNS's kubernetes plugin does before its first list).
-/// It runs the Corefile's serving plugins given in <see cref="DnsServerOptions.Plugins"/>: log, forward, cache,
+/// It runs the Corefile's serving plugins given in <see cref="DnsServerOptions.Plugins"/>: log, errors, forward, cache,
 /// loop, health (with lameduck), ready and prometheus. Start and stop it directly or as an <see cref="IHostedService"/>.
 /// </summary>
 public sealed class DnsServer : IHostedService, IAsyncDisposable
@@ -49,6 +49,9 @@ public sealed class DnsServer : IHostedService, IAsyncDisposable
         {
             Cache = plugins?.Cache is { } cache ? new ResponseCache(cache, _options.Time) : null,
             Loop = plugins is { Loop: true, Forward: not null } ? new LoopDetector(_options.Zone) : null,
+            Errors = plugins?.Errors is { } errorsPlugin ? new ErrorsPlugin(errorsPlugin, _options.QueryLog ?? Console.Out, _options.Time) : null,
+            LastPlugin = plugins?.Forward is not null ? "forward" : "kubernetes",
+            StackTraces = plugins?.Errors?.Stacktrace ?? false,
             OnLoop = _options.OnLoop,
             ReferenceDnsIps = _options.ReferenceDnsIps,
         };
@@ -210,6 +213,7 @@ public sealed class DnsServer : IHostedService, IAsyncDisposable
         foreach (var loop in _udp) loop.Stop();
         foreach (var tcp in _tcp) tcp.Dispose();
         foreach (var http in _http) http.Dispose();
+        Handler.Errors?.Dispose(); // the errors plugin's pending consolidated counts are written now
     }
 
     public async ValueTask DisposeAsync()

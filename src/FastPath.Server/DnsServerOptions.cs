@@ -55,13 +55,13 @@ public sealed class DnsServerOptions
     /// <summary>How long a started message may take to arrive whole, and a response to be written (Knot's tcp-io-timeout: 500 ms).</summary>
     public TimeSpan TcpIoTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The Corefile's server-block plugins the server runs (log, cache, loop, forward policy, health, ready, prometheus); null for none.</summary>
+    /// <summary>The Corefile's server-block plugins the server runs (log, errors, cache, loop, forward policy, health, ready, prometheus); null for none.</summary>
     public PluginSet? Plugins { get; set; }
 
     /// <summary>The server block's zone, for the loop plugin's probe name and metrics labels.</summary>
     public string Zone { get; set; } = ".";
 
-    /// <summary>Where the log plugin writes query lines (CoreDNS's format); null means standard output.</summary>
+    /// <summary>Where the log plugin writes query lines and the errors plugin its errors (CoreDNS's formats); null means standard output.</summary>
     public TextWriter? QueryLog { get; set; }
 
     /// <summary>The health plugin's lameduck: on stop, keep answering this long before closing (overrides the Corefile's).</summary>

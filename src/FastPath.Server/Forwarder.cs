@@ -14,7 +14,7 @@ namespace FastPath.Server;
 /// CoreDNS's policies (random, round_robin, sequential), a read timeout of 2 s, and the next upstream on failure.
 /// Upstreams are addresses (with :port) or a resolv.conf path, whose nameservers are used.
 /// </summary>
-internal sealed class Forwarder(string policy, TextWriter log)
+internal sealed class Forwarder(string policy)
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
     private int _next;
@@ -40,10 +40,14 @@ internal sealed class Forwarder(string policy, TextWriter log)
         return result;
     }
 
-    /// <summary>The upstream's response to the query (the same ID), or null when every upstream failed.</summary>
-    public async Task<byte[]?> ForwardAsync(byte[] query, IReadOnlyList<IPEndPoint> upstreams, CancellationToken ct)
+    /// <summary>
+    /// The upstream's response to the query (the same ID); or, when every upstream failed, null and the last failure as
+    /// forward returns it to the errors plugin (Go's net error text, or "no healthy proxies" without an upstream).
+    /// </summary>
+    public async Task<(byte[]? Reply, string? Error)> ForwardAsync(byte[] query, IReadOnlyList<IPEndPoint> upstreams, CancellationToken ct)
     {
-        if (upstreams.Count == 0) return null;
+        if (upstreams.Count == 0) return (null, "no healthy proxies");
+        string? error = null;
         int start = policy switch
         {
             "sequential" => 0,
@@ -53,24 +57,27 @@ internal sealed class Forwarder(string policy, TextWriter log)
         for (int i = 0; i < upstreams.Count; i++)
         {
             var ep = upstreams[(start + i) % upstreams.Count];
+            string proto = "udp";
+            using var s = new Socket(ep.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
-                var reply = await UdpAsync(query, ep, ct);
-                if (reply is not null && reply.Length >= 12 && (reply[2] & 0x02) != 0) reply = await TcpAsync(query, ep, ct);
-                if (reply is not null) return reply;
+                var reply = await UdpAsync(s, query, ep, ct);
+                if (reply is not null && reply.Length >= 12 && (reply[2] & 0x02) != 0) { proto = "tcp"; reply = await TcpAsync(query, ep, ct); }
+                if (reply is not null) return (reply, null);
+                error = $"read {proto} {s.LocalEndPoint}->{ep}: i/o timeout";
             }
-            catch (Exception ex) when (ex is SocketException or IOException)
+            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
             {
-                // This upstream failed: say so, as the errors plugin does, and try the next one, as forward does.
-                log.WriteLine($"[ERROR] plugin/forward: {ep}: {ex.Message}");
+                // This upstream failed: try the next one, as forward does; the last failure is what it returns.
+                error = ex is OperationCanceledException ? $"read {proto} {s.LocalEndPoint}->{ep}: i/o timeout"
+                    : $"read {proto} {s.LocalEndPoint}->{ep}: {(ex as SocketException)?.SocketErrorCode switch { SocketError.ConnectionRefused or SocketError.ConnectionReset => "read: connection refused", _ => ex.Message }}";
             }
         }
-        return null;
+        return (null, error);
     }
 
-    private static async Task<byte[]?> UdpAsync(byte[] query, IPEndPoint ep, CancellationToken ct)
+    private static async Task<byte[]?> UdpAsync(Socket s, byte[] query, IPEndPoint ep, CancellationToken ct)
     {
-        using var s = new Socket(ep.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         await s.SendToAsync(query, ep, ct);
         var buf = new byte[65535];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -35,6 +35,7 @@ internal sealed class QueryHandler
     private readonly bool _reference;
     private readonly Forwarder _forwarder;
     private readonly TextWriter? _log;
+    private readonly TextWriter _errors;
     private long _sendErrors, _inflight;
     private volatile ReferencePair? _referenceEngine;
 
@@ -42,12 +43,22 @@ internal sealed class QueryHandler
     {
         _source = source;
         _reference = engine == DnsEngineKind.Reference;
-        _forwarder = new Forwarder(forwardPolicy, errors);
+        _forwarder = new Forwarder(forwardPolicy);
+        _errors = errors;
         _log = queryLog;
         Metrics = metrics;
     }
 
     public ResponseCache? Cache { get; init; }
+    /// <summary>The errors plugin: logs the errors plugins return (null: not in the server block, nothing is logged).</summary>
+    public ErrorsPlugin? Errors { get; init; }
+    /// <summary>
+    /// The plugin whose NextOrFailure answers SERVFAIL when no plugin takes a name (forward when it is in the block and
+    /// leaves the name, else kubernetes): CoreDNS returns "plugin/NAME: no next plugin found" for it.
+    /// </summary>
+    public string LastPlugin { get; init; } = "kubernetes";
+    /// <summary>The errors plugin's stacktrace: a recovered fault is logged with its stack.</summary>
+    public bool StackTraces { get; init; }
     public LoopDetector? Loop { get; init; }
     public Action<string>? OnLoop { get; init; }
     public ServerMetrics? Metrics { get; }
@@ -71,29 +82,43 @@ internal sealed class QueryHandler
     {
         upstreams = null;
         int qend = DnsWire.QuestionEnd(query);
-        int edns = qend > 0 ? Edns.ClientPayloadSize(query, qend) : 0;
+        int version = 0, edns = qend > 0 ? Edns.ClientPayloadSize(query, qend, out version) : 0;
         int limit = tcp ? response.Length - (edns > 0 ? 11 : 0)
             : edns > 0 ? Math.Min(Math.Max(edns, 512), response.Length) - 11 : Math.Min(512, response.Length);
         var snapshot = _source.Current; // the one read per query: a publish in between is seen by the next one
         int len;
         // Before the first sync nothing can be denied; and a snapshot compiled at build time carries no model for the
         // reference engine to interpret: SERVFAIL either way, never a crash of the receive loop.
-        if (snapshot is null || (_reference && snapshot.Cluster is null)) len = NotSynced(query, response, qend);
+        if (snapshot is null || (_reference && snapshot.Cluster is null)) len = NotSynced(query, response);
         else
         {
             DnsOutcome outcome;
-            if (_reference) len = ReferenceFor(snapshot).Respond(query, response.Slice(0, limit), out outcome, out upstreams);
-            else
+            try
             {
-                len = snapshot.Dns.Respond(query, response.Slice(0, limit), out outcome, out int route);
-                if (outcome == DnsOutcome.Forward) upstreams = snapshot.Dns.UpstreamsOf(route);
+                if (_reference) len = ReferenceFor(snapshot).Respond(query, response.Slice(0, limit), out outcome, out upstreams);
+                else
+                {
+                    len = snapshot.Dns.Respond(query, response.Slice(0, limit), out outcome, out int route);
+                    if (outcome == DnsOutcome.Forward) upstreams = snapshot.Dns.UpstreamsOf(route);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // CoreDNS's ServeDNS recovers a panicking plugin: logged (with the stack under errors' stacktrace),
+                // answered SERVFAIL, and the server keeps serving. An engine that throws is a bug; this keeps it visible.
+                lock (_errors) _errors.WriteLine($"[ERROR] Recovered from panic in server: \"dns://{ServerName}\" {ex.Message}{(StackTraces ? "\n" + ex : "")}");
+                outcome = DnsOutcome.Answered;
+                upstreams = null;
+                len = NotSynced(query, response); // SERVFAIL with the question, as errorAndMetricsFunc answers
             }
             if (outcome == DnsOutcome.Forward) return Forwarded;
             upstreams = null;
+            if (Errors is not null && len >= 4 && (response[3] & 0xF) == (int)Rcode.ServFail)
+                ReportError(query, (int)Rcode.ServFail, $"plugin/{LastPlugin}: no next plugin found");
         }
         // Drops and refusals are counted by reason; NOERROR and NXDOMAIN answers skip the check (only a refusal can be malformed).
         if (Metrics is not null && (len < 0 || (len >= 4 && (response[3] & 0xF) is not (0 or 3)))) Metrics.Malformed(query);
-        if (len > 0 && edns > 0) len = Edns.AppendOpt(response, len);
+        if (len > 0 && edns > 0 && Edns.ResponseTakesOpt(response, version)) len = Edns.AppendOpt(response, len);
         return len;
     }
 
@@ -160,10 +185,26 @@ internal sealed class QueryHandler
             }
         }
         if (Cache?.Get(query) is { } cached) return cached;
-        var reply = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct).ConfigureAwait(false);
-        if (reply is null) return ServFail(query);
+        var (reply, error) = await _forwarder.ForwardAsync(query, Forwarder.Resolve(upstreams), ct).ConfigureAwait(false);
+        if (reply is null)
+        {
+            ReportError(query, (int)Rcode.ServFail, error!);
+            return ServFail(query);
+        }
         Cache?.Put(query, reply);
         return reply;
+    }
+
+    /// <summary>Hands an error to the errors plugin with the query's name and type, as its log line names them.</summary>
+    private void ReportError(ReadOnlySpan<byte> query, int rcode, string error)
+    {
+        if (Errors is null) return;
+        int end = DnsWire.QuestionEnd(query);
+        if (end == 0) return;
+        var name = new System.Text.StringBuilder();
+        int p = 12;
+        DnsWireReader.ReadName(query, ref p, name); // fully qualified, as CoreDNS's state.Name()
+        Errors.Report(rcode, name.ToString(), DnsNaming.TypeText((DnsType)BinaryPrimitives.ReadUInt16BigEndian(query.Slice(end - 4))), error);
     }
 
     private IDnsEngine ReferenceFor(ClusterSnapshot snapshot)
@@ -177,17 +218,16 @@ internal sealed class QueryHandler
 
     private sealed record ReferencePair(ClusterSnapshot Snapshot, IDnsEngine Engine);
 
-    /// <summary>SERVFAIL with the question echoed: the cluster is not known yet, so no name can be denied.</summary>
-    private static int NotSynced(ReadOnlySpan<byte> query, Span<byte> response, int questionEnd)
+    /// <summary>
+    /// SERVFAIL with the question echoed: the cluster is not known yet, so no name can be denied. What is refused
+    /// before any plugin runs (FORMERR, NOTIMP, REFUSED for a class, BADVERS) is refused alike before the sync.
+    /// </summary>
+    private static int NotSynced(ReadOnlySpan<byte> query, Span<byte> response)
     {
-        if (query.Length < 12 || (query[2] & 0x80) != 0) return -1;
-        int len = questionEnd > 0 ? questionEnd : 12;
-        query.Slice(0, len).CopyTo(response);
-        response[2] = (byte)(0x80 | (query[2] & 0x79));
-        response[3] = (byte)Rcode.ServFail;
-        response.Slice(4, 8).Clear();
-        if (questionEnd > 0) response[5] = 1;
-        return len;
+        var verdict = DnsWireReader.CheckQuery(query, out int nameEnd, out _, out _, out _);
+        if (verdict == QueryVerdict.Drop) return -1;
+        if (verdict != QueryVerdict.Answer) return DnsResponseHeader.Reject(query, response, verdict, nameEnd);
+        return DnsResponseHeader.Write(query, response, Rcode.ServFail, authoritative: false, questionEnd: nameEnd + 4);
     }
 
     private static byte[] ServFail(byte[] query)

@@ -22,7 +22,7 @@ namespace FastPath.Cli.Commands;
 /// </summary>
 internal static partial class ServeCommand
 {
-    public const string Usage = "fastpath serve [--manifests DIR]... [--corefile FILE] [--watch] [--listen ADDR:PORT]... [--engine snapshot|compiled|reference] "
+    public const string Usage = "fastpath serve [--manifests DIR]... [--corefile FILE] [--watch] [--listen ADDR:PORT (default: the Corefile's keys and bind)]... [--engine snapshot|compiled|reference] "
         + "[--dns-ip IP]... [--service-cidr CIDR] [--udp-loops N] [--udp-transport auto|batched|portable] [--tcp-max-clients N] [--tcp-idle-timeout MS] [--tcp-io-timeout MS]"
         + " | [--kubeconfig FILE [--context NAME] | --in-cluster] [--namespace NS]... [--selector LABELS]";
 
@@ -86,13 +86,13 @@ internal static partial class ServeCommand
         }
 
         var block = corefile?.KubernetesBlock ?? corefile?.ServerBlocks.FirstOrDefault();
-        int corefilePort = block?.Keys.FirstOrDefault()?.Port ?? 53;
         foreach (var text in listenTexts)
         {
             try { options.Endpoints.Add(HttpEndpoint.Parse(text)); }
             catch (FormatException ex) { throw new UsageException("--listen " + ex.Message); }
         }
-        if (options.Endpoints.Count == 0) options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, corefilePort == 53 ? 1053 : corefilePort)); // no root needed for 53
+        // Without --listen, what the Corefile says, as CoreDNS: each block's port on every interface, or its bind lines.
+        if (options.Endpoints.Count == 0 && !AddCorefileListeners(corefile, options, err)) return 1;
         options.Plugins = block?.Plugins;
         options.Zone = block?.Keys.FirstOrDefault()?.Zone ?? ".";
 
@@ -107,6 +107,8 @@ internal static partial class ServeCommand
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or FormatException)
         {
             err.WriteLine($"fastpath serve: cannot listen on {string.Join(", ", options.Endpoints)}: {ex.Message}");
+            if (listenTexts.Count == 0 && options.Endpoints.Any(e => e.Port is > 0 and < 1024))
+                err.WriteLine("  the Corefile's ports below 1024 need root or CAP_NET_BIND_SERVICE; to try it unprivileged give --listen 127.0.0.1:1053");
             return 1;
         }
         Task? reloader = null;
@@ -114,7 +116,7 @@ internal static partial class ServeCommand
             reloader = Task.Run(() => Reloader(args, engine, dnsIps, publisher, reload.Interval, err, stop.Token));
 
         var name = engine == "snapshot" ? "in-memory snapshot" : engine;
-        @out.WriteLine($"fastpath serve: {name} engine, {services} services{(watch ? ", watching the manifests" : "")}, listening on {string.Join(", ", server.EndPoints)} (udp {server.Transport.ToString().ToLowerInvariant()}, tcp)");
+        @out.WriteLine($"fastpath serve: {name} engine, {services} services{(watch ? ", watching the manifests" : "")}, listening on {string.Join(", ", server.EndPoints)} (udp {server.Transport.ToString().ToLowerInvariant()}, tcp; {(listenTexts.Count > 0 ? "--listen" : "from the Corefile")})");
         foreach (var (path, at) in server.HttpEndPoints) @out.WriteLine($"  {path} on http://{at}");
         var b = server.Bound;
         @out.WriteLine($"  try: dig @{(b.Address.Equals(IPAddress.Any) || b.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : b.Address)} -p {b.Port} my-service.default.svc.cluster.local");
@@ -127,6 +129,21 @@ internal static partial class ServeCommand
         (source as IDisposable)?.Dispose();
         @out.WriteLine("fastpath serve: stopped");
         return exit;
+    }
+
+    private static bool AddCorefileListeners(CorefileConfig? corefile, DnsServerOptions options, TextWriter err)
+    {
+        if (corefile is null) { err.WriteLine("fastpath serve: no Corefile was read; give --listen ADDR:PORT"); return false; }
+        try
+        {
+            var endpoints = CorefileListeners.From(corefile, out var skipped);
+            foreach (var at in endpoints) options.Endpoints.Add(at);
+            foreach (var key in skipped) err.WriteLine($"[WARNING] fastpath serve: {key} is not served: FastPath serves DNS over UDP and TCP only");
+        }
+        catch (FormatException ex) { err.WriteLine("fastpath serve: " + ex.Message); return false; }
+        if (options.Endpoints.Count > 0) return true;
+        err.WriteLine("fastpath serve: the Corefile has no dns:// server block to listen for; give --listen ADDR:PORT");
+        return false;
     }
 
     /// <summary>

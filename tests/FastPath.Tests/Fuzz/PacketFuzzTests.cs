@@ -49,7 +49,7 @@ public class PacketFuzzTests(ITestOutputHelper output)
         from terminated in Gen.Elements(true, true, true, false)
         select labels.SelectMany(l => l).Concat(terminated ? [(byte)0] : []).ToArray();
 
-    /// <summary>A record as queries carry them: mostly OPT (sometimes with broken options), or A with a wrong length.</summary>
+    /// <summary>A record as queries carry them: mostly OPT (sometimes with broken options or a version above 0), or A with a wrong length.</summary>
     private static Gen<byte[]> Record =>
         from owner in Gen.Frequency((4, Gen.Constant(new byte[] { 0 })), (1, Name))
         from type in Gen.Elements<ushort>(41, 41, 1, 28, 5, 16)
@@ -57,7 +57,8 @@ public class PacketFuzzTests(ITestOutputHelper output)
             (3, Gen.Constant(Array.Empty<byte>())),
             (1, Gen.Elements(new byte[] { 0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8 }, [0, 10, 0, 9, 1, 2], [0, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5])))
         from rdlengthLies in Gen.Elements(false, false, false, true)
-        select owner.Concat(Be16(type)).Concat(Be16(1232)).Concat(new byte[4]).Concat(Be16(rdlengthLies ? (ushort)(rdata.Length + 200) : (ushort)rdata.Length)).Concat(rdata).ToArray();
+        from version in Gen.Elements<byte>(0, 0, 0, 1, 2, 255) // an EDNS version above 0 is BADVERS
+        select owner.Concat(Be16(type)).Concat(Be16(1232)).Concat(new byte[] { 0, version, 0, 0 }).Concat(Be16(rdlengthLies ? (ushort)(rdata.Length + 200) : (ushort)rdata.Length)).Concat(rdata).ToArray();
 
     private static byte[] Be16(ushort v) => [(byte)(v >> 8), (byte)v];
 

@@ -63,8 +63,57 @@ public sealed class ServeCommandProcessTests
         }
     }
 
+    [Fact]
+    public async Task Serve_without_listen_binds_what_the_corefile_says_and_says_so()
+    {
+        var dir = Directory.CreateTempSubdirectory("fastpath-serve-");
+        var manifests = Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests")).FullName;
+        File.WriteAllText(Path.Combine(manifests, "web.yaml"), Service("10.96.0.20"));
+        var corefile = Path.Combine(dir.FullName, "Corefile");
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        probe.Close(); // a free port for the Corefile to name
+        File.WriteAllText(corefile, $".:{port} {{\n  bind 127.0.0.1\n  kubernetes cluster.local\n}}\n");
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "FastPath.Cli"),
+            ["serve", "--manifests", manifests, "--corefile", corefile, "--udp-loops", "1"])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(psi)!;
+        var stdout = new LineWaiter(process.StandardOutput);
+        try
+        {
+            var banner = await stdout.WaitFor("listening on", TimeSpan.FromSeconds(60));
+            Assert.Contains($"listening on 127.0.0.1:{port} (udp batched, tcp; from the Corefile)", banner);
+            var reply = ServeHarness.Udp(new IPEndPoint(IPAddress.Loopback, port), DnsWireWriter.Query(1, "web.default.svc.cluster.local", DnsType.A));
+            Assert.Equal("10.96.0.20", DnsWireReader.ReadMessage(reply)!.Answer.Single().Data.ToText());
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public void Serve_with_a_bind_argument_that_is_no_interface_exits_1_naming_the_corefile_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("fastpath-serve-");
+        try
+        {
+            var manifests = Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests")).FullName;
+            File.WriteAllText(Path.Combine(manifests, "web.yaml"), Service("10.96.0.20"));
+            var corefile = Path.Combine(dir.FullName, "Corefile");
+            File.WriteAllText(corefile, ".:53 {\n  bind noone\n  kubernetes cluster.local\n}\n");
+            var (o, e) = (new StringWriter(), new StringWriter());
+            Assert.Equal(1, FastPath.Cli.Program.Run(["serve", "--manifests", manifests, "--corefile", corefile], o, e));
+            Assert.Contains($"fastpath serve: {corefile}(2,3): bind: not a valid IP address or interface name: \"noone\"", e.ToString());
+        }
+        finally { dir.Delete(true); }
+    }
+
     /// <summary>Collects a stream's lines and lets a test wait for the first containing a text.</summary>
-    private sealed class LineWaiter
+    internal sealed class LineWaiter
     {
         private readonly System.Collections.Generic.List<string> _lines = new();
         private readonly object _gate = new();

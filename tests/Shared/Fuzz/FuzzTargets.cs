@@ -93,7 +93,9 @@ public sealed class FuzzTargets
         var nameError = DnsWireReader.ReadName(packet, ref p, _name);
         if (nameError == WireError.None && (p > packet.Length || _name.Length > 4 * 255 + 1)) return $"name reader went to {p} of {packet.Length}, {_name.Length} characters";
         DnsWireReader.ReadMessage(packet);
-        int payload = Edns.ClientPayloadSize(packet, verdict == QueryVerdict.Answer ? nameEnd + 4 : DnsWireReader.HeaderLength);
+        int payload = Edns.ClientPayloadSize(packet, verdict is QueryVerdict.Answer or QueryVerdict.BadVers ? nameEnd + 4 : DnsWireReader.HeaderLength, out int version);
+        if ((verdict == QueryVerdict.BadVers) != (version != 0 && verdict is QueryVerdict.Answer or QueryVerdict.BadVers))
+            return $"verdict {verdict} but the server reads EDNS version {version}";
         if (payload != 0 && payload < 512) return $"EDNS0 payload size {payload} below 512";
 
         int na = _compiled.Respond(packet, _a, out var oa, out var ua);
@@ -106,8 +108,17 @@ public sealed class FuzzTargets
         var rcode = (Rcode)(_a[3] & 0xF);
         var expected = verdict switch { QueryVerdict.FormErr => Rcode.FormErr, QueryVerdict.NotImp => Rcode.NotImp, QueryVerdict.ServFail => Rcode.ServFail, QueryVerdict.Refused => Rcode.Refused, _ => (Rcode?)null };
         if (expected is { } e && (rcode != e || (verdict != QueryVerdict.Refused && na != DnsWireReader.HeaderLength))) return $"verdict {verdict} answered {rcode} in {na} bytes";
+        if (verdict == QueryVerdict.BadVers && !IsBadVers(packet, nameEnd, na)) return $"verdict BadVers answered {Convert.ToHexString(_a, 0, na)}";
         if (DnsWireReader.ReadMessage(_a.AsSpan(0, na)) is null) return "the response does not parse";
         return null;
+    }
+
+    /// <summary>CoreDNS's BADVERS: the question as asked, header rcode 0, ARCOUNT 1, one OPT of version 0 with extended rcode 1, UDP size 0.</summary>
+    private bool IsBadVers(byte[] packet, int nameEnd, int na)
+    {
+        byte[] opt = [0, 0, 41, 0, 0, 1, 0, 0, 0, 0, 0];
+        return na == nameEnd + 4 + opt.Length && (_a[3] & 0xF) == 0 && _a[5] == 1 && _a[7] == 0 && _a[9] == 0 && _a[10] == 0 && _a[11] == 1
+            && _a.AsSpan(12, nameEnd - 8).SequenceEqual(packet.AsSpan(12, nameEnd - 8)) && _a.AsSpan(nameEnd + 4, opt.Length).SequenceEqual(opt);
     }
 
     private bool Agree(QueryVerdict verdict, int na, int nb, int nameEnd)

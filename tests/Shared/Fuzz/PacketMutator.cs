@@ -8,7 +8,7 @@ namespace FastPath.Fuzz;
 /// Makes hostile DNS packets from valid queries: the classic mutations (bit flips, byte overwrites, truncation,
 /// insertion) and the structural ones parsers get wrong (compression pointer loops and forward pointers, labels over
 /// 63, names over 255, lying section counts, truncated headers, OPT records in the wrong section or with broken
-/// options). Deterministic for a seed, so a failure is replayed by its seed and index.
+/// options, EDNS versions above 0). Deterministic for a seed, so a failure is replayed by its seed and index.
 /// </summary>
 public sealed class PacketMutator(int seed)
 {
@@ -109,7 +109,8 @@ public sealed class PacketMutator(int seed)
     {
         if (p.Count < 12) return;
         ushort size = (ushort)(_rnd.Next(3) switch { 0 => 512, 1 => 1232, _ => _rnd.Next(65536) });
-        p.AddRange([0, 0, 41, (byte)(size >> 8), (byte)size, 0, 0, 0, 0, 0, 0]);
+        byte version = (byte)(_rnd.Next(6) switch { 0 => 1, 1 => _rnd.Next(256), _ => 0 }); // above 0 is BADVERS
+        p.AddRange([0, 0, 41, (byte)(size >> 8), (byte)size, 0, version, 0, 0, 0, 0]);
         int at = 4 + section * 2;
         ushort n = BinaryPrimitives.ReadUInt16BigEndian([p[at], p[at + 1]]);
         n++;

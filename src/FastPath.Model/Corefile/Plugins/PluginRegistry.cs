@@ -40,6 +40,7 @@ public static class PluginRegistry
                 case "prometheus": set = set with { Prometheus = HttpEndpointOptions.Parse(d, "localhost:9153", bag) }; break;
                 case "loop": PluginArgs.NoArgs(d, bag); set = set with { Loop = true }; break;
                 case "reload": set = set with { Reload = ReloadOptions.Parse(d, bag) }; break;
+                case "bind": if (BindOptions.Parse(d, bag) is { } bind) set = set with { Bind = new BindOptions([.. set.Bind?.Lines ?? [], bind]) }; break;
                 default:
                     if (!Inert.Contains(d.Name)) bag.Report(Descriptors.UnknownPlugin, d.Location, d.Name);
                     break;

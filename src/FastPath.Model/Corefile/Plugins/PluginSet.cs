@@ -17,4 +17,5 @@ public sealed record PluginSet
     public HttpEndpointOptions? Prometheus { get; init; }
     public bool Loop { get; init; }
     public ReloadOptions? Reload { get; init; }
+    public BindOptions? Bind { get; init; }
 }

@@ -13,7 +13,8 @@ public static class DnsResponseHeader
 {
     /// <summary>
     /// The response to a query that <see cref="DnsWireReader.CheckQuery"/> did not accept (its verdict neither Answer
-    /// nor Drop): the header with FORMERR, NOTIMP or SERVFAIL alone, or REFUSED with the question as asked. Returns its length.
+    /// nor Drop): the header with FORMERR, NOTIMP or SERVFAIL alone, REFUSED with the question as asked, or BADVERS.
+    /// Returns its length.
     /// </summary>
     public static int Reject(ReadOnlySpan<byte> query, Span<byte> response, QueryVerdict verdict, int nameEnd) => verdict switch
     {
@@ -21,8 +22,33 @@ public static class DnsResponseHeader
         QueryVerdict.NotImp => Write(query, response, Rcode.NotImp, authoritative: false, questionEnd: DnsWireReader.HeaderLength),
         QueryVerdict.ServFail => Write(query, response, Rcode.ServFail, authoritative: false, questionEnd: DnsWireReader.HeaderLength),
         QueryVerdict.FormErr => Write(query, response, Rcode.FormErr, authoritative: false, questionEnd: DnsWireReader.HeaderLength),
+        QueryVerdict.BadVers => BadVers(query, response, nameEnd),
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "only a refused query has a rejection to write"),
     };
+
+    /// <summary>
+    /// BADVERS as CoreDNS writes it (plugin/pkg/edns Version, packed by miekg/dns): the question, header rcode 0, and
+    /// one OPT record of version 0 whose extended rcode is 1 (BADVERS is 16: its upper 8 bits go in the OPT), UDP size
+    /// 0 and no flags or options, since CoreDNS builds a fresh OPT rather than echoing the client's.
+    /// </summary>
+    private static int BadVers(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd)
+    {
+        int p = Write(query, response, Rcode.NoError, authoritative: false, questionEnd: nameEnd + 4);
+        var opt = response.Slice(p, OptLength);
+        opt[0] = 0; // the root owner
+        BinaryPrimitives.WriteUInt16BigEndian(opt.Slice(1), 41);
+        BinaryPrimitives.WriteUInt16BigEndian(opt.Slice(3), 0);
+        BinaryPrimitives.WriteUInt32BigEndian(opt.Slice(5), BadVersExtendedRcode << 24);
+        BinaryPrimitives.WriteUInt16BigEndian(opt.Slice(9), 0);
+        SetCounts(response, 0, 0, 1);
+        return p + OptLength;
+    }
+
+    /// <summary>An OPT record without options: root owner, type, class (UDP size), TTL, RDLENGTH.</summary>
+    public const int OptLength = 11;
+
+    /// <summary>BADVERS (16) shifted down by the header's 4 rcode bits: what the OPT's extended-rcode octet holds.</summary>
+    private const uint BadVersExtendedRcode = 16 >> 4;
 
     /// <summary>
     /// The response header: the query's ID, opcode and RD; QR set; AA as given; counts zero but for the question,

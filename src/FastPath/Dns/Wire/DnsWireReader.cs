@@ -7,7 +7,7 @@ using System.Text;
 namespace FastPath.Dns.Wire;
 
 /// <summary>Why a message could not be read; the server answers FORMERR (or drops it when even the header is short).</summary>
-public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions, IsResponse, BadOpcode, TooManyRecords, BadRecord, NotInternetClass }
+public enum WireError { None, ShortHeader, BadName, PointerLoop, Truncated, NoQuestion, TooManyQuestions, IsResponse, BadOpcode, TooManyRecords, BadRecord, NotInternetClass, BadEdnsVersion }
 
 /// <summary>What a server does with a message before any plugin sees it.</summary>
 public enum QueryVerdict
@@ -24,6 +24,11 @@ public enum QueryVerdict
     ServFail,
     /// <summary>REFUSED with the question: a class other than IN (CoreDNS's ServeDNS without the chaos plugin).</summary>
     Refused,
+    /// <summary>
+    /// BADVERS (RFC 6891 §6.1.3): the client's OPT asks for an EDNS version above 0. The question, header rcode 0 and
+    /// an OPT of version 0 with extended rcode 1 (16 = 1 &lt;&lt; 4), as CoreDNS's plugin/pkg/edns Version answers.
+    /// </summary>
+    BadVers,
 }
 
 /// <summary>
@@ -71,7 +76,8 @@ public static class DnsWireReader
     /// present must read (names within 255 octets, labels within 63, pointers bounded, fixed fields and RDATA inside
     /// the message; A, AAAA, OPT and name RDATA exactly their length) or it is FORMERR. Records the counts promise
     /// but the message does not hold are absent, not an error, as in miekg/dns. Never throws; every loop is bounded
-    /// by the message length. A well-formed question of a class other than IN is REFUSED.
+    /// by the message length. A well-formed question of a class other than IN is REFUSED; then an OPT (the last one in
+    /// the additional section, as miekg/dns's IsEdns0 finds it) of a version other than 0 is BADVERS.
     /// <para>Departures, all stricter: a compression pointer in the question is FORMERR (no client sends one, and the
     /// answer bytes point into an uncompressed question); a forward or self pointer in a record is FORMERR, as Knot
     /// refuses it (miekg/dns follows up to 126 pointers); a question cut off after its name is FORMERR (CoreDNS reads
@@ -90,15 +96,28 @@ public static class DnsWireReader
         if (msg.Length == HeaderLength) { error = WireError.NoQuestion; return QueryVerdict.ServFail; }
         error = ReadQuestion(msg, out nameEnd, out qtype, out qclass);
         if (error != WireError.None) return QueryVerdict.FormErr;
-        int p = nameEnd + 4;
-        for (int i = an + ns + ar; i > 0 && p < msg.Length; i--)
+        int p = nameEnd + 4, version = 0;
+        for (int i = 0; i < an + ns + ar && p < msg.Length; i++)
         {
+            int start = p;
             error = SkipRecord(msg, ref p);
             if (error != WireError.None) { nameEnd = 0; qtype = 0; qclass = 0; return QueryVerdict.FormErr; }
+            if (i >= an + ns && OptAt(msg, start) is int at) version = msg[at + 5]; // TTL: extended rcode, version, flags
         }
-        if (qclass == (ushort)DnsClass.IN) return QueryVerdict.Answer;
-        error = WireError.NotInternetClass;
-        return QueryVerdict.Refused;
+        if (qclass != (ushort)DnsClass.IN) { error = WireError.NotInternetClass; return QueryVerdict.Refused; }
+        if (version != 0) { error = WireError.BadEdnsVersion; return QueryVerdict.BadVers; }
+        return QueryVerdict.Answer;
+    }
+
+    /// <summary>
+    /// Where the fixed fields (type, class, TTL, RDLENGTH) of the record at <paramref name="start"/> begin when it is
+    /// an OPT record; null for any other record. The record has been checked whole.
+    /// </summary>
+    public static int? OptAt(ReadOnlySpan<byte> msg, int start)
+    {
+        int p = start;
+        if (SkipName(msg, ref p) != WireError.None || p + 10 > msg.Length) return null;
+        return BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p)) == (ushort)DnsType.OPT ? p : null;
     }
 
     /// <summary>Skips one resource record, checking what miekg/dns's unpack checks for the types a query carries.</summary>
