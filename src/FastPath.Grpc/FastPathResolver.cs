@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
@@ -27,10 +28,13 @@ internal sealed partial class FastPathResolver : Resolver
     private Action<ResolverResult>? _listener;
     private long _pushedVersion = -1;
 
+    private readonly FastPathLog.SnapshotUse _snapshotUse;
+
     public FastPathResolver(IClusterSnapshotSource source, ServiceName? service, string target, string? port, string? node, ILoggerFactory loggers)
     {
         _source = source; _service = service; _target = target; _port = port; _node = node;
         _logger = loggers.CreateLogger<FastPathResolver>();
+        _snapshotUse = new FastPathLog.SnapshotUse(_logger, FastPathResolverFactory.Integration);
     }
 
     public override void Start(Action<ResolverResult> listener)
@@ -73,10 +77,11 @@ internal sealed partial class FastPathResolver : Resolver
 
     private ResolverResult Resolve(ClusterSnapshot snapshot)
     {
+        _snapshotUse.Observe(snapshot.Version);
         if (_service is not { } service)
-            return Failure($"'{_target}' is not a Service name: use fastpath:///name.namespace:port", snapshot.Version);
+            return Failure($"'{_target}' is not a Service name: use fastpath:///name.namespace:port", MissReason.UnknownService, snapshot.Version);
         var resolution = ServiceResolution.Resolve(snapshot, service, _port, _node);
-        if (!resolution.Succeeded) return Failure(resolution.Reason, snapshot.Version);
+        if (!resolution.Succeeded) return Failure(resolution.Reason, MissReason.For(resolution) ?? MissReason.UnknownService, snapshot.Version);
         var addresses = new List<BalancerAddress>(resolution.Endpoints.Count);
         foreach (var ep in resolution.Endpoints)
         {
@@ -84,13 +89,17 @@ internal sealed partial class FastPathResolver : Resolver
             addresses.Add(new BalancerAddress(ip.Address.ToString(), ip.Port));
         }
         Log.Resolved(_logger, _target, addresses.Count, snapshot.Version);
-        return ResolverResult.ForResult(addresses);
+        var result = ResolverResult.ForResult(addresses);
+        result.Attributes.Set(FastPathAttributes.Service, resolution.Port!.Namespace + "/" + resolution.Port.Service);
+        return result;
     }
 
-    private ResolverResult Failure(string reason, long version)
+    private ResolverResult Failure(string reason, string missReason, long version)
     {
-        Log.Failed(_logger, _target, reason, version);
-        return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, reason));
+        FastPathLog.LookupMissed(_logger, FastPathResolverFactory.Integration, _target, missReason, reason);
+        var result = ResolverResult.ForFailure(new Status(StatusCode.Unavailable, reason));
+        result.Attributes.Set(FastPathAttributes.MissReason, missReason);
+        return result;
     }
 
     protected override void Dispose(bool disposing)
@@ -100,12 +109,16 @@ internal sealed partial class FastPathResolver : Resolver
         base.Dispose(disposing);
     }
 
+    /// <summary>What the resolver tells the FastPath balancer beside the addresses: the Service, or why there is none.</summary>
+    internal static class FastPathAttributes
+    {
+        public static readonly BalancerAttributesKey<string> Service = new("fastpath.service");
+        public static readonly BalancerAttributesKey<string> MissReason = new("fastpath.miss.reason");
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "FastPath: {Target} resolved to {Count} address(es) from snapshot {Version}", EventName = "Resolved")]
         public static partial void Resolved(ILogger logger, string target, int count, long version);
-
-        [LoggerMessage(2, LogLevel.Warning, "FastPath: {Target} has no endpoints: {Reason} (snapshot {Version})", EventName = "NoEndpoints")]
-        public static partial void Failed(ILogger logger, string target, string reason, long version);
     }
 }
