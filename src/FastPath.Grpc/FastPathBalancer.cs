@@ -52,11 +52,11 @@ internal sealed class FastPathBalancer(IChannelControlHelper controller, bool po
         {
             RemoveAll();
             var status = state.Status.StatusCode != StatusCode.OK ? state.Status : new Status(StatusCode.Unavailable, "The resolver returned no addresses.");
-            var reason = state.Attributes.TryGetValue(FastPathResolver.FastPathAttributes.MissReason, out var r) && r is not null ? r : MissReason.NoEndpoints;
+            var reason = state.Status.Detail is { } detail && FastPathResolver.FastPathAttributes.MissReasons.TryGetValue(detail, out var r) ? r : MissReason.NoEndpoints;
             controller.UpdateState(new BalancerState(ConnectivityState.TransientFailure, new FailurePicker(status, metrics, reason)));
             return;
         }
-        if (state.Attributes.TryGetValue(FastPathResolver.FastPathAttributes.Service, out var service) && service is not null) _service = service;
+        if (addresses[0].Attributes.TryGetValue(FastPathResolver.FastPathAttributes.Service, out var service) && service is not null) _service = service;
         var keep = new List<Entry>(addresses.Count);
         foreach (var address in addresses)
         {

@@ -86,20 +86,19 @@ internal sealed partial class FastPathResolver : Resolver
         foreach (var ep in resolution.Endpoints)
         {
             var ip = IPEndPoint.Parse(ep);
-            addresses.Add(new BalancerAddress(ip.Address.ToString(), ip.Port));
+            var address = new BalancerAddress(ip.Address.ToString(), ip.Port);
+            address.Attributes.Set(FastPathAttributes.Service, resolution.Port!.Namespace + "/" + resolution.Port.Service);
+            addresses.Add(address);
         }
         Log.Resolved(_logger, _target, addresses.Count, snapshot.Version);
-        var result = ResolverResult.ForResult(addresses);
-        result.Attributes.Set(FastPathAttributes.Service, resolution.Port!.Namespace + "/" + resolution.Port.Service);
-        return result;
+        return ResolverResult.ForResult(addresses);
     }
 
     private ResolverResult Failure(string reason, string missReason, long version)
     {
         FastPathLog.LookupMissed(_logger, FastPathResolverFactory.Integration, _target, missReason, reason);
-        var result = ResolverResult.ForFailure(new Status(StatusCode.Unavailable, reason));
-        result.Attributes.Set(FastPathAttributes.MissReason, missReason);
-        return result;
+        FastPathAttributes.MissReasons.AddOrUpdate(reason, missReason);
+        return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, reason));
     }
 
     protected override void Dispose(bool disposing)
@@ -112,8 +111,14 @@ internal sealed partial class FastPathResolver : Resolver
     /// <summary>What the resolver tells the FastPath balancer beside the addresses: the Service, or why there is none.</summary>
     internal static class FastPathAttributes
     {
+        /// <summary>On every address: the Service ("ns/name"), the <c>fastpath.service</c> tag of its selections.</summary>
         public static readonly BalancerAttributesKey<string> Service = new("fastpath.service");
-        public static readonly BalancerAttributesKey<string> MissReason = new("fastpath.miss.reason");
+
+        /// <summary>
+        /// A failure's metric reason, keyed by its status detail (the same string instance reaches the balancer in
+        /// <c>ChannelState.Status</c>; grpc-dotnet passes a failed result's status but not its attributes).
+        /// </summary>
+        public static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, string> MissReasons = new();
     }
 
     private static partial class Log

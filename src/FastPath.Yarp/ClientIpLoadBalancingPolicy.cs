@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using FastPath.Diagnostics;
 using FastPath.Runtime;
 using FastPath.Runtime.Affinity;
 using Microsoft.AspNetCore.Http;
@@ -25,9 +26,12 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
     private readonly FastPathClientIpOptions _options;
     private readonly ConditionalWeakTable<ClusterState, ClusterAffinity> _clusters = new();
 
-    public ClientIpLoadBalancingPolicy(IOptions<FastPathClientIpOptions> options, TimeProvider time)
+    private readonly FastPathMetrics _metrics;
+
+    public ClientIpLoadBalancingPolicy(IOptions<FastPathClientIpOptions> options, TimeProvider time, FastPathMetrics metrics)
     {
         _options = options.Value;
+        _metrics = metrics;
         _table = new PersistenceTable(_options.Capacity, time);
     }
 
@@ -47,10 +51,15 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
         if (id >= 0)
         {
             int at = Array.IndexOf(view.Ids, id);
-            if (at >= 0) return availableDestinations[at];
+            if (at >= 0)
+            {
+                FastPathPickFeature.Mark(context, _metrics, sticky: true);
+                return availableDestinations[at];
+            }
         }
         int pick = state.Next(count);
         _table.Set(key, view.Ids[pick], view.TimeoutSeconds);
+        FastPathPickFeature.Mark(context, _metrics, sticky: false);
         return availableDestinations[pick];
     }
 
