@@ -228,6 +228,19 @@ public sealed class YarpTests(Backends backends)
         Assert.Equal(IPAddress.Parse(expected), IpKey.ToAddress(key));
     }
 
+    [Fact]
+    public void A_mapped_IPv6_connection_address_is_the_same_client_as_its_IPv4_form()
+    {
+        var mapped = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        mapped.Connection.RemoteIpAddress = IPAddress.Parse("::ffff:10.0.0.7");
+        var plain = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        plain.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.7");
+        Assert.True(ClientAddress.TryGet(mapped, null, out var a));
+        Assert.True(ClientAddress.TryGet(plain, null, out var b));
+        Assert.Equal(b, a);
+        Assert.Equal(IPAddress.Parse("10.0.0.7"), IpKey.ToAddress(a));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("unknown")]
