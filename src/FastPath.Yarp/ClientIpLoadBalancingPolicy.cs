@@ -25,6 +25,7 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
     private readonly PersistenceTable _table;
     private readonly FastPathClientIpOptions _options;
     private readonly ConditionalWeakTable<ClusterState, ClusterAffinity> _clusters = new();
+    private ClusterAffinity? _last;
 
     private readonly FastPathMetrics _metrics;
 
@@ -43,7 +44,10 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
     {
         int count = availableDestinations.Count;
         if (count == 0) return null;
-        var state = _clusters.GetValue(cluster, static c => new ClusterAffinity());
+        // The cluster picked last is the usual one: skip the weak table's lookup for it (no allocation either way).
+        var state = Volatile.Read(ref _last);
+        if (state is null || !ReferenceEquals(state.Cluster, cluster))
+            Volatile.Write(ref _last, state = _clusters.GetValue(cluster, static c => new ClusterAffinity(c)));
         var view = state.For(cluster, availableDestinations, _options.TimeoutSeconds);
         if (!ClientAddress.TryGet(context, _options.ForwardedHeader, out var client)) return availableDestinations[state.Next(count)];
         var key = new PersistenceKey(view.Service, view.Port, 6, client);
@@ -64,8 +68,9 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
     }
 
     /// <summary>Per cluster: a round-robin counter and the ids of the current available list (rebuilt when YARP replaces the list).</summary>
-    private sealed class ClusterAffinity
+    private sealed class ClusterAffinity(ClusterState cluster)
     {
+        public ClusterState Cluster { get; } = cluster;
         private int _counter = -1;
         private View? _view;
 
