@@ -54,20 +54,28 @@ public class HttpConnectBenchmarks
         foreach (var (name, affinity) in new[] { ("cart", ""), ("sticky", "  sessionAffinity: ClientIP\n") })
             yaml += $"---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}, namespace: shop}}\nspec:\n  ports: [{{name: http, port: 80}}]\n{affinity}" +
                 $"---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {{name: {name}-1, namespace: shop, labels: {{kubernetes.io/service-name: {name}}}}}\n" +
-                $"addressType: IPv4\nports: [{{name: http, port: {_port}}}]\nendpoints: [{{addresses: [192.0.2.1]}}, {{addresses: [192.0.2.2]}}, {{addresses: [192.0.2.3]}}, {{addresses: [192.0.2.4]}}]\n";
-        var cluster = LoopbackEndpoints.Load(yaml).Cluster!;
-        _snapshot = ClusterSnapshot.Build(cluster);
+                $"addressType: IPv4\nports: [{{name: http, port: {_port}}}]\nendpoints: [{{addresses: [10.244.0.1]}}, {{addresses: [10.244.0.2]}}, {{addresses: [10.244.0.3]}}, {{addresses: [10.244.0.4]}}]\n";
+        _snapshot = ClusterSnapshot.Build(Load(yaml));
         _handle = _snapshot.DataPlane.Find("shop", "cart", "80")!;
         var source = new SnapshotPublisher(_snapshot);
         var options = new FastPathHttpOptions { ClientAddress = IPAddress.Parse("10.244.1.7") };
         _connector = new FastPathConnector(source, options);
         _plain = new HttpClient(new SocketsHttpHandler());
-        // Connections go to the one real server: the same services with the server as their only endpoint.
-        var single = yaml.Replace("{addresses: [192.0.2.1]}, {addresses: [192.0.2.2]}, {addresses: [192.0.2.3]}, {addresses: [192.0.2.4]}", "{addresses: [192.0.2.1]}");
-        _singleSnapshot = ClusterSnapshot.Build(LoopbackEndpoints.Load(single).Cluster!);
+        // Connections go to the one real server: the same services with the server (on 127.0.0.1) as their only endpoint.
+        var single = yaml.Replace("{addresses: [10.244.0.1]}, {addresses: [10.244.0.2]}, {addresses: [10.244.0.3]}, {addresses: [10.244.0.4]}", "{addresses: [127.0.0.1]}");
+        _singleSnapshot = ClusterSnapshot.Build(Load(single));
         var singleSource = new SnapshotPublisher(_singleSnapshot);
         _singleConnector = new FastPathConnector(singleSource, options);
         _fastPath = new HttpClient(FastPathHttpHandler.Create(singleSource, options));
+    }
+
+    /// <summary>Loads the manifests; a loopback endpoint is only FP0066 (the API server would refuse it, kube-proxy serves it).</summary>
+    private static FastPath.Model.Cluster Load(string yaml)
+    {
+        var result = FastPath.Model.Loading.ClusterLoader.LoadTexts([new FastPath.Model.ManifestText("bench.yaml", yaml)]);
+        if (result.Cluster is null || result.Diagnostics.Any(d => d.Id != "FP0066"))
+            throw new InvalidOperationException(string.Join("\n", result.Diagnostics));
+        return result.Cluster;
     }
 
     [GlobalCleanup]

@@ -1,17 +1,19 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Threading;
+using FastPath.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
 
 namespace FastPath.Grpc;
 
 /// <summary>Creates the FastPath balancer in one of its two modes.</summary>
-internal sealed class FastPathBalancerFactory(string name, bool powerOfTwo) : LoadBalancerFactory
+internal sealed class FastPathBalancerFactory(string name, bool powerOfTwo, FastPathMetrics? metrics = null) : LoadBalancerFactory
 {
     public override string Name => name;
 
-    public override LoadBalancer Create(LoadBalancerOptions options) => new FastPathBalancer(options.Controller, powerOfTwo);
+    public override LoadBalancer Create(LoadBalancerOptions options) => new FastPathBalancer(options.Controller, powerOfTwo, metrics);
 }
 
 /// <summary>
@@ -20,17 +22,24 @@ internal sealed class FastPathBalancerFactory(string name, bool powerOfTwo) : Lo
 /// resolver fails only when kube-proxy itself would refuse the connection (no eligible endpoint, unknown Service or
 /// port), so the subchannels are dropped and calls fail with the resolver's status instead of reaching stale pods.
 /// A subchannel's in-flight count lives as long as the subchannel (pickers are rebuilt on every change), and each pick
-/// result is made once per picker, so a pick allocates nothing. The channel calls a balancer under its own lock
+/// result is made once per picker, so a pick allocates nothing. Every pick is a lookup of
+/// <see cref="FastPathMetrics"/> (integration <c>grpc</c>), with the chosen subchannel's endpoint as a selection or
+/// the resolver's reason as a miss. The channel calls a balancer under its own lock
 /// (resolver results, subchannel state changes, connection requests), so this class needs none.
 /// </summary>
-internal sealed class FastPathBalancer(IChannelControlHelper controller, bool powerOfTwo) : LoadBalancer
+internal sealed class FastPathBalancer(IChannelControlHelper controller, bool powerOfTwo, FastPathMetrics? metrics) : LoadBalancer
 {
+    private const string Integration = FastPathResolverFactory.Integration;
     private readonly List<Entry> _entries = new();
+    private string _service = "";
 
     private sealed class Entry(Subchannel subchannel, BalancerAddress address)
     {
         public Subchannel Subchannel { get; } = subchannel;
         public BalancerAddress Address { get; } = address;
+        /// <summary>"ip:port", the <c>fastpath.endpoint</c> tag.</summary>
+        public string Endpoint { get; } = IPAddress.TryParse(address.EndPoint.Host, out var ip)
+            ? new IPEndPoint(ip, address.EndPoint.Port).ToString() : $"{address.EndPoint.Host}:{address.EndPoint.Port}";
         public CallCounter Calls { get; } = new();
         public ConnectivityState State { get; set; } = ConnectivityState.Idle;
         public Status LastStatus { get; set; } = Status.DefaultSuccess;
@@ -43,9 +52,11 @@ internal sealed class FastPathBalancer(IChannelControlHelper controller, bool po
         {
             RemoveAll();
             var status = state.Status.StatusCode != StatusCode.OK ? state.Status : new Status(StatusCode.Unavailable, "The resolver returned no addresses.");
-            controller.UpdateState(new BalancerState(ConnectivityState.TransientFailure, new FailurePicker(status)));
+            var reason = state.Status.Detail is { } detail && FastPathResolver.FastPathAttributes.MissReasons.TryGetValue(detail, out var r) ? r : MissReason.NoEndpoints;
+            controller.UpdateState(new BalancerState(ConnectivityState.TransientFailure, new FailurePicker(status, metrics, reason)));
             return;
         }
+        if (addresses[0].Attributes.TryGetValue(FastPathResolver.FastPathAttributes.Service, out var service) && service is not null) _service = service;
         var keep = new List<Entry>(addresses.Count);
         foreach (var address in addresses)
         {
@@ -80,8 +91,15 @@ internal sealed class FastPathBalancer(IChannelControlHelper controller, bool po
         {
             var picks = new PickResult[ready.Count];
             var counters = new CallCounter[ready.Count];
-            for (int i = 0; i < picks.Length; i++) { counters[i] = ready[i].Calls; picks[i] = PickResult.ForSubchannel(ready[i].Subchannel, counters[i]); }
-            controller.UpdateState(new BalancerState(ConnectivityState.Ready, powerOfTwo ? new PowerOfTwoPicker(picks, counters) : new RoundRobinPicker(picks)));
+            var endpoints = new string[ready.Count];
+            for (int i = 0; i < picks.Length; i++)
+            {
+                counters[i] = ready[i].Calls;
+                picks[i] = PickResult.ForSubchannel(ready[i].Subchannel, counters[i]);
+                endpoints[i] = ready[i].Endpoint;
+            }
+            var recorder = new PickRecorder(metrics, _service, endpoints);
+            controller.UpdateState(new BalancerState(ConnectivityState.Ready, powerOfTwo ? new PowerOfTwoPicker(picks, counters, recorder) : new RoundRobinPicker(picks, recorder)));
         }
         else if (_entries.Exists(e => e.State is ConnectivityState.Idle or ConnectivityState.Connecting))
             controller.UpdateState(new BalancerState(ConnectivityState.Connecting, QueuePicker.Instance));
@@ -89,7 +107,7 @@ internal sealed class FastPathBalancer(IChannelControlHelper controller, bool po
         {
             var last = _entries.Count > 0 ? _entries[^1].LastStatus : Status.DefaultSuccess;
             controller.UpdateState(new BalancerState(ConnectivityState.TransientFailure,
-                new FailurePicker(new Status(StatusCode.Unavailable, $"No eligible endpoint accepts connections: {last.Detail}", last.DebugException))));
+                new FailurePicker(new Status(StatusCode.Unavailable, $"No eligible endpoint accepts connections: {last.Detail}", last.DebugException), metrics, MissReason.Unavailable)));
         }
     }
 
@@ -118,28 +136,52 @@ internal sealed class FastPathBalancer(IChannelControlHelper controller, bool po
         public void Complete(CompletionContext context) => Interlocked.Decrement(ref _outstanding);
     }
 
-    internal sealed class RoundRobinPicker(PickResult[] picks) : SubchannelPicker
+    /// <summary>Reports one pick: a lookup and the endpoint chosen (nothing is prepared when no one listens).</summary>
+    internal sealed class PickRecorder(FastPathMetrics? metrics, string service, string[] endpoints)
     {
-        private int _next = -1;
-        public override PickResult Pick(PickContext context) => picks[(int)((uint)Interlocked.Increment(ref _next) % (uint)picks.Length)];
-    }
-
-    internal sealed class PowerOfTwoPicker(PickResult[] picks, CallCounter[] counters) : SubchannelPicker
-    {
-        public override PickResult Pick(PickContext context)
+        public void Picked(int index)
         {
-            int n = picks.Length;
-            if (n == 1) return picks[0];
-            int a = Random.Shared.Next(n), b = Random.Shared.Next(n - 1);
-            if (b >= a) b++; // two distinct subchannels
-            return counters[b].Outstanding < counters[a].Outstanding ? picks[b] : picks[a];
+            if (metrics is null) return;
+            metrics.Lookup(Integration);
+            if (metrics.SelectionsEnabled) metrics.Selection(Integration, service, endpoints[index], sticky: false);
         }
     }
 
-    private sealed class FailurePicker(Status status) : SubchannelPicker
+    internal sealed class RoundRobinPicker(PickResult[] picks, PickRecorder recorder) : SubchannelPicker
+    {
+        private int _next = -1;
+        public override PickResult Pick(PickContext context)
+        {
+            int i = (int)((uint)Interlocked.Increment(ref _next) % (uint)picks.Length);
+            recorder.Picked(i);
+            return picks[i];
+        }
+    }
+
+    internal sealed class PowerOfTwoPicker(PickResult[] picks, CallCounter[] counters, PickRecorder recorder) : SubchannelPicker
+    {
+        public override PickResult Pick(PickContext context)
+        {
+            int n = picks.Length, chosen = 0;
+            if (n > 1)
+            {
+                int a = Random.Shared.Next(n), b = Random.Shared.Next(n - 1);
+                if (b >= a) b++; // two distinct subchannels
+                chosen = counters[b].Outstanding < counters[a].Outstanding ? b : a;
+            }
+            recorder.Picked(chosen);
+            return picks[chosen];
+        }
+    }
+
+    private sealed class FailurePicker(Status status, FastPathMetrics? metrics, string reason) : SubchannelPicker
     {
         private readonly PickResult _result = PickResult.ForFailure(status);
-        public override PickResult Pick(PickContext context) => _result;
+        public override PickResult Pick(PickContext context)
+        {
+            if (metrics is not null) { metrics.Lookup(Integration); metrics.Miss(Integration, reason); }
+            return _result;
+        }
     }
 
     private sealed class QueuePicker : SubchannelPicker

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics.Metrics;
+using FastPath.Diagnostics;
 using FastPath.Grpc;
 using FastPath.Live;
 using Grpc.Net.Client.Balancer;
@@ -15,9 +17,10 @@ public static class FastPathGrpcExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<FastPathGrpcOptions>();
         if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton(sp => new FastPathMetrics(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, FastPathResolverFactory>());
-        services.AddSingleton<LoadBalancerFactory>(new FastPathBalancerFactory(FastPathBalancerNames.RoundRobin, powerOfTwo: false));
-        services.AddSingleton<LoadBalancerFactory>(new FastPathBalancerFactory(FastPathBalancerNames.PowerOfTwoChoices, powerOfTwo: true));
+        services.AddSingleton<LoadBalancerFactory>(sp => new FastPathBalancerFactory(FastPathBalancerNames.RoundRobin, powerOfTwo: false, sp.GetRequiredService<FastPathMetrics>()));
+        services.AddSingleton<LoadBalancerFactory>(sp => new FastPathBalancerFactory(FastPathBalancerNames.PowerOfTwoChoices, powerOfTwo: true, sp.GetRequiredService<FastPathMetrics>()));
         return services;
     }
 

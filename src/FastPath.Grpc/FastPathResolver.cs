@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
@@ -27,10 +28,13 @@ internal sealed partial class FastPathResolver : Resolver
     private Action<ResolverResult>? _listener;
     private long _pushedVersion = -1;
 
+    private readonly FastPathLog.SnapshotUse _snapshotUse;
+
     public FastPathResolver(IClusterSnapshotSource source, ServiceName? service, string target, string? port, string? node, ILoggerFactory loggers)
     {
         _source = source; _service = service; _target = target; _port = port; _node = node;
         _logger = loggers.CreateLogger<FastPathResolver>();
+        _snapshotUse = new FastPathLog.SnapshotUse(_logger, FastPathResolverFactory.Integration);
     }
 
     public override void Start(Action<ResolverResult> listener)
@@ -73,23 +77,27 @@ internal sealed partial class FastPathResolver : Resolver
 
     private ResolverResult Resolve(ClusterSnapshot snapshot)
     {
+        _snapshotUse.Observe(snapshot.Version);
         if (_service is not { } service)
-            return Failure($"'{_target}' is not a Service name: use fastpath:///name.namespace:port", snapshot.Version);
+            return Failure($"'{_target}' is not a Service name: use fastpath:///name.namespace:port", MissReason.UnknownService, snapshot.Version);
         var resolution = ServiceResolution.Resolve(snapshot, service, _port, _node);
-        if (!resolution.Succeeded) return Failure(resolution.Reason, snapshot.Version);
+        if (!resolution.Succeeded) return Failure(resolution.Reason, MissReason.For(resolution) ?? MissReason.UnknownService, snapshot.Version);
         var addresses = new List<BalancerAddress>(resolution.Endpoints.Count);
         foreach (var ep in resolution.Endpoints)
         {
             var ip = IPEndPoint.Parse(ep);
-            addresses.Add(new BalancerAddress(ip.Address.ToString(), ip.Port));
+            var address = new BalancerAddress(ip.Address.ToString(), ip.Port);
+            address.Attributes.Set(FastPathAttributes.Service, resolution.Port!.Namespace + "/" + resolution.Port.Service);
+            addresses.Add(address);
         }
         Log.Resolved(_logger, _target, addresses.Count, snapshot.Version);
         return ResolverResult.ForResult(addresses);
     }
 
-    private ResolverResult Failure(string reason, long version)
+    private ResolverResult Failure(string reason, string missReason, long version)
     {
-        Log.Failed(_logger, _target, reason, version);
+        FastPathLog.LookupMissed(_logger, FastPathResolverFactory.Integration, _target, missReason, reason);
+        FastPathAttributes.MissReasons.AddOrUpdate(reason, missReason);
         return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, reason));
     }
 
@@ -100,12 +108,22 @@ internal sealed partial class FastPathResolver : Resolver
         base.Dispose(disposing);
     }
 
+    /// <summary>What the resolver tells the FastPath balancer beside the addresses: the Service, or why there is none.</summary>
+    internal static class FastPathAttributes
+    {
+        /// <summary>On every address: the Service ("ns/name"), the <c>fastpath.service</c> tag of its selections.</summary>
+        public static readonly BalancerAttributesKey<string> Service = new("fastpath.service");
+
+        /// <summary>
+        /// A failure's metric reason, keyed by its status detail (the same string instance reaches the balancer in
+        /// <c>ChannelState.Status</c>; grpc-dotnet passes a failed result's status but not its attributes).
+        /// </summary>
+        public static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, string> MissReasons = new();
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "FastPath: {Target} resolved to {Count} address(es) from snapshot {Version}", EventName = "Resolved")]
         public static partial void Resolved(ILogger logger, string target, int count, long version);
-
-        [LoggerMessage(2, LogLevel.Warning, "FastPath: {Target} has no endpoints: {Reason} (snapshot {Version})", EventName = "NoEndpoints")]
-        public static partial void Failed(ILogger logger, string target, string reason, long version);
     }
 }

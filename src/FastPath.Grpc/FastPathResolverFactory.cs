@@ -1,4 +1,5 @@
 using System;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Options;
@@ -6,9 +7,20 @@ using Microsoft.Extensions.Options;
 namespace FastPath.Grpc;
 
 /// <summary><c>fastpath:///cart.shop:grpc</c>, <c>fastpath:///cart.shop:50051</c>, <c>fastpath:///cart.shop.svc.cluster.local:grpc</c>.</summary>
-internal sealed class FastPathResolverFactory(IClusterSnapshotSource source, IOptions<FastPathGrpcOptions> options) : ResolverFactory
+internal sealed class FastPathResolverFactory : ResolverFactory
 {
     public const string Scheme = "fastpath";
+    public const string Integration = "grpc";
+
+    private readonly IClusterSnapshotSource source;
+    private readonly IOptions<FastPathGrpcOptions> options;
+
+    public FastPathResolverFactory(IClusterSnapshotSource source, IOptions<FastPathGrpcOptions> options, FastPathMetrics metrics)
+    {
+        this.source = source;
+        this.options = options;
+        metrics.ObserveSource(source, Integration);
+    }
 
     public override string Name => Scheme;
 

@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using System.Diagnostics.Metrics;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using FastPath.ServiceDiscovery;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +27,7 @@ public static class FastPathServiceDiscoveryExtensions
         services.AddServiceDiscoveryCore();
         var options = services.AddOptions<FastPathServiceDiscoveryOptions>();
         if (configure is not null) options.Configure(configure);
+        services.TryAddSingleton(sp => new FastPathMetrics(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, FastPathServiceEndpointProviderFactory>());
 
         // The pass-through factory is internal to MESD: found by its name, re-registered after ours behind the gate.

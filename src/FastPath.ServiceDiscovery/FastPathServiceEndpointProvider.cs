@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ServiceDiscovery;
@@ -14,7 +15,8 @@ namespace FastPath.ServiceDiscovery;
 /// when a new snapshot is published and never polls.
 /// </summary>
 internal sealed partial class FastPathServiceEndpointProvider(IClusterSnapshotSource source, ServiceName service, string? endpointName,
-    int? uriPort, int[] preferredPorts, string? node, ILogger<FastPathServiceEndpointProvider> logger) : IServiceEndpointProvider
+    int? uriPort, int[] preferredPorts, string? node, ILogger<FastPathServiceEndpointProvider> logger,
+    FastPathServiceEndpointProviderFactory.FastPathProviderDiagnostics diagnostics) : IServiceEndpointProvider
 {
     public async ValueTask PopulateAsync(IServiceEndpointBuilder endpoints, CancellationToken cancellationToken)
     {
@@ -34,14 +36,23 @@ internal sealed partial class FastPathServiceEndpointProvider(IClusterSnapshotSo
             Log.NotInCluster(logger, service.ToString(), result.Reason);
             return; // not ours: later providers (configuration, DNS) answer as they would without FastPath
         }
+        var metrics = diagnostics.Metrics;
+        metrics.Lookup(FastPathServiceEndpointProviderFactory.Integration);
+        diagnostics.SnapshotUse.Observe(snapshot.Version);
         endpoints.Features.Set<IFastPathResolutionFeature>(new FastPathResolutionFeature(result.Outcome, result.Reason, snapshot.Version));
         if (!result.Succeeded)
         {
+            metrics.Miss(FastPathServiceEndpointProviderFactory.Integration, MissReason.For(result) ?? MissReason.NoEndpoints);
             Log.NoEndpoints(logger, service.ToString(), result.Outcome, result.Reason, snapshot.Version);
             return;
         }
+        // MESD's own selector picks one of these per request; what FastPath chose is the set, counted per endpoint.
+        var serviceKey = result.Port!.Namespace + "/" + result.Port.Service;
         foreach (var ep in result.Endpoints)
+        {
             endpoints.Endpoints.Add(ServiceEndpoint.Create(IPEndPoint.Parse(ep)));
+            metrics.Selection(FastPathServiceEndpointProviderFactory.Integration, serviceKey, ep, sticky: false);
+        }
         Log.Resolved(logger, service.ToString(), result.Endpoints.Count, snapshot.Version);
     }
 

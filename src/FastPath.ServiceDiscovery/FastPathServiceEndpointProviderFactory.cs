@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,17 +13,36 @@ namespace FastPath.ServiceDiscovery;
 /// <c>cart.shop.svc.cluster.local</c>, a bare name in <see cref="FastPathServiceDiscoveryOptions.Namespace"/>); whether
 /// it is one is decided against the snapshot when the provider populates.
 /// </summary>
-internal sealed class FastPathServiceEndpointProviderFactory(IClusterSnapshotSource source, IOptions<FastPathServiceDiscoveryOptions> options,
-    ILogger<FastPathServiceEndpointProvider> logger) : IServiceEndpointProviderFactory
+internal sealed class FastPathServiceEndpointProviderFactory : IServiceEndpointProviderFactory
 {
+    public const string Integration = "servicediscovery";
+
+    private readonly IClusterSnapshotSource _source;
+    private readonly IOptions<FastPathServiceDiscoveryOptions> _options;
+    private readonly ILogger<FastPathServiceEndpointProvider> _logger;
+    private readonly FastPathProviderDiagnostics _diagnostics;
+
+    public FastPathServiceEndpointProviderFactory(IClusterSnapshotSource source, IOptions<FastPathServiceDiscoveryOptions> options,
+        ILogger<FastPathServiceEndpointProvider> logger, FastPathMetrics metrics)
+    {
+        _source = source;
+        _options = options;
+        _logger = logger;
+        _diagnostics = new FastPathProviderDiagnostics(metrics, new FastPathLog.SnapshotUse(logger, Integration));
+        metrics.ObserveSource(source, Integration);
+    }
+
     public bool TryCreateProvider(ServiceEndpointQuery query, [NotNullWhen(true)] out IServiceEndpointProvider? provider)
     {
-        var o = options.Value;
+        var o = _options.Value;
         if (!ServiceName.TryParse(query.ServiceName, o.ClusterDomain, o.Namespace, out var service)) { provider = null; return false; }
-        provider = new FastPathServiceEndpointProvider(source, service, query.EndpointName, UriPort(query.ToString()!),
-            PreferredPorts(query), o.Node, logger);
+        provider = new FastPathServiceEndpointProvider(_source, service, query.EndpointName, UriPort(query.ToString()!),
+            PreferredPorts(query), o.Node, _logger, _diagnostics);
         return true;
     }
+
+    /// <summary>What every provider of this factory reports to: the shared instruments and the snapshot-in-use log.</summary>
+    internal sealed record FastPathProviderDiagnostics(FastPathMetrics Metrics, FastPathLog.SnapshotUse SnapshotUse);
 
     /// <summary>An explicit port in the query (<c>http://cart.shop:8080</c>) names the Service port, as the ClusterIP's port would.</summary>
     private static int? UriPort(string original)

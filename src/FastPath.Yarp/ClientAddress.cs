@@ -16,7 +16,8 @@ internal static class ClientAddress
             return true;
         if (context.Connection.RemoteIpAddress is { } remote)
         {
-            key = IpKey.From(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+            // A mapped address (a dual-stack listener) is already ::ffff:a.b.c.d, IpKey's form of IPv4: no MapToIPv4 copy.
+            key = IpKey.From(remote);
             return true;
         }
         key = default;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using FastPath.Diagnostics;
 using FastPath.Runtime;
 using FastPath.Runtime.Affinity;
 using Microsoft.AspNetCore.Http;
@@ -24,10 +25,14 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
     private readonly PersistenceTable _table;
     private readonly FastPathClientIpOptions _options;
     private readonly ConditionalWeakTable<ClusterState, ClusterAffinity> _clusters = new();
+    private ClusterAffinity? _last;
 
-    public ClientIpLoadBalancingPolicy(IOptions<FastPathClientIpOptions> options, TimeProvider time)
+    private readonly FastPathMetrics _metrics;
+
+    public ClientIpLoadBalancingPolicy(IOptions<FastPathClientIpOptions> options, TimeProvider time, FastPathMetrics metrics)
     {
         _options = options.Value;
+        _metrics = metrics;
         _table = new PersistenceTable(_options.Capacity, time);
     }
 
@@ -39,7 +44,10 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
     {
         int count = availableDestinations.Count;
         if (count == 0) return null;
-        var state = _clusters.GetValue(cluster, static c => new ClusterAffinity());
+        // The cluster picked last is the usual one: skip the weak table's lookup for it (no allocation either way).
+        var state = Volatile.Read(ref _last);
+        if (state is null || !ReferenceEquals(state.Cluster, cluster))
+            Volatile.Write(ref _last, state = _clusters.GetValue(cluster, static c => new ClusterAffinity(c)));
         var view = state.For(cluster, availableDestinations, _options.TimeoutSeconds);
         if (!ClientAddress.TryGet(context, _options.ForwardedHeader, out var client)) return availableDestinations[state.Next(count)];
         var key = new PersistenceKey(view.Service, view.Port, 6, client);
@@ -47,16 +55,22 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
         if (id >= 0)
         {
             int at = Array.IndexOf(view.Ids, id);
-            if (at >= 0) return availableDestinations[at];
+            if (at >= 0)
+            {
+                FastPathPickFeature.Mark(context, _metrics, sticky: true);
+                return availableDestinations[at];
+            }
         }
         int pick = state.Next(count);
         _table.Set(key, view.Ids[pick], view.TimeoutSeconds);
+        FastPathPickFeature.Mark(context, _metrics, sticky: false);
         return availableDestinations[pick];
     }
 
     /// <summary>Per cluster: a round-robin counter and the ids of the current available list (rebuilt when YARP replaces the list).</summary>
-    private sealed class ClusterAffinity
+    private sealed class ClusterAffinity(ClusterState cluster)
     {
+        public ClusterState Cluster { get; } = cluster;
         private int _counter = -1;
         private View? _view;
 

@@ -11,6 +11,8 @@ public static class FastPathMetadata
     public const string AffinityTimeoutSeconds = "fastpath.affinityTimeoutSeconds";
     /// <summary>Why the cluster has no eligible destination (unknown Service or port, no ready endpoint): YARP answers 503.</summary>
     public const string Reason = "fastpath.reason";
+    /// <summary>With <see cref="Reason"/>: its <c>fastpath.miss.reason</c> metric tag (unknown_service, unknown_port, no_endpoints, …).</summary>
+    public const string MissReason = "fastpath.missReason";
     public const string SnapshotVersion = "fastpath.snapshotVersion";
     /// <summary>On a destination: "true" when kube-proxy would send this node's traffic to it.</summary>
     public const string Eligible = "fastpath.eligible";

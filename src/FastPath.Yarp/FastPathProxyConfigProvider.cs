@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,10 +14,21 @@ namespace FastPath.Yarp;
 /// YARP's configuration from the current snapshot. The config's change token is the snapshot source's, so YARP
 /// reloads exactly when a new snapshot is published (no polling) and applies it before the next request is routed.
 /// </summary>
-internal sealed partial class FastPathProxyConfigProvider(IClusterSnapshotSource source, IOptions<FastPathYarpOptions> options,
-    ILogger<FastPathProxyConfigProvider> logger) : IProxyConfigProvider
+internal sealed partial class FastPathProxyConfigProvider : IProxyConfigProvider
 {
+    private readonly IClusterSnapshotSource source;
+    private readonly IOptions<FastPathYarpOptions> options;
+    private readonly ILogger<FastPathProxyConfigProvider> logger;
     private Config? _last;
+
+    public FastPathProxyConfigProvider(IClusterSnapshotSource source, IOptions<FastPathYarpOptions> options,
+        ILogger<FastPathProxyConfigProvider> logger, FastPathMetrics metrics)
+    {
+        this.source = source;
+        this.options = options;
+        this.logger = logger;
+        metrics.ObserveSource(source, FastPathProxyMetrics.Integration);
+    }
 
     public IProxyConfig GetConfig()
     {
@@ -29,6 +41,7 @@ internal sealed partial class FastPathProxyConfigProvider(IClusterSnapshotSource
         var built = ProxyConfigBuilder.Build(snapshot, options.Value);
         foreach (var problem in built.Problems) Log.Problem(logger, problem, snapshot.Version);
         Log.Built(logger, built.Clusters.Count, snapshot.Version);
+        FastPathLog.SnapshotInUse(logger, FastPathProxyMetrics.Integration, snapshot.Version);
         var config = new Config(snapshot.Version, built.Routes, built.Clusters, token);
         Volatile.Write(ref _last, config);
         return config;

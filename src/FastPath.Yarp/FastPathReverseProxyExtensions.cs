@@ -1,5 +1,8 @@
 using System;
+using System.Diagnostics.Metrics;
+using FastPath.Diagnostics;
 using FastPath.Live;
+using Microsoft.AspNetCore.Hosting;
 using FastPath.Yarp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
@@ -21,6 +24,7 @@ public static class FastPathReverseProxyExtensions
         var options = builder.Services.AddOptions<FastPathYarpOptions>();
         if (configure is not null) options.Configure(configure);
         builder.Services.AddSingleton<IProxyConfigProvider, FastPathProxyConfigProvider>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, FastPathProxyMetrics>());
         return builder.AddFastPathPolicies();
     }
 
@@ -45,6 +49,7 @@ public static class FastPathReverseProxyExtensions
         if (configureClientIp is not null) options.Configure(configureClientIp);
         builder.Services.AddOptions<FastPathYarpOptions>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(sp => new FastPathMetrics(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoadBalancingPolicy, ClientIpLoadBalancingPolicy>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoadBalancingPolicy, KubeProxyLoadBalancingPolicy>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAvailableDestinationsPolicy, EndpointConditionsPolicy>());

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using FastPath.Compiled;
+using FastPath.Diagnostics;
 using FastPath.Live;
 using FastPath.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,7 @@ namespace FastPath.Yarp;
 /// available one in order is used; a cluster FastPath did not generate, or a Service kube-proxy rejects, gets none (503).
 /// </summary>
 internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source, IOptions<FastPathYarpOptions> options,
-    IOptions<FastPathClientIpOptions> clientIp) : ILoadBalancingPolicy
+    IOptions<FastPathClientIpOptions> clientIp, FastPathMetrics metrics) : ILoadBalancingPolicy
 {
     private readonly ConditionalWeakTable<ClusterState, Binding> _bindings = new();
     private readonly string? _node = options.Value.Node;
@@ -38,6 +39,7 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
         if (!ClientAddress.TryGet(context, _header, out var client)) client = 0;
         var selection = port.Select(client, _node, external: false);
         if (selection.Action != ProxyAction.Forward || selection.Endpoint is null) return null;
+        FastPathPickFeature.Mark(context, metrics, selection.Sticky);
         for (int i = 0; i < availableDestinations.Count; i++)
             if (string.Equals(availableDestinations[i].DestinationId, selection.Endpoint, StringComparison.Ordinal)) return availableDestinations[i];
         return availableDestinations[0];

@@ -50,9 +50,10 @@ internal static class ProxyConfigBuilder
             if (ports.Count == 0)
             {
                 // Unknown Service or port: a cluster with no destination, so YARP answers 503 as for any empty cluster.
-                var why = ServiceResolution.Resolve(snapshot, name, port, options.Node).Reason;
-                problems.Add(why);
-                clusters.Add(Empty(ClusterId(name, port ?? ""), name, options, why, snapshot.Version));
+                var resolution = ServiceResolution.Resolve(snapshot, name, port, options.Node);
+                problems.Add(resolution.Reason);
+                clusters.Add(Empty(ClusterId(name, port ?? ""), name, options, resolution.Reason,
+                    Diagnostics.MissReason.For(resolution) ?? Diagnostics.MissReason.UnknownService, snapshot.Version));
                 if (options.CreateRoutes) routes.Add(Route(clusters[^1].ClusterId, name, "", options));
                 continue;
             }
@@ -104,7 +105,11 @@ internal static class ProxyConfigBuilder
         var clusterMeta = Metadata(name, port.PortName ?? port.Port.ToString(CultureInfo.InvariantCulture), snapshot.Version);
         clusterMeta[FastPathMetadata.ClusterIP] = port.ClusterIP;
         if (port.AffinityTimeoutSeconds > 0) clusterMeta[FastPathMetadata.AffinityTimeoutSeconds] = port.AffinityTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        if (decision.Action != ProxyAction.Forward) clusterMeta[FastPathMetadata.Reason] = $"Service {name} port {port.Port}: {decision.Reason}";
+        if (decision.Action != ProxyAction.Forward)
+        {
+            clusterMeta[FastPathMetadata.Reason] = $"Service {name} port {port.Port}: {decision.Reason}";
+            clusterMeta[FastPathMetadata.MissReason] = Diagnostics.MissReason.For(decision.Action);
+        }
         return new ClusterConfig
         {
             ClusterId = ClusterId(name, several ? port.PortName ?? port.Port.ToString(CultureInfo.InvariantCulture) : ""),
@@ -117,10 +122,11 @@ internal static class ProxyConfigBuilder
         };
     }
 
-    private static ClusterConfig Empty(string id, ServiceName name, FastPathYarpOptions options, string reason, long version)
+    private static ClusterConfig Empty(string id, ServiceName name, FastPathYarpOptions options, string reason, string missReason, long version)
     {
         var meta = Metadata(name, "", version);
         meta[FastPathMetadata.Reason] = reason;
+        meta[FastPathMetadata.MissReason] = missReason;
         return new ClusterConfig
         {
             ClusterId = id,

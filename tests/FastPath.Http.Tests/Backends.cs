@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
-using FastPath.Benchmarks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -64,12 +63,12 @@ public static class CartCluster
             "spec:\n  clusterIP: 10.96.5.5\n  ports:\n  - {name: http, port: 80, protocol: TCP}\n  - {name: h2c, port: 81, protocol: TCP}\n" + affinity;
         foreach (var m in members)
         {
-            // One slice per backend: each listens on its own ports of 127.0.0.1 (written as TEST-NET, moved on load).
+            // One slice per backend: each listens on its own ports of 127.0.0.1.
             yaml += "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n" +
                 $"metadata: {{name: cart-{m.Backend.Name}, namespace: shop, labels: {{kubernetes.io/service-name: cart}}}}\n" +
                 "addressType: IPv4\n" +
                 $"ports: [{{name: http, port: {m.Backend.Http1Port}, protocol: TCP}}, {{name: h2c, port: {m.Backend.Http2Port}, protocol: TCP}}]\n" +
-                $"endpoints: [{{addresses: [{LoopbackEndpoints.Address}], conditions: {{ready: {Bool(m.Ready)}, serving: {Bool(m.Serving)}, terminating: {Bool(m.Terminating)}}}" +
+                $"endpoints: [{{addresses: [127.0.0.1], conditions: {{ready: {Bool(m.Ready)}, serving: {Bool(m.Serving)}, terminating: {Bool(m.Terminating)}}}" +
                 (m.Node is null ? "" : $", nodeName: {m.Node}") + "}]\n";
         }
         return yaml;

@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using FastPath.Live;
-using FastPath.Benchmarks;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -18,7 +17,7 @@ public sealed class ReadmeExampleTests
     public async Task Readme_example_runs_against_a_real_backend()
     {
         await using var backend = await Backend.StartAsync("a");
-        var cluster = LoopbackEndpoints.Load(CartCluster.Yaml([new(backend, Node: "node-a")])).Cluster!;
+        var cluster = Snapshots.Load(CartCluster.Yaml([new(backend, Node: "node-a")]));
         // README example begin
         var services = new ServiceCollection();
         services.AddSingleton<IClusterSnapshotSource>(new SnapshotPublisher(ClusterSnapshot.Build(cluster)));   // or a LiveCluster

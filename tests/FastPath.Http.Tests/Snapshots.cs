@@ -1,6 +1,8 @@
 using System;
+using System.Linq;
+using FastPath.Model;
+using FastPath.Model.Loading;
 using FastPath.Live;
-using FastPath.Benchmarks;
 using Xunit;
 
 namespace FastPath.Http.Tests;
@@ -15,12 +17,19 @@ public sealed class Snapshots
 
     public ClusterSnapshot Publish(string yaml)
     {
-        var result = LoopbackEndpoints.Load(yaml);
-        Assert.True(result.Cluster is not null, string.Join("\n", result.Diagnostics));
-        var snapshot = ClusterSnapshot.Build(result.Cluster!, version: ++_version, time: Time);
+        var cluster = Load(yaml);
+        var snapshot = ClusterSnapshot.Build(cluster, version: ++_version, time: Time);
         // Affinity expiry runs on the test's clock.
         if (Time is not null) snapshot.DataPlane.Configure(Time);
         Source.Publish(snapshot, SnapshotChange.Everything);
         return snapshot;
+    }
+
+    /// <summary>Loads manifests whose endpoints are on 127.0.0.1: FP0066 (the API server would refuse them) is the only diagnostic allowed.</summary>
+    public static Cluster Load(string yaml)
+    {
+        var result = ClusterLoader.LoadTexts([new ManifestText("cluster.yaml", yaml)]);
+        Assert.True(result.Cluster is not null && result.Diagnostics.All(d => d.Id == "FP0066"), string.Join("\n", result.Diagnostics));
+        return result.Cluster!;
     }
 }

@@ -21,12 +21,13 @@ public sealed class GrpcTests(Backends backends)
     private Backend B => backends.Http2[1];
     private Backend C => backends.Http2[2];
 
-    private sealed class Client : IDisposable
+    internal sealed class Client : IDisposable
     {
         private readonly ServiceProvider _services;
-        public Client(IClusterSnapshotSource source, string address, string policy)
+        public Client(IClusterSnapshotSource source, string address, string policy, System.Diagnostics.Metrics.IMeterFactory? meters = null)
         {
             var services = new ServiceCollection();
+            if (meters is not null) services.AddSingleton(meters);
             services.AddFastPathGrpc(source);
             _services = services.BuildServiceProvider();
             Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions

@@ -21,16 +21,18 @@ public sealed class ServiceDiscoveryTests(Backends backends)
     private Backend B => backends.Http1[1];
     private Backend C => backends.Http1[2];
 
-    private static ServiceProvider Services(IClusterSnapshotSource source, Action<FastPathServiceDiscoveryOptions>? configure = null)
+    internal static ServiceProvider Services(IClusterSnapshotSource source, Action<FastPathServiceDiscoveryOptions>? configure = null,
+        System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         var services = new ServiceCollection();
+        if (meters is not null) services.AddSingleton(meters);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()); // a host provides it; MESD's configuration provider reads it
         services.AddServiceDiscovery().AddFastPath(source, configure);
         services.AddHttpClient("cart", c => c.BaseAddress = new Uri("http://cart.shop")).AddServiceDiscovery();
         return services.BuildServiceProvider();
     }
 
-    private static async Task<ServiceEndpointSource> Resolve(ServiceProvider sp, string name) =>
+    internal static async Task<ServiceEndpointSource> Resolve(ServiceProvider sp, string name) =>
         await sp.GetRequiredService<ServiceEndpointResolver>().GetEndpointsAsync(name, default);
 
     private static string[] Endpoints(ServiceEndpointSource source) => source.Endpoints.Select(e => e.EndPoint.ToString()!).Order(StringComparer.Ordinal).ToArray();

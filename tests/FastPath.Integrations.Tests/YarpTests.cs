@@ -47,6 +47,31 @@ public sealed class YarpTests(Backends backends)
     }
 
     [Fact]
+    public async Task YARPs_power_of_two_choices_on_a_FastPath_cluster_avoids_the_slowed_backend()
+    {
+        var source = new TestSource(TestCluster.Service("cart", "http", 80, [Ep.Of(A), Ep.Of(B), Ep.Of(C, ready: false, serving: false)]));
+        await using var proxy = await Proxy.StartAsync(source.Publisher, o => { o.Services.Add("cart.shop"); o.LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices; });
+        A.Close();
+        var stuck = new List<Task<string>>();
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                var arrival = A.NextArrival();
+                var request = proxy.Backend("cart.shop");
+                // Either the request is answered (by B: C is not ready) or it waits at A's closed gate.
+                await Task.WhenAny(request, arrival).WaitAsync(TimeSpan.FromSeconds(10));
+                if (!request.IsCompleted) stuck.Add(request);
+                else Assert.Equal(B.Name, await request);
+            }
+            // With a request in flight at A and none at B, both choices prefer B: at most the first request went to A.
+            Assert.InRange(stuck.Count, 0, 1);
+        }
+        finally { A.Open(); }
+        foreach (var request in stuck) Assert.Equal(A.Name, await request.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Not_ready_and_terminating_endpoints_are_destinations_YARP_does_not_pick()
     {
         var source = new TestSource(TestCluster.Service("cart", "http", 80,
@@ -226,6 +251,19 @@ public sealed class YarpTests(Backends backends)
     {
         Assert.True(ClientAddress.TryParseForwarded(header, out var key));
         Assert.Equal(IPAddress.Parse(expected), IpKey.ToAddress(key));
+    }
+
+    [Fact]
+    public void A_mapped_IPv6_connection_address_is_the_same_client_as_its_IPv4_form()
+    {
+        var mapped = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        mapped.Connection.RemoteIpAddress = IPAddress.Parse("::ffff:10.0.0.7");
+        var plain = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        plain.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.7");
+        Assert.True(ClientAddress.TryGet(mapped, null, out var a));
+        Assert.True(ClientAddress.TryGet(plain, null, out var b));
+        Assert.Equal(b, a);
+        Assert.Equal(IPAddress.Parse("10.0.0.7"), IpKey.ToAddress(a));
     }
 
     [Theory]

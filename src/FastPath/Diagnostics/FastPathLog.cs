@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using FastPath.Live;
 using Microsoft.Extensions.Logging;
 
@@ -35,6 +36,21 @@ public static partial class FastPathLog
             SnapshotChanged(logger, integration, e.Current.Version, e.Change.Full, e.Change.Services.Count);
         source.SnapshotChanged += OnChanged;
         return new Unsubscribe(() => source.SnapshotChanged -= OnChanged);
+    }
+
+    /// <summary>
+    /// Writes <see cref="SnapshotInUse"/> once per snapshot version an integration starts answering from (its
+    /// providers, resolvers or policies share one tracker).
+    /// </summary>
+    public sealed class SnapshotUse(ILogger logger, string integration)
+    {
+        private long _version = -1;
+
+        public void Observe(long version)
+        {
+            if (Volatile.Read(ref _version) != version && Interlocked.Exchange(ref _version, version) != version)
+                SnapshotInUse(logger, integration, version);
+        }
     }
 
     private sealed class Unsubscribe(Action action) : IDisposable

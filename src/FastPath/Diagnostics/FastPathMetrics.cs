@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FastPath.Live;
+using FastPath.Runtime;
 
 namespace FastPath.Diagnostics;
 
@@ -73,6 +74,9 @@ public sealed class FastPathMetrics : IDisposable
         if (_misses.Enabled) _misses.Add(1, new KeyValuePair<string, object?>(IntegrationTag, integration), new KeyValuePair<string, object?>(ReasonTag, reason));
     }
 
+    /// <summary>Whether anyone listens to <see cref="SelectionsName"/>: a hot path skips preparing its tags when not.</summary>
+    public bool SelectionsEnabled => _selections.Enabled;
+
     public void Selection(string integration, string service, string endpoint, bool sticky)
     {
         if (!_selections.Enabled) return;
@@ -117,4 +121,27 @@ public static class MissReason
     public const string NoLocalEndpoints = "no_local_endpoints";
     /// <summary>Headless or ExternalName: kube-proxy does not proxy it.</summary>
     public const string NotProxied = "not_proxied";
+    /// <summary>
+    /// kube-proxy would use some endpoint, but the framework's own view has none usable (YARP's health checks marked
+    /// them unhealthy; no gRPC subchannel accepts connections).
+    /// </summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The reason for a resolution that gave no endpoint; null for one that did (or a name not in the cluster).</summary>
+    public static string? For(ServiceResolution resolution) => resolution.Outcome switch
+    {
+        ServiceResolutionOutcome.UnknownService => UnknownService,
+        ServiceResolutionOutcome.UnknownPort or ServiceResolutionOutcome.AmbiguousPort => UnknownPort,
+        ServiceResolutionOutcome.NotProxied => NotProxied,
+        ServiceResolutionOutcome.NoEligibleEndpoints => For(resolution.Decision?.Action ?? ProxyAction.Reject),
+        _ => null,
+    };
+
+    /// <summary>The reason kube-proxy's decision gives no endpoint: drop (Local policy) or not proxied, else reject.</summary>
+    public static string For(ProxyAction action) => action switch
+    {
+        ProxyAction.Drop => NoLocalEndpoints,
+        ProxyAction.NotProxied => NotProxied,
+        _ => NoEndpoints,
+    };
 }

@@ -23,12 +23,13 @@ public sealed class Proxy : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<Proxy> StartAsync(IClusterSnapshotSource source, Action<FastPathYarpOptions> configure,
-        Action<FastPathClientIpOptions>? clientIp = null, TimeProvider? time = null)
+        Action<FastPathClientIpOptions>? clientIp = null, TimeProvider? time = null, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         if (time is not null) builder.Services.AddSingleton(time);
+        if (meters is not null) builder.Services.AddSingleton(meters);
         builder.Services.AddReverseProxy().LoadFromFastPath(source, configure).AddFastPathPolicies(clientIp);
         var app = builder.Build();
         app.MapReverseProxy();

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using FastPath.Benchmarks;
 using FastPath.Live;
+using FastPath.Model;
 using FastPath.Model.Loading;
 using Xunit;
 
@@ -50,7 +50,7 @@ public static class TestCluster
                 addressType: IPv4
                 ports: [{name: {{portName}}, port: {{e.Port}}, protocol: TCP}]
                 endpoints:
-                - addresses: [{{LoopbackEndpoints.Address}}]
+                - addresses: [127.0.0.1]
                   conditions: {ready: {{B(e.Ready)}}, serving: {{B(e.Serving)}}, terminating: {{B(e.Terminating)}}}
                 {{node}}
                 {{hints}}
@@ -72,9 +72,9 @@ public static class TestCluster
 
     public static ClusterSnapshot Build(long version, params string[] manifests)
     {
-        // The loader refuses loopback endpoints as the API server does: written as TEST-NET, moved to 127.0.0.1 on load.
-        var r = LoopbackEndpoints.Load(string.Join("\n---\n", manifests));
-        Assert.True(r.Cluster is not null, "expected a clean load, got:\n" + string.Join("\n", r.Diagnostics));
+        // Loopback endpoints load with FP0066 only (the API server would refuse them; kube-proxy serves them as given).
+        var r = ClusterLoader.LoadTexts([new ManifestText("cluster.yaml", string.Join("\n---\n", manifests))]);
+        Assert.True(r.Cluster is not null && r.Diagnostics.All(d => d.Id == "FP0066"), "expected a clean load, got:\n" + string.Join("\n", r.Diagnostics));
         return ClusterSnapshot.Build(r.Cluster!, version: version);
     }
 
