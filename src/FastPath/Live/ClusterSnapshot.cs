@@ -40,7 +40,11 @@ public sealed class ClusterSnapshot
     public CompiledDns Dns { get; }
     public CompiledDataPlane DataPlane { get; }
     public CompiledEnvironment Environment { get; }
-    /// <summary>The model the snapshot was built from; null for a cluster compiled at build time and for a snapshot made by an incremental update of a <see cref="LiveCluster"/> (its <c>Model()</c> assembles the current one).</summary>
+    /// <summary>
+    /// The model the snapshot was built from; null for a cluster compiled at build time. A snapshot made by an
+    /// incremental update of a <see cref="LiveCluster"/> assembles it on first read from the objects then current: the
+    /// same as this snapshot's unless a later change has been applied since (then the newer state's).
+    /// </summary>
     public Cluster? Cluster => _cluster.Value;
     public DateTimeOffset CreatedAt { get; }
 
