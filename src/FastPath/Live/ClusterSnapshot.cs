@@ -53,9 +53,7 @@ public sealed class ClusterSnapshot
     {
         var plan = DnsPlanner.Plan(cluster, dnsIps);
         var layout = CompiledLayout.Build(plan);
-        var tables = new LiveDnsTable.Tables(layout.Keys, layout.Entries, layout.Sets, layout.Answers, layout.AnswerData, layout.RecordOffsets,
-            layout.Fixups, layout.Displacements, layout.Slots, layout.DottedKeys, layout.DottedDisplacements, layout.DottedSlots);
-        var dns = DnsOf(tables, plan, () => cluster);
+        var dns = DnsOf(LiveDnsTable.Tables.Of(layout), plan, () => cluster);
         var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
         var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
         return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());
@@ -65,17 +63,13 @@ public sealed class ClusterSnapshot
     internal static CompiledDns DnsOf(LiveDnsTable.Tables t, DnsPlan plan, Func<Cluster> cluster) => new(new CompiledDnsData
     {
         Keys = t.Keys,
-        Entries = t.Entries,
         Sets = t.Sets,
         Answers = t.Answers,
         AnswerData = t.AnswerData,
         RecordOffsets = t.RecordOffsets,
         Fixups = t.Fixups,
-        Displacements = t.Displacements,
-        Slots = t.Slots,
         DottedKeys = t.DottedKeys,
-        DottedDisplacements = t.DottedDisplacements,
-        DottedSlots = t.DottedSlots,
+        Index = t.Index,
         Zones = plan.Zones.Select(z => new CompiledZone(WireEncoder.Name(z.Name), Math.Min(z.Ttl, 300), z.Serial, z.Ttl, z.IsReverse)).ToArray(),
         Routes = plan.Routes.Select(r => new CompiledRoute(WireEncoder.Name(r.Zone), r.Kind, r.Upstreams, WireEncoder.Name(r.ForwardFrom),
             r.Except.Select(WireEncoder.Name).ToArray(), r.LoadBalance, r.Kubernetes)).ToArray(),

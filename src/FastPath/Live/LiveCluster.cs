@@ -291,9 +291,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         {
             // No kubernetes block, or a plugin answered by the interpreter: every change is a full build.
             _dns = null;
-            var layout = CompiledLayout.Build(plan);
-            dns = ClusterSnapshot.DnsOf(new LiveDnsTable.Tables(layout.Keys, layout.Entries, layout.Sets, layout.Answers, layout.AnswerData, layout.RecordOffsets,
-                layout.Fixups, layout.Displacements, layout.Slots, layout.DottedKeys, layout.DottedDisplacements, layout.DottedSlots), plan, () => cluster);
+            dns = ClusterSnapshot.DnsOf(LiveDnsTable.Tables.Of(CompiledLayout.Build(plan)), plan, () => cluster);
         }
         _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);
