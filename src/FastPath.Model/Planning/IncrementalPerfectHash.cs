@@ -7,16 +7,15 @@ namespace FastPath.Model.Planning;
 /// <summary>
 /// A <see cref="PerfectHash"/> that takes single insertions and removals: a new key joins its bucket and the bucket
 /// alone searches a new displacement that sends all its keys to free slots (CHD's own step, redone for one bucket).
-/// The slot and displacement tables are in <see cref="CompiledLayout"/>'s byte format; they are copied on the first
-/// change after <see cref="Publish"/>, so a published pair is never written again.
+/// The slot and displacement tables are in <see cref="SegmentedIndex"/>'s chunked byte format; a chunk is copied on the
+/// first write after it was published, so a published table is never written again.
 /// </summary>
 internal sealed class IncrementalPerfectHash
 {
     /// <summary>Displacements tried for one bucket before the caller rebuilds the whole table.</summary>
     private const int SearchLimit = 1 << 16;
 
-    private byte[] _slots, _disp;
-    private bool _slotsPublished, _dispPublished;
+    private readonly CopyOnWriteChunks _slots, _disp;
     private readonly int _slotMask, _bucketMask;
     private readonly List<int>?[] _members;
     private readonly Func<int, ulong> _hashOf;
@@ -24,8 +23,8 @@ internal sealed class IncrementalPerfectHash
     /// <param name="hashOf">The hash of an entry (by its current index).</param>
     public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf)
     {
-        _slots = CompiledLayout.Ints(built.Slots);
-        _disp = CompiledLayout.Ints(built.Displacements);
+        _slots = new CopyOnWriteChunks(4, CompiledLayout.Ints(built.Slots));
+        _disp = new CopyOnWriteChunks(4, CompiledLayout.Ints(built.Displacements));
         _slotMask = built.Slots.Length - 1;
         _bucketMask = built.Displacements.Length - 1;
         _members = new List<int>?[built.Displacements.Length];
@@ -34,25 +33,22 @@ internal sealed class IncrementalPerfectHash
     }
 
     public int SlotCount => _slotMask + 1;
-    public byte[] Slots => _slots;
-    public byte[] Displacements => _disp;
+    public int BucketCount => _bucketMask + 1;
 
-    /// <summary>The current tables are handed to readers: later changes write copies.</summary>
-    public void Publish() { _slotsPublished = true; _dispPublished = true; }
+    /// <summary>The current tables, handed to readers: later changes write copies of the chunks they touch.</summary>
+    public (byte[][] Displacements, byte[][] Slots) Publish() => (_disp.Publish(), _slots.Publish());
 
-    private int SlotValue(int s) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_slots.AsSpan(s * 4));
-    private uint Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_disp.AsSpan(b * 4));
+    private int SlotValue(int s) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_slots.Read(s));
+    private uint Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_disp.Read(b));
 
     private void SetSlot(int s, int value)
     {
-        if (_slotsPublished) { _slots = (byte[])_slots.Clone(); _slotsPublished = false; }
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_slots.AsSpan(s * 4), value);
+        if (SlotValue(s) != value) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_slots.Write(s), value);
     }
 
     private void SetDisp(int b, uint d)
     {
-        if (_dispPublished) { _disp = (byte[])_disp.Clone(); _dispPublished = false; }
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_disp.AsSpan(b * 4), d);
+        if (Disp(b) != d) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_disp.Write(b), d);
     }
 
     /// <summary>Adds entry <paramref name="entry"/> with <paramref name="hash"/>; false when its bucket finds no displacement (rebuild).</summary>

@@ -12,8 +12,9 @@ namespace FastPath.Model.Planning;
 /// ExternalName Services that point into the zones; every other answer, set and key stays where it is.
 /// <para>
 /// Sharing between snapshots: answers, answer sets and keys are append-only buffers (a snapshot reads only what existed
-/// when it was taken; later appends go past it). The entry rows and the two perfect hashes are copied on the first
-/// change after a snapshot is taken (<see cref="Tables"/>), so a published table is never written again.
+/// when it was taken; later appends go past it). The entry rows and the two perfect hashes are chunked
+/// (<see cref="SegmentedIndex"/>): a change copies only the chunks it writes, so a published table is never written
+/// again and publishing costs what the change touches.
 /// </para>
 /// </summary>
 internal sealed class LiveDnsTable
@@ -22,8 +23,7 @@ internal sealed class LiveDnsTable
     private readonly SetTable _sets = new();
     private byte[] _keys, _dotted;
     private int _keysLength;
-    private byte[] _entries; // the writer's rows, with room to grow; never handed out
-    private byte[]? _published; // the rows of the last snapshot, exactly Count long
+    private readonly CopyOnWriteChunks _rows;
     private readonly int _dataAtBuild, _keysAtBuild;
     private int _count;
     private string[] _names;
@@ -45,7 +45,7 @@ internal sealed class LiveDnsTable
         foreach (var e in plan.Entries) keyBytes += CompiledLayout.WireLength(e.Name);
         _keys = new byte[keyBytes + 4096];
         _dotted = new byte[_keys.Length];
-        _entries = new byte[Math.Max(16, n + n / 8) * CompiledLayout.EntrySize];
+        _rows = new CopyOnWriteChunks(CompiledLayout.EntrySize, n + n / 8);
         for (int i = 0; i < n; i++)
         {
             var e = plan.Entries[i];
@@ -121,18 +121,16 @@ internal sealed class LiveDnsTable
         if (exists)
         {
             int set = _sets.Add(entry.Answers);
-            var row = _entries.AsSpan(i * CompiledLayout.EntrySize);
-            if (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(8)) == set && row[6] == (byte)entry.Flags) return true;
-            CompiledLayout.WriteEntry(row, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row), row[4], entry.Zone, entry.Flags, set);
-            _published = null;
+            var row = _rows.Read(i);
+            if (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.AnswerSet)) == set && row[EntryField.Flags] == (byte)entry.Flags) return true;
+            int keyOffset = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.KeyOffset));
+            CompiledLayout.WriteEntry(_rows.Write(i), keyOffset, row[EntryField.KeyLength], entry.Zone, entry.Flags, set);
             return true;
         }
         // A new name: a row at the end, its key appended, then a place in both perfect hashes.
         if ((_count + 1) * 13L > _wire.SlotCount * 10L) return false; // keep the load where displacements are found quickly
         i = _count;
-        if ((i + 1) * CompiledLayout.EntrySize > _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
         WriteRow(i, entry);
-        _published = null;
         _index[name] = i;
         _count++;
         return _wire.Insert(i, _hashes[i]) && _dottedHash.Insert(i, _dottedHashes[i]);
@@ -147,7 +145,9 @@ internal sealed class LiveDnsTable
         if (i != last)
         {
             // The last entry fills the gap: its row, name and hashes move, and both tables point at the new index.
-            Buffer.BlockCopy(_entries, last * CompiledLayout.EntrySize, _entries, i * CompiledLayout.EntrySize, CompiledLayout.EntrySize);
+            Span<byte> row = stackalloc byte[CompiledLayout.EntrySize];
+            _rows.Read(last).CopyTo(row);
+            row.CopyTo(_rows.Write(i));
             _names[i] = _names[last];
             _hashes[i] = _hashes[last];
             _dottedHashes[i] = _dottedHashes[last];
@@ -156,7 +156,6 @@ internal sealed class LiveDnsTable
             _dottedHash.Move(last, i, _dottedHashes[i]);
         }
         _names[last] = null!;
-        _published = null;
         _count = last;
     }
 
@@ -179,7 +178,7 @@ internal sealed class LiveDnsTable
         _names[i] = e.Name;
         _hashes[i] = NameHash.Hash(_keys.AsSpan(_keysLength, len));
         _dottedHashes[i] = NameHash.Hash(_dotted.AsSpan(_keysLength, Math.Max(0, len - 2)));
-        CompiledLayout.WriteEntry(_entries.AsSpan(i * CompiledLayout.EntrySize), _keysLength, len, e.Zone, e.Flags, _sets.Add(e.Answers));
+        CompiledLayout.WriteEntry(_rows.Write(i), _keysLength, len, e.Zone, e.Flags, _sets.Add(e.Answers));
         _keysLength += len;
     }
 
@@ -197,27 +196,28 @@ internal sealed class LiveDnsTable
     /// <summary>The tables as they are now, for a snapshot; from here on, changes write copies of the ones that change.</summary>
     public Tables Snapshot()
     {
-        if (_published is null)
-        {
-            _published = new byte[_count * CompiledLayout.EntrySize];
-            Buffer.BlockCopy(_entries, 0, _published, 0, _published.Length);
-        }
-        _wire.Publish();
-        _dottedHash.Publish();
+        var (disp, slots) = _wire.Publish();
+        var (dottedDisp, dottedSlots) = _dottedHash.Publish();
+        var index = new SegmentedIndex(_count, _rows.Publish(), _wire.BucketCount, disp, _wire.SlotCount, slots,
+            _dottedHash.BucketCount, dottedDisp, _dottedHash.SlotCount, dottedSlots);
         var store = _planner.Store;
-        return new Tables(_keys, _published, _sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer,
-            _wire.Displacements, _wire.Slots, _dotted, _dottedHash.Displacements, _dottedHash.Slots);
+        return new Tables(_keys, _sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, _dotted, index);
     }
 
     /// <summary>One state of the tables (the append-only ones may be longer than this state uses).</summary>
-    public sealed record Tables(byte[] Keys, byte[] Entries, byte[] Sets, byte[] Answers, byte[] AnswerData, byte[] RecordOffsets, byte[] Fixups,
-        byte[] Displacements, byte[] Slots, byte[] DottedKeys, byte[] DottedDisplacements, byte[] DottedSlots);
+    public sealed record Tables(byte[] Keys, byte[] Sets, byte[] Answers, byte[] AnswerData, byte[] RecordOffsets, byte[] Fixups,
+        byte[] DottedKeys, SegmentedIndex Index)
+    {
+        /// <summary>The tables of a full layout (the index cut into chunks).</summary>
+        public static Tables Of(CompiledLayout l) => new(l.Keys, l.Sets, l.Answers, l.AnswerData, l.RecordOffsets, l.Fixups, l.DottedKeys,
+            SegmentedIndex.FromFlat(l.Entries, l.Displacements, l.Slots, l.DottedDisplacements, l.DottedSlots));
+    }
 
     /// <summary>Bytes held by the current tables (shared buffers counted once), for the retained-memory figure.</summary>
     public long RetainedBytes()
     {
         var t = Snapshot();
-        return t.Keys.Length + t.Entries.Length + t.Sets.Length + t.Answers.Length + t.AnswerData.Length + t.RecordOffsets.Length + t.Fixups.Length
-            + t.Displacements.Length + t.Slots.Length + t.DottedKeys.Length + t.DottedDisplacements.Length + t.DottedSlots.Length;
+        return t.Keys.Length + t.Sets.Length + t.Answers.Length + t.AnswerData.Length + t.RecordOffsets.Length + t.Fixups.Length
+            + t.DottedKeys.Length + t.Index.Bytes();
     }
 }

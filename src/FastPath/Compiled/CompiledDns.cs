@@ -21,42 +21,54 @@ namespace FastPath.Compiled;
 public sealed partial class CompiledDns
 {
     private readonly CompiledDnsData _d;
-    private readonly int _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
+    // The index tables in chunks (SegmentedIndex): unit i in chunk i >> Shift, at unit i & Mask.
+    private readonly byte[][] _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots;
+    private readonly int _count, _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
     private readonly ReferenceResolver? _fallback;
     private long _rotation = -1;
 
     public CompiledDns(CompiledDnsData data)
     {
         _d = data;
-        _slotMask = data.Slots.Length / 4 - 1;
-        _bucketMask = data.Displacements.Length / 4 - 1;
-        _dottedSlotMask = data.DottedSlots.Length / 4 - 1;
-        _dottedBucketMask = data.DottedDisplacements.Length / 4 - 1;
+        var ix = data.Index ?? SegmentedIndex.FromFlat(data.Entries, data.Displacements, data.Slots, data.DottedDisplacements, data.DottedSlots);
+        (_count, _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots) = (ix.Count, ix.Entries, ix.Displacements, ix.Slots, ix.DottedDisplacements, ix.DottedSlots);
+        _slotMask = ix.SlotCount - 1;
+        _bucketMask = ix.BucketCount - 1;
+        _dottedSlotMask = ix.DottedSlotCount - 1;
+        _dottedBucketMask = ix.DottedBucketCount - 1;
         if (data.FallbackReason is not null)
             _fallback = new ReferenceResolver(data.LoadCluster?.Invoke() ?? throw new InvalidOperationException("a fallback engine needs its cluster"));
     }
 
     /// <summary>Why this cluster is answered by the interpreter, or null when it is compiled.</summary>
     public string? FallbackReason => _d.FallbackReason;
-    public int NameCount => _d.Entries.Length / CompiledLayout.EntrySize;
+    public int NameCount => _count;
 
     // ---- lookup -------------------------------------------------------------------------------------------------
 
     /// <summary>The one entry a perfect hash can hold for the name (to be confirmed by a compare), or -1.</summary>
-    private static int Probe(ReadOnlySpan<byte> name, byte[] displacements, byte[] slots, int bucketMask, int slotMask)
+    private static int Probe(ReadOnlySpan<byte> name, byte[][] displacements, byte[][] slots, int bucketMask, int slotMask)
     {
         if (slots.Length == 0) return -1;
         ulong h = NameHash.Hash(name);
-        uint disp = BinaryPrimitives.ReadUInt32LittleEndian(displacements.AsSpan(NameHash.Bucket(h, bucketMask) * 4));
-        return BinaryPrimitives.ReadInt32LittleEndian(slots.AsSpan(NameHash.Slot(h, disp, slotMask) * 4)) - 1;
+        uint disp = (uint)Unit32(displacements, NameHash.Bucket(h, bucketMask));
+        return Unit32(slots, NameHash.Slot(h, disp, slotMask)) - 1;
     }
+
+    /// <summary>A 4-byte unit of a chunked table.</summary>
+    private static int Unit32(byte[][] chunks, int i) =>
+        BinaryPrimitives.ReadInt32LittleEndian(chunks[i >> SegmentedIndex.Shift].AsSpan((i & SegmentedIndex.Mask) * 4));
+
+    /// <summary>An entry's row (<see cref="EntryField"/>).</summary>
+    private ReadOnlySpan<byte> Entry(int e) =>
+        _entries[e >> SegmentedIndex.Shift].AsSpan((e & SegmentedIndex.Mask) * CompiledLayout.EntrySize, CompiledLayout.EntrySize);
 
     /// <summary>The entry for a wire-format name (any case), or -1.</summary>
     public int FindEntry(ReadOnlySpan<byte> wireName)
     {
-        int e = Probe(wireName, _d.Displacements, _d.Slots, _bucketMask, _slotMask);
+        int e = Probe(wireName, _displacements, _slots, _bucketMask, _slotMask);
         if (e < 0) return -1;
-        var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
+        var entry = Entry(e);
         int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
         int len = entry[EntryField.KeyLength];
         return len == wireName.Length && System.Text.Ascii.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(off, len)) ? e : -1;
@@ -69,9 +81,9 @@ public sealed partial class CompiledDns
     public int LookupAnswer(ReadOnlySpan<byte> dottedUtf8, DnsType type)
     {
         if (dottedUtf8.Length > 0 && dottedUtf8[dottedUtf8.Length - 1] == '.') dottedUtf8 = dottedUtf8.Slice(0, dottedUtf8.Length - 1);
-        int e = Probe(dottedUtf8, _d.DottedDisplacements, _d.DottedSlots, _dottedBucketMask, _dottedSlotMask);
+        int e = Probe(dottedUtf8, _dottedDisplacements, _dottedSlots, _dottedBucketMask, _dottedSlotMask);
         if (e < 0) return -1;
-        var entry = _d.Entries.AsSpan(e * CompiledLayout.EntrySize);
+        var entry = Entry(e);
         int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
         int len = entry[EntryField.KeyLength] - 2; // the wire key's length, less its first length byte and final zero
         if (dottedUtf8.Length != Math.Max(len, 0) || !System.Text.Ascii.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(off, dottedUtf8.Length))) return -1;
@@ -99,7 +111,7 @@ public sealed partial class CompiledDns
 
     private int AnswerOf(int entry, QueryTypeGroup qc)
     {
-        int set = BinaryPrimitives.ReadInt32LittleEndian(_d.Entries.AsSpan(entry * CompiledLayout.EntrySize + EntryField.AnswerSet));
+        int set = BinaryPrimitives.ReadInt32LittleEndian(Entry(entry).Slice(EntryField.AnswerSet));
         return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
     }
 
@@ -167,7 +179,7 @@ public sealed partial class CompiledDns
         if (e < 0) e = FindCanonical(qname, z);
         if (e >= 0)
         {
-            var flags = (EntryFlags)_d.Entries[e * CompiledLayout.EntrySize + EntryField.Flags];
+            var flags = (EntryFlags)Entry(e)[EntryField.Flags];
             if ((flags & EntryFlags.ZoneNeedsLowerCase) != 0 && HasUpper(qname.Slice(qname.Length - z.Wire.Length))) e = -1;
             else
             {

@@ -24,17 +24,21 @@ public sealed record CompiledRoute(byte[] Wire, RouteKind Kind, IReadOnlyList<st
 public sealed class CompiledDnsData
 {
     public required byte[] Keys { get; init; }
-    public required byte[] Entries { get; init; }
     public required byte[] Sets { get; init; }
     public required byte[] Answers { get; init; }
     public required byte[] AnswerData { get; init; }
     public required byte[] RecordOffsets { get; init; }
     public required byte[] Fixups { get; init; }
-    public required byte[] Displacements { get; init; }
-    public required byte[] Slots { get; init; }
     public required byte[] DottedKeys { get; init; }
-    public required byte[] DottedDisplacements { get; init; }
-    public required byte[] DottedSlots { get; init; }
+    // The index tables, flat as generated code embeds them (the engine cuts them into chunks once), or already
+    // chunked (Index) when a live snapshot hands them over.
+    public byte[] Entries { get; init; } = [];
+    public byte[] Displacements { get; init; } = [];
+    public byte[] Slots { get; init; } = [];
+    public byte[] DottedDisplacements { get; init; } = [];
+    public byte[] DottedSlots { get; init; } = [];
+    /// <summary>The index tables in chunks (<see cref="SegmentedIndex"/>); when set, the flat ones above are not read.</summary>
+    internal SegmentedIndex? Index { get; init; }
     public required IReadOnlyList<CompiledZone> Zones { get; init; }
     public required IReadOnlyList<CompiledRoute> Routes { get; init; }
     public required IReadOnlyList<byte[]> Fallthrough { get; init; }

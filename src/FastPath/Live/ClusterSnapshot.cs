@@ -40,7 +40,11 @@ public sealed class ClusterSnapshot
     public CompiledDns Dns { get; }
     public CompiledDataPlane DataPlane { get; }
     public CompiledEnvironment Environment { get; }
-    /// <summary>The model the snapshot was built from; null for a cluster compiled at build time and for a snapshot made by an incremental update of a <see cref="LiveCluster"/> (its <c>Model()</c> assembles the current one).</summary>
+    /// <summary>
+    /// The model the snapshot was built from; null for a cluster compiled at build time. A snapshot made by an
+    /// incremental update of a <see cref="LiveCluster"/> assembles it on first read from the objects then current: the
+    /// same as this snapshot's unless a later change has been applied since (then the newer state's).
+    /// </summary>
     public Cluster? Cluster => _cluster.Value;
     public DateTimeOffset CreatedAt { get; }
 
@@ -49,9 +53,7 @@ public sealed class ClusterSnapshot
     {
         var plan = DnsPlanner.Plan(cluster, dnsIps);
         var layout = CompiledLayout.Build(plan);
-        var tables = new LiveDnsTable.Tables(layout.Keys, layout.Entries, layout.Sets, layout.Answers, layout.AnswerData, layout.RecordOffsets,
-            layout.Fixups, layout.Displacements, layout.Slots, layout.DottedKeys, layout.DottedDisplacements, layout.DottedSlots);
-        var dns = DnsOf(tables, plan, () => cluster);
+        var dns = DnsOf(LiveDnsTable.Tables.Of(layout), plan, () => cluster);
         var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
         var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
         return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());
@@ -61,17 +63,13 @@ public sealed class ClusterSnapshot
     internal static CompiledDns DnsOf(LiveDnsTable.Tables t, DnsPlan plan, Func<Cluster> cluster) => new(new CompiledDnsData
     {
         Keys = t.Keys,
-        Entries = t.Entries,
         Sets = t.Sets,
         Answers = t.Answers,
         AnswerData = t.AnswerData,
         RecordOffsets = t.RecordOffsets,
         Fixups = t.Fixups,
-        Displacements = t.Displacements,
-        Slots = t.Slots,
         DottedKeys = t.DottedKeys,
-        DottedDisplacements = t.DottedDisplacements,
-        DottedSlots = t.DottedSlots,
+        Index = t.Index,
         Zones = plan.Zones.Select(z => new CompiledZone(WireEncoder.Name(z.Name), Math.Min(z.Ttl, 300), z.Serial, z.Ttl, z.IsReverse)).ToArray(),
         Routes = plan.Routes.Select(r => new CompiledRoute(WireEncoder.Name(r.Zone), r.Kind, r.Upstreams, WireEncoder.Name(r.ForwardFrom),
             r.Except.Select(WireEncoder.Name).ToArray(), r.LoadBalance, r.Kubernetes)).ToArray(),

@@ -244,10 +244,11 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         _plane = _plane!.WithServices(ports);
         _incrementalBuilds++;
         var dns = ClusterSnapshot.DnsOf(_dns!.Snapshot(), _plan!, () => throw new InvalidOperationException("an incremental snapshot is never answered by the interpreter"));
-        // Readers (the reference engine, serve's status, integrations) take the model from the snapshot, so it is
-        // assembled from the parsed objects here (no parsing or planning); the tables above stay incremental.
+        // Readers (the reference engine, serve's status, integrations) may take the model from the snapshot: it is
+        // assembled from the parsed objects when first read, not per change (assembling sorts the whole cluster).
+        // PublicationOnly: a reader forcing it waits for the gate without holding a lock a publishing thread could want.
         return new ClusterSnapshot(++_version, dns, _plane, CompiledEnvironmentFactory.FromPlan(_environment.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal).ToList()),
-            new Lazy<Cluster?>(Model()), _options.Time.GetUtcNow());
+            new Lazy<Cluster?>(Model, LazyThreadSafetyMode.PublicationOnly), _options.Time.GetUtcNow());
     }
 
     /// <summary>Moves one Service's endpoint node names in the reference counts; false when the set of nodes changes (a full build).</summary>
@@ -290,9 +291,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         {
             // No kubernetes block, or a plugin answered by the interpreter: every change is a full build.
             _dns = null;
-            var layout = CompiledLayout.Build(plan);
-            dns = ClusterSnapshot.DnsOf(new LiveDnsTable.Tables(layout.Keys, layout.Entries, layout.Sets, layout.Answers, layout.AnswerData, layout.RecordOffsets,
-                layout.Fixups, layout.Displacements, layout.Slots, layout.DottedKeys, layout.DottedDisplacements, layout.DottedSlots), plan, () => cluster);
+            dns = ClusterSnapshot.DnsOf(LiveDnsTable.Tables.Of(CompiledLayout.Build(plan)), plan, () => cluster);
         }
         _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);

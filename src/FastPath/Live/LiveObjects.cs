@@ -11,8 +11,11 @@ using FastPath.Model.Loading;
 
 namespace FastPath.Live;
 
-/// <summary>One accepted API object, parsed on its own into the model.</summary>
-internal sealed record ParsedObject(ObjectKey Key, string Text)
+/// <summary>
+/// One accepted API object, parsed on its own into the model. Its text is not kept (it is most of what a cluster of
+/// small objects weighs): a SHA-256 digest of it tells an unchanged re-delivery apart and feeds the content hash.
+/// </summary>
+internal sealed record ParsedObject(ObjectKey Key, byte[] Digest)
 {
     public Service? Service { get; init; }
     /// <summary>An EndpointSlice, or the slices an Endpoints object mirrors to.</summary>
@@ -53,7 +56,10 @@ internal sealed class LiveObjects
 
     public IReadOnlyCollection<ParsedObject> All => _objects.Values;
     public int Count => _objects.Count;
-    public bool Contains(ObjectKey key, string text) => _objects.TryGetValue(key, out var o) && o.Text == text;
+    public bool Contains(ObjectKey key, string text) => _objects.TryGetValue(key, out var o) && o.Digest.AsSpan().SequenceEqual(Digest(text));
+
+    /// <summary>The digest an object's text is known by.</summary>
+    public static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
     public bool Contains(ObjectKey key) => _objects.ContainsKey(key);
     public ParsedObject? Get(ObjectKey key) => _objects.TryGetValue(key, out var o) ? o : null;
     public IEnumerable<ObjectKey> Keys => _objects.Keys;
@@ -61,18 +67,25 @@ internal sealed class LiveObjects
     /// <summary>Parses one object's text; null with the reasons when the model rejects it.</summary>
     public ParsedObject? Parse(ObjectKey key, string text, out IReadOnlyList<Diagnostic> errors)
     {
+        var digest = Digest(text);
+        if (key.Kind is "EndpointSlice" or "Endpoints" && EndpointsObjectReader.Read(new ManifestText(key.ToString(), text), key.Kind, _parse.Limits) is { } slices)
+        {
+            // The common change, read without a Corefile or an assembled cluster; any error goes the general way below.
+            errors = [];
+            return new ParsedObject(key, digest) { Slices = slices };
+        }
         bool coredns = key is { Kind: "ConfigMap", Namespace: "kube-system", Name: "coredns" };
         var result = ClusterLoader.LoadTexts([new ManifestText(key.ToString(), text)], coredns && _load.CorefileText is null ? _load with { CorefilePath = null } : _parse);
         errors = result.Diagnostics.Where(d => d.IsError).ToList();
         if (result.Cluster is not { } c) return null;
         var parsed = key.Kind switch
         {
-            "Service" => c.Services.Count == 1 ? new ParsedObject(key, text) { Service = c.Services[0] } : null,
-            "EndpointSlice" or "Endpoints" => new ParsedObject(key, text) { Slices = c.EndpointSlices },
-            "Pod" => c.Pods.Count == 1 ? new ParsedObject(key, text) { Pod = c.Pods[0] } : null,
-            "Node" => c.Nodes.Count == 1 ? new ParsedObject(key, text) { Node = c.Nodes[0] } : null,
-            "Namespace" => c.Namespaces.Contains(key.Name) ? new ParsedObject(key, text) { DeclaredNamespace = key.Name } : null,
-            "ConfigMap" => new ParsedObject(key, text) { Corefile = coredns && _load.CorefileText is null ? c.Corefile : null },
+            "Service" => c.Services.Count == 1 ? new ParsedObject(key, digest) { Service = c.Services[0] } : null,
+            "EndpointSlice" or "Endpoints" => new ParsedObject(key, digest) { Slices = c.EndpointSlices },
+            "Pod" => c.Pods.Count == 1 ? new ParsedObject(key, digest) { Pod = c.Pods[0] } : null,
+            "Node" => c.Nodes.Count == 1 ? new ParsedObject(key, digest) { Node = c.Nodes[0] } : null,
+            "Namespace" => c.Namespaces.Contains(key.Name) ? new ParsedObject(key, digest) { DeclaredNamespace = key.Name } : null,
+            "ConfigMap" => new ParsedObject(key, digest) { Corefile = coredns && _load.CorefileText is null ? c.Corefile : null },
             _ => null,
         };
         if (parsed is null)
@@ -151,14 +164,15 @@ internal sealed class LiveObjects
     public CorefileConfig Corefile =>
         _load.CorefileText is null && Get(new ObjectKey("ConfigMap", "kube-system", "coredns"))?.Corefile is { } fromMap ? fromMap : _corefile;
 
-    /// <summary>A hash of every object's key and text (the SOA serial's source); computed at full builds.</summary>
+    /// <summary>A hash of every object's key and text digest (the SOA serial's source); computed at full builds.</summary>
     public string ContentHash()
     {
         using var sha = SHA256.Create();
         foreach (var o in _objects.Values.OrderBy(o => o.Key.ToString(), StringComparer.Ordinal))
         {
-            var b = Encoding.UTF8.GetBytes(o.Key + "\0" + o.Text + "\0");
+            var b = Encoding.UTF8.GetBytes(o.Key + "\0");
             sha.TransformBlock(b, 0, b.Length, null, 0);
+            sha.TransformBlock(o.Digest, 0, o.Digest.Length, null, 0);
         }
         var c = Encoding.UTF8.GetBytes(Corefile.Text);
         sha.TransformFinalBlock(c, 0, c.Length);

@@ -1,0 +1,48 @@
+using System;
+
+namespace FastPath.Model.Tables;
+
+/// <summary>
+/// The index tables a lookup walks (entry rows and both perfect hashes) held in fixed chunks of
+/// <see cref="UnitsPerChunk"/> units: unit <c>i</c> lives in chunk <c>i &gt;&gt; Shift</c> at unit <c>i &amp; Mask</c>.
+/// A live update copies only the chunks it writes and the small arrays of chunk references, so publishing a change
+/// costs what it touches, not the size of the cluster (see FORMAT.md). Generated code embeds the flat tables;
+/// <see cref="FromFlat"/> cuts them into chunks once, when the engine is made.
+/// </summary>
+internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCount, byte[][] Displacements, int SlotCount, byte[][] Slots,
+    int DottedBucketCount, byte[][] DottedDisplacements, int DottedSlotCount, byte[][] DottedSlots)
+{
+    public const int Shift = 8, UnitsPerChunk = 1 << Shift, Mask = UnitsPerChunk - 1;
+
+    /// <summary>Cuts flat tables (the layout <see cref="CompiledLayout"/> writes) into chunks.</summary>
+    public static SegmentedIndex FromFlat(byte[] entries, byte[] displacements, byte[] slots, byte[] dottedDisplacements, byte[] dottedSlots) =>
+        new(entries.Length / CompiledLayout.EntrySize, Split(entries, CompiledLayout.EntrySize),
+            displacements.Length / 4, Split(displacements, 4), slots.Length / 4, Split(slots, 4),
+            dottedDisplacements.Length / 4, Split(dottedDisplacements, 4), dottedSlots.Length / 4, Split(dottedSlots, 4));
+
+    /// <summary>Flat bytes of <paramref name="width"/>-byte units, as full chunks (the last one zero-padded).</summary>
+    public static byte[][] Split(ReadOnlySpan<byte> flat, int width)
+    {
+        int chunkBytes = UnitsPerChunk * width;
+        var chunks = new byte[(flat.Length + chunkBytes - 1) / chunkBytes][];
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            chunks[c] = new byte[chunkBytes];
+            var part = flat.Slice(c * chunkBytes);
+            part.Slice(0, Math.Min(part.Length, chunkBytes)).CopyTo(chunks[c]);
+        }
+        return chunks;
+    }
+
+    /// <summary>Bytes held, each chunk counted (for the retained-memory figure).</summary>
+    public long Bytes()
+    {
+        long n = 0;
+        foreach (var t in new[] { Entries, Displacements, Slots, DottedDisplacements, DottedSlots })
+        {
+            n += t.Length * 8L;
+            foreach (var c in t) n += c?.Length ?? 0;
+        }
+        return n;
+    }
+}
