@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Threading;
 using FastPath.Compiled.Plugins;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
@@ -23,6 +24,7 @@ public sealed partial class CompiledDns
         if (rules is null) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         Span<byte> rewritten = stackalloc byte[QuestionRoom];
         Span<bool> applied = stackalloc bool[rules.Count];
+        applied.Clear(); // the module skips locals init
         int length = rules.Rewrite(query.Slice(12, nameEnd - 12), rewritten.Slice(12), applied);
         if (length == 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         if (length < 0)
@@ -90,7 +92,8 @@ public sealed partial class CompiledDns
     /// <summary>hosts, then the kubernetes tables and what follows them.</summary>
     private int NextPlugin(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain, out DnsOutcome outcome)
     {
-        if (chain.Hosts?.Answer(query, response, nameEnd, qtype) is int hosts and >= 0)
+        long rotation = _d.Routes[route].LoadBalance ? Volatile.Read(ref _rotation) + 1 : 0;
+        if (chain.Hosts?.Answer(query, response, nameEnd, qtype, rotation) is int hosts and >= 0)
         {
             outcome = DnsOutcome.Answered;
             return hosts;

@@ -64,8 +64,11 @@ internal sealed class HostsTable
         return result;
     }
 
-    /// <summary>Writes the plugin's response and returns its length, or -1 to pass the query to the next plugin.</summary>
-    public int Answer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype)
+    /// <summary>
+    /// Writes the plugin's response and returns its length, or -1 to pass the query to the next plugin. Addresses
+    /// start at <paramref name="rotation"/> modulo their count (loadbalance's rotation; 0 without it).
+    /// </summary>
+    public int Answer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, long rotation)
     {
         var qname = query.Slice(12, nameEnd - 12);
         if (qtype != DnsType.PTR && !InAny(qname, _zones)) return -1;
@@ -97,8 +100,10 @@ internal sealed class HostsTable
         DnsResponseHeader.SetCounts(response, records.Length, 0, 0);
         // The owner is the lower-cased name: the question itself when it is asked in lower case, else written once.
         int owner = WireNames.HasUpper(qname) ? -1 : 12;
-        foreach (var data in records)
+        int first = ptr || records.Length < 2 ? 0 : (int)(rotation % records.Length);
+        for (int i = 0; i < records.Length; i++)
         {
+            var data = records[(first + i) % records.Length];
             int size = (owner < 0 ? lower.Length : 2) + 10 + data.Length;
             if (w + size > response.Length) return DnsResponseHeader.Truncate(response, nameEnd + 4);
             if (owner < 0) { owner = w; lower.CopyTo(response.Slice(w)); w += lower.Length; }
