@@ -33,6 +33,7 @@ public static partial class ClusterEmitter
                 RouteKind.ServFail => "names the kubernetes plugin does not answer get SERVFAIL (no plugin after it)",
                 _ => "refused",
             });
+        EmitPluginsDescription(w, plan.Plugins);
         if (plan.FallbackReason is not null)
             w.CommentLines($"  Limited generation: {SourceWriter.Comment(plan.FallbackReason)} is not compiled; the interpreter answers this server block.");
         w.Line("// Names (entry: name, then where it comes from):");
@@ -82,6 +83,7 @@ public static partial class ClusterEmitter
         w.Line("},");
         w.Line($"Fallthrough = WireNames({string.Join(", ", plan.Fallthrough.Select(SourceWriter.Literal))}),");
         w.Line($"PodMode = global::FastPath.Model.Corefile.Plugins.PodMode.{plan.PodMode},");
+        EmitPlugins(w, plan.Plugins);
         if (plan.FallbackReason is not null) EmitFallback(w, r, plan.FallbackReason);
         w.Outdent();
         w.Outdent();

@@ -16,11 +16,11 @@ public sealed partial class DnsPlanner
     {
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
-        if (block is null) return (null, new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore()));
+        var plugins = PlanPlugins(cluster, routes);
+        if (block is null) return (null, new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore()) { Plugins = plugins });
         var p = block.Plugins;
-        string? fallback = p.Rewrite is not null ? "the rewrite plugin" : p.Autopath is not null ? "the autopath plugin" : p.Hosts is not null ? "the hosts plugin" : null;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
-        return (planner, planner.Build(routes, fallback));
+        return (planner, planner.Build(routes, null) with { Plugins = plugins });
     }
 
     internal PlannerView View => _view;

@@ -41,12 +41,12 @@ public sealed partial class DnsPlanner
     {
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
+        var plugins = PlanPlugins(cluster, routes);
         if (block is null)
-            return new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore());
+            return new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore()) { Plugins = plugins };
         var p = block.Plugins;
-        string? fallback = p.Rewrite is not null ? "the rewrite plugin" : p.Autopath is not null ? "the autopath plugin" : p.Hosts is not null ? "the hosts plugin" : null;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
-        return planner.Build(routes, fallback);
+        return planner.Build(routes, null) with { Plugins = plugins };
     }
 
     private static List<PlanRoute> Routes(CorefileConfig corefile)

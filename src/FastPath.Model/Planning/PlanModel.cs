@@ -61,4 +61,8 @@ public sealed record DnsPlan(
     string? FallbackReason,
     IReadOnlyList<string> ExposedNamespaces,
     IReadOnlyList<string> Fallthrough,
-    AnswerStore Store);
+    AnswerStore Store)
+{
+    /// <summary>rewrite, autopath and hosts, compiled ahead of the lookup; null when no server block uses them.</summary>
+    public PluginPlan? Plugins { get; init; }
+}

@@ -16,7 +16,8 @@ public sealed partial class CompiledDns
         if (_fallback is not null) return _fallback.Resolve(query);
         var wire = DnsWireWriter.Query(query.Id, query.Name, query.Type, query.RecursionDesired);
         var buffer = new byte[65535];
-        int n = Respond(wire, buffer, out var outcome, out int route);
+        Span<byte> client = stackalloc byte[16];
+        int n = Respond(wire, buffer, ClientBytes(query.Client, client), out var outcome, out int route);
         var message = DnsWireReader.ReadMessage(buffer.AsSpan(0, n)) ?? throw new System.InvalidOperationException("the compiled engine wrote a malformed response (a FastPath bug)");
         return new DnsResult(message, outcome, outcome == DnsOutcome.Forward ? UpstreamsOf(route) : []);
     }

@@ -130,7 +130,14 @@ public sealed partial class CompiledDns
     /// <paramref name="outcome"/> is Forward when the forward plugin takes the name: the caller forwards to <see cref="UpstreamsOf"/>(<paramref name="route"/>); the bytes written are then SERVFAIL.
     /// A response that does not fit in <paramref name="response"/> is written as header and question with TC set.
     /// </summary>
-    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out int route)
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out int route) =>
+        Respond(query, response, default, out outcome, out route);
+
+    /// <summary>
+    /// <see cref="Respond(ReadOnlySpan{byte}, Span{byte}, out DnsOutcome, out int)"/> for a client whose address
+    /// (<paramref name="client"/>: 4 or 16 bytes, empty when unknown) autopath needs to find its pod's namespace.
+    /// </summary>
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, ReadOnlySpan<byte> client, out DnsOutcome outcome, out int route)
     {
         outcome = DnsOutcome.Answered;
         route = -1;
@@ -142,12 +149,24 @@ public sealed partial class CompiledDns
         var qname = query.Slice(12, nameEnd - 12);
         route = LongestRoute(qname);
         if (route < 0) return Header(query, response, Rcode.Refused, false, nameEnd + 4);
+        int written = _d.Plugins?.ChainOf(route) is { } chain
+            ? ThroughPlugins(query, response, nameEnd, (DnsType)qtype, route, chain, client, out outcome)
+            : AfterPlugins(query, response, nameEnd, route, (DnsType)qtype, out outcome);
+        if (_d.Routes[route].LoadBalance && outcome == DnsOutcome.Answered) Interlocked.Increment(ref _rotation);
+        return written;
+    }
+
+    /// <summary>The kubernetes tables, then forward or SERVFAIL, for the block serving <paramref name="route"/>.</summary>
+    private int AfterPlugins(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int route, DnsType qtype, out DnsOutcome outcome)
+    {
+        outcome = DnsOutcome.Answered;
+        var qname = query.Slice(12, nameEnd - 12);
         var r = _d.Routes[route];
         int written = Unanswered.NotKubernetes;
         if (r.Kubernetes)
         {
             int zone = LongestZone(qname);
-            if (zone >= 0) written = Kubernetes(query, response, nameEnd, qname, zone, (DnsType)qtype);
+            if (zone >= 0) written = Kubernetes(query, response, nameEnd, qname, zone, qtype);
         }
         if (written is Unanswered.NotKubernetes or Unanswered.FallsThrough)
         {
@@ -156,7 +175,6 @@ public sealed partial class CompiledDns
             if (forward) outcome = DnsOutcome.Forward;
             written = Header(query, response, Rcode.ServFail, false, nameEnd + 4);
         }
-        if (r.LoadBalance && outcome == DnsOutcome.Answered) Interlocked.Increment(ref _rotation);
         return written;
     }
 

@@ -75,6 +75,7 @@ public sealed class ClusterSnapshot
             r.Except.Select(WireEncoder.Name).ToArray(), r.LoadBalance, r.Kubernetes)).ToArray(),
         Fallthrough = plan.Fallthrough.Select(WireEncoder.Name).ToArray(),
         PodMode = plan.PodMode,
+        Plugins = plan.Plugins is null ? null : Compiled.Plugins.CompiledPlugins.FromPlan(plan.Plugins),
         FallbackReason = plan.FallbackReason,
         LoadCluster = plan.FallbackReason is null ? null : cluster,
     });

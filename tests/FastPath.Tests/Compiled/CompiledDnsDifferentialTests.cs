@@ -28,10 +28,10 @@ public class CompiledDnsDifferentialTests
     }
 
     [Fact]
-    public void Plugins_the_planner_does_not_compile_fall_back_to_the_interpreter_and_say_why()
+    public void Rewrite_autopath_and_hosts_are_compiled_not_handed_to_the_interpreter()
     {
         var cluster = DnsCaseTable.ClusterFor("plugins", Table.Corefiles["plugins"]);
-        Assert.Equal("the rewrite plugin", CompiledClusters.For(cluster).Dns.FallbackReason);
+        Assert.Null(CompiledClusters.For(cluster).Dns.FallbackReason);
         var basic = DnsCaseTable.ClusterFor("basic", Table.Corefiles["basic"]);
         Assert.Null(CompiledClusters.For(basic).Dns.FallbackReason);
     }

@@ -72,14 +72,17 @@ public class GeneratorDriverTests
     }
 
     [Fact]
-    public void A_plugin_that_is_not_compiled_is_reported_as_info_and_the_code_still_builds()
+    public void A_Corefile_with_every_plugin_FastPath_parses_is_compiled_without_FP0103()
     {
-        var files = Demo().Append(new Text(ProjectDir + "Corefile", ".:53 {\n  rewrite name exact a.cluster.local. b.cluster.local.\n  kubernetes cluster.local\n}\n"));
+        const string corefile = ".:53 {\n  errors\n  health\n  ready\n  log\n  rewrite name exact a.cluster.local. b.cluster.local.\n" +
+            "  rewrite name regex (.*)\\.corp\\. {1}.cluster.local. answer name (.*)\\.cluster\\.local\\. {1}.corp.\n" +
+            "  autopath @kubernetes\n  hosts {\n    192.168.1.10 gateway.cluster.local\n    fallthrough\n  }\n" +
+            "  kubernetes cluster.local in-addr.arpa {\n    pods verified\n  }\n  prometheus :9153\n  forward . 192.0.2.53\n  cache 30\n  loop\n  reload\n  loadbalance\n}\n";
+        var files = Demo().Append(new Text(ProjectDir + "Corefile", corefile));
         var (output, diags, _) = Run(Compilation("[FastPath.FastPathCluster(\"manifests/demo\", Corefile = \"Corefile\")] public static partial class Demo;"), files);
-        var d = Assert.Single(diags);
-        Assert.Equal(("FP0103", DiagnosticSeverity.Info), (d.Id, d.Severity));
-        Assert.Contains("the rewrite plugin is not compiled", d.GetMessage());
+        Assert.DoesNotContain(diags, d => d.Id == "FP0103");
         Assert.Empty(output.GetDiagnostics().Where(x => x.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(output.SyntaxTrees, t => t.ToString().Contains("CompiledPlugins.FromPlan("));
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed record PodSpec(string Namespace, string Name, string Ip, bool Dele
 
 public sealed record CorefileSpec(string Pods, int Ttl, IReadOnlyList<string> Namespaces, bool IgnoreEmpty, bool Fallthrough, bool EndpointPodNames, bool NoEndpoints, bool LoadBalance)
 {
+    /// <summary>Plugin lines (rewrite, autopath, hosts) written ahead of kubernetes; empty for none.</summary>
+    public string Plugins { get; init; } = "";
+
     public string Text()
     {
         var body = new StringBuilder();
@@ -26,7 +29,7 @@ public sealed record CorefileSpec(string Pods, int Ttl, IReadOnlyList<string> Na
         if (Fallthrough) body.Append("        fallthrough in-addr.arpa\n");
         if (EndpointPodNames) body.Append("        endpoint_pod_names\n");
         if (NoEndpoints) body.Append("        noendpoints\n");
-        return ".:53 {\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n" + body + "    }\n" + (Fallthrough ? "    forward . 192.0.2.53\n" : "") + (LoadBalance ? "    loadbalance\n" : "") + "}\n";
+        return ".:53 {\n" + Plugins + "    kubernetes cluster.local in-addr.arpa ip6.arpa {\n" + body + "    }\n" + (Fallthrough ? "    forward . 192.0.2.53\n" : "") + (LoadBalance ? "    loadbalance\n" : "") + "}\n";
     }
 }
 

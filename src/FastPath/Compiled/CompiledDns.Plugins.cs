@@ -1,0 +1,107 @@
+using System;
+using System.Buffers;
+using System.Threading;
+using FastPath.Compiled.Plugins;
+using FastPath.Dns;
+using FastPath.Dns.Wire;
+
+namespace FastPath.Compiled;
+
+public sealed partial class CompiledDns
+{
+    /// <summary>The longest question the plugins build: header, a wire name, type and class.</summary>
+    private const int QuestionRoom = 12 + WireNames.MaxLength + 4;
+
+    /// <summary>
+    /// A server block with rewrite, autopath or hosts, in CoreDNS's plugin order: the question is rewritten into a
+    /// stack buffer, autopath walks the client's search path, hosts answers before the kubernetes tables, and the
+    /// response is written back for the question as asked (plugin/rewrite ResponseReverter, autopath's cnamer).
+    /// </summary>
+    private int ThroughPlugins(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain,
+        ReadOnlySpan<byte> client, out DnsOutcome outcome)
+    {
+        var rules = chain.Rewrite;
+        if (rules is null) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
+        Span<byte> rewritten = stackalloc byte[QuestionRoom];
+        Span<bool> applied = stackalloc bool[rules.Count];
+        applied.Clear(); // the module skips locals init
+        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), rewritten.Slice(12), applied);
+        if (length == 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
+        if (length < 0)
+        {
+            // The rules made a name the wire cannot carry: nothing can answer it.
+            outcome = DnsOutcome.Answered;
+            return DnsResponseHeader.Write(query, response, Rcode.ServFail, authoritative: false, nameEnd + 4);
+        }
+        query.Slice(0, 12).CopyTo(rewritten);
+        query.Slice(nameEnd, 4).CopyTo(rewritten.Slice(12 + length));
+        var inner = ArrayPool<byte>.Shared.Rent(response.Length);
+        try
+        {
+            int n = Autopath(rewritten.Slice(0, 12 + length + 4), inner, 12 + length, qtype, route, chain, client, out outcome);
+            return ResponseRebuilder.Rebuild(inner.AsSpan(0, n), query, nameEnd, response, cnamer: false, rules, applied, rewritten.Slice(12, length));
+        }
+        finally { ArrayPool<byte>.Shared.Return(inner); }
+    }
+
+    /// <summary>
+    /// autopath: each name of the client's search path is tried in turn; the first that is not NXDOMAIN is answered
+    /// behind a CNAME from the name asked; a forwarded try goes out as is; when all are NXDOMAIN the first one's
+    /// answer is given (plugin/autopath/autopath.go ServeDNS).
+    /// </summary>
+    private int Autopath(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain,
+        ReadOnlySpan<byte> client, out DnsOutcome outcome)
+    {
+        var qname = query.Slice(12, nameEnd - 12);
+        int baseLength = 0;
+        var search = chain.Autopath?.SearchPath(qname, client, out baseLength);
+        if (search is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        Span<byte> attempt = stackalloc byte[QuestionRoom];
+        query.Slice(0, 12 + baseLength).CopyTo(attempt);
+        var inner = ArrayPool<byte>.Shared.Rent(response.Length);
+        try
+        {
+            for (int i = 0; i < search.Length; i++)
+            {
+                int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
+                if (end < 0) continue; // longer than a name can be: no such name
+                int n = NextPlugin(attempt.Slice(0, end + 4), inner, end, qtype, route, chain, out outcome);
+                if (outcome == DnsOutcome.Forward)
+                    return ResponseRebuilder.Rebuild(inner.AsSpan(0, n), query, nameEnd, response, cnamer: false, null, default, default);
+                if ((inner[3] & 0xF) == (int)Rcode.NXDomain) continue;
+                return ResponseRebuilder.Rebuild(inner.AsSpan(0, n), query, nameEnd, response, cnamer: true, null, default, default);
+            }
+            // Every try was NXDOMAIN: the first one's answer, for the question as asked.
+            int first = Attempt(attempt, query, nameEnd, baseLength, search[0]);
+            int m = NextPlugin(attempt.Slice(0, first + 4), inner, first, qtype, route, chain, out outcome);
+            return ResponseRebuilder.Rebuild(inner.AsSpan(0, m), query, nameEnd, response, cnamer: false, null, default, default);
+        }
+        finally { ArrayPool<byte>.Shared.Return(inner); }
+    }
+
+    /// <summary>The query with its name's base (kept as asked) under one search suffix; returns the name's end, -1 when too long.</summary>
+    private static int Attempt(Span<byte> attempt, ReadOnlySpan<byte> query, int nameEnd, int baseLength, ReadOnlySpan<byte> suffix)
+    {
+        if (baseLength + suffix.Length > WireNames.MaxLength) return -1;
+        suffix.CopyTo(attempt.Slice(12 + baseLength));
+        int end = 12 + baseLength + suffix.Length;
+        query.Slice(nameEnd, 4).CopyTo(attempt.Slice(end));
+        return end;
+    }
+
+    /// <summary>hosts, then the kubernetes tables and what follows them.</summary>
+    private int NextPlugin(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain, out DnsOutcome outcome)
+    {
+        long rotation = _d.Routes[route].LoadBalance ? Volatile.Read(ref _rotation) + 1 : 0;
+        if (chain.Hosts?.Answer(query, response, nameEnd, qtype, rotation) is int hosts and >= 0)
+        {
+            outcome = DnsOutcome.Answered;
+            return hosts;
+        }
+        return AfterPlugins(query, response, nameEnd, route, qtype, out outcome);
+    }
+
+    /// <summary>The client's address as bytes (4 or 16), for autopath; empty when unknown.</summary>
+    private static ReadOnlySpan<byte> ClientBytes(System.Net.IPAddress? client, Span<byte> into) =>
+        client is not null && client.TryWriteBytes(into, out int n) ? into.Slice(0, n) : default;
+}
