@@ -94,7 +94,7 @@ public static partial class ClusterEmitter
     {
         w.Line($"FallbackReason = {SourceWriter.Literal(reason)},");
         w.Line("LoadCluster = static () => global::FastPath.Model.Loading.ClusterLoader.LoadTexts(");
-        w.Line("    new global::FastPath.Model.Loading.ManifestText[]");
+        w.Line("    new global::FastPath.Model.ManifestText[]");
         w.Line("    {");
         foreach (var m in r.Manifests)
         {
