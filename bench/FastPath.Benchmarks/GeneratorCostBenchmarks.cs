@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using FastPath.Compiler;
 using FastPath.Model;
 using FastPath.Model.Emit;
@@ -11,7 +10,7 @@ namespace FastPath.Benchmarks;
 
 /// <summary>Build-time cost: plan and emit (what the generator does), and the same plus a Roslyn compile.</summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 3)]
+[Config(typeof(InProcessJob.FullBuild))] // in process: one warm-up and 3 timed runs, medians
 public class GeneratorCostBenchmarks
 {
     [Params(10, 1_000, 10_000)] public int Services;

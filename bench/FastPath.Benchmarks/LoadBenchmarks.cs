@@ -1,6 +1,5 @@
 using System.IO;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using FastPath.Model;
 using FastPath.Model.Loading;
 using FastPath.TestData;
@@ -15,7 +14,7 @@ namespace FastPath.Benchmarks;
 /// its event scan and its readers).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(InProcessJob.FullBuild))]
 public class LoadBenchmarks
 {
     private const string Corefile = ".:53 {\n  kubernetes cluster.local in-addr.arpa\n}\n";
