@@ -35,6 +35,14 @@ public sealed class SourceWriter
         return Line("}" + suffix);
     }
 
+    /// <summary>
+    /// Starts a line at the current indent and hands back the text to append to, for writers of long runs of lines
+    /// (table literals) that would otherwise build a string per line; <see cref="EndLine"/> ends it.
+    /// </summary>
+    internal StringBuilder BeginLine() => _sb.Append(' ', _indent * 4);
+
+    internal void EndLine() => _sb.Append('\n');
+
     public void Indent() => _indent++;
     public void Outdent() => _indent--;
 

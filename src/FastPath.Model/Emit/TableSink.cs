@@ -49,19 +49,48 @@ internal sealed class TableSink(bool asResources)
             w.Line($"private static global::System.ReadOnlySpan<byte> {name}Table => new byte[]");
             w.Line("{");
             w.Indent();
-            var line = new StringBuilder();
-            int limit = SourceWriter.MaxLineLength - w.IndentWidth;
-            foreach (var b in bytes)
-            {
-                var item = b.ToString(CultureInfo.InvariantCulture) + ",";
-                if (line.Length > 0 && line.Length + 1 + item.Length > limit) { w.Line(line.ToString()); line.Clear(); }
-                if (line.Length > 0) line.Append(' ');
-                line.Append(item);
-            }
-            if (line.Length > 0) w.Line(line.ToString());
+            WriteBytes(w, bytes);
             w.Outdent();
             w.Line("};");
         }
+    }
+
+    /// <summary>"0," to "255,": a table of tens of megabytes is written without a string per byte or per line.</summary>
+    private static readonly string[] ByteItems = MakeTable(b => b.ToString(CultureInfo.InvariantCulture) + ",");
+
+    /// <summary>Each byte as it stands inside a <c>u8</c> literal.</summary>
+    private static readonly string[] TextItems = MakeTable(b => b switch
+    {
+        0 => "\\0",
+        (byte)'"' => "\\\"",
+        (byte)'\\' => "\\\\",
+        >= 0x20 and < 0x7F => ((char)b).ToString(),
+        _ => "\\u00" + b.ToString("x2", CultureInfo.InvariantCulture),
+    });
+
+    private static string[] MakeTable(System.Func<byte, string> item)
+    {
+        var table = new string[256];
+        for (int b = 0; b < 256; b++) table[b] = item((byte)b);
+        return table;
+    }
+
+    /// <summary>Bytes as <c>12,</c> items separated by a space, in lines that stay within the line limit.</summary>
+    private static void WriteBytes(SourceWriter w, byte[] bytes)
+    {
+        int limit = SourceWriter.MaxLineLength - w.IndentWidth;
+        StringBuilder? line = null;
+        int length = 0;
+        foreach (var b in bytes)
+        {
+            var item = ByteItems[b];
+            if (length > 0 && length + 1 + item.Length > limit) { w.EndLine(); length = 0; }
+            if (length == 0) line = w.BeginLine();
+            else { line!.Append(' '); length++; }
+            line.Append(item);
+            length += item.Length;
+        }
+        if (length > 0) w.EndLine();
     }
 
     /// <summary>
@@ -77,7 +106,7 @@ internal sealed class TableSink(bool asResources)
         var line = new StringBuilder();
         for (int i = 0; i < bytes.Length; i++)
         {
-            var c = Escape(bytes[i]);
+            var c = TextItems[bytes[i]];
             if (line.Length + c.Length > limit) { w.Line("\"" + line + "\"u8 +"); line.Clear(); }
             line.Append(c);
             bool last = i == bytes.Length - 1;
@@ -86,15 +115,6 @@ internal sealed class TableSink(bool asResources)
         }
         w.Outdent();
     }
-
-    private static string Escape(byte b) => b switch
-    {
-        0 => "\\0",
-        (byte)'"' => "\\\"",
-        (byte)'\\' => "\\\\",
-        >= 0x20 and < 0x7F => ((char)b).ToString(),
-        _ => "\\u00" + b.ToString("x2", CultureInfo.InvariantCulture),
-    };
 
     private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

@@ -83,7 +83,7 @@ internal sealed class ClusterAssembler
                         {
                             corefileFromConfigMap = cfNode.AsString();
                             // A block scalar's text starts on the line after its key.
-                            bool block = cfNode.Node is YamlDotNet.RepresentationModel.YamlScalarNode s && s.Style is YamlDotNet.Core.ScalarStyle.Literal or YamlDotNet.Core.ScalarStyle.Folded;
+                            bool block = cfNode.Node.IsBlockScalar;
                             corefileLocation = new SourceLocation(cfNode.File, cfNode.Location.Line + (block ? 1 : 0) - 1, 1);
                         }
                     }

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using FastPath.Model.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace FastPath.Model.Loading;
 
@@ -113,31 +111,15 @@ public static class ClusterLoader
     }
 
     /// <summary>
-    /// The YAML of one file, parsed within <paramref name="limits"/> (streamed first, so a bomb never becomes a tree);
-    /// its errors are kept with it. Nothing of the cluster is read yet.
+    /// The YAML of one file (or JSON: JSON is YAML, so <c>kubectl get -o json</c> output takes the same path), parsed
+    /// within <paramref name="limits"/> in one streamed pass that builds compact trees as it checks (a bomb is refused
+    /// before its nodes exist); its errors are kept with it. Nothing of the cluster is read yet.
     /// </summary>
     public static ParsedManifest Parse(ManifestText file, ManifestLimits? limits = null)
     {
         var bag = new DiagnosticBag();
-        var events = ManifestScanner.Scan(file, limits ?? new ManifestLimits(), bag);
-        if (events is null) return new ParsedManifest(file, null, bag.Sorted());
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new EventReplay(events));
-        }
-        catch (YamlException ex)
-        {
-            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)ex.Start.Line, (int)ex.Start.Column), ManifestScanner.CleanMessage(ex.InnerException?.Message ?? ex.Message));
-            return new ParsedManifest(file, null, bag.Sorted());
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
-        {
-            // YamlDotNet's node builder refuses some event sequences its own parser produced (seen with mutated manifests).
-            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, 1, 1), "malformed YAML: " + ex.Message);
-            return new ParsedManifest(file, null, bag.Sorted());
-        }
-        return new ParsedManifest(file, stream, bag.Sorted());
+        var documents = ManifestScanner.Scan(file, limits ?? new ManifestLimits(), bag);
+        return new ParsedManifest(file, documents, bag.Sorted());
     }
 
     private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag) =>
@@ -151,9 +133,9 @@ public static class ClusterLoader
         foreach (var f in files)
         {
             foreach (var d in f.Errors) bag.Add(d);
-            if (f.Yaml is null) continue;
-            foreach (var doc in f.Yaml.Documents)
-                Collect(new YNode(doc.RootNode, f.File.Path, "", bag), docs, bag);
+            if (f.Documents is null) continue;
+            foreach (var doc in f.Documents)
+                Collect(new YNode(doc, f.File.Path, "", bag), docs, bag);
         }
         var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
         return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
@@ -162,7 +144,7 @@ public static class ClusterLoader
     private static void Collect(YNode root, List<ManifestDocument> into, DiagnosticBag bag)
     {
         if (root.IsNull) return; // an empty document between '---' separators
-        if (root.Node is not YamlMappingNode)
+        if (!root.Node.IsMapping)
         {
             bag.Report(Descriptors.NotAnObject, root.Location, "a manifest document must be a mapping with apiVersion and kind");
             return;

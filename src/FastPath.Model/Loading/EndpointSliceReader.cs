@@ -78,10 +78,10 @@ internal static class EndpointSliceReader
                 TargetRef = ReadTargetRef(e.Map("targetRef")),
             });
         }
-        if (root.Get("endpoints") is { Node: YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > MaxEndpoints } eps } epsNode)
-        { bag.Report(Descriptors.InvalidValue, epsNode.Location, "endpoints", eps.Children.Count, $"Too many: must have at most {MaxEndpoints} items"); ok = false; }
-        if (root.Get("ports") is { Node: YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: > MaxPorts } ps } psNode)
-        { bag.Report(Descriptors.InvalidValue, psNode.Location, "ports", ps.Children.Count, $"Too many: must have at most {MaxPorts} items"); ok = false; }
+        if (root.Get("endpoints") is { Node: { IsSequence: true, Count: > MaxEndpoints } eps } epsNode)
+        { bag.Report(Descriptors.InvalidValue, epsNode.Location, "endpoints", eps.Count, $"Too many: must have at most {MaxEndpoints} items"); ok = false; }
+        if (root.Get("ports") is { Node: { IsSequence: true, Count: > MaxPorts } ps } psNode)
+        { bag.Report(Descriptors.InvalidValue, psNode.Location, "ports", ps.Count, $"Too many: must have at most {MaxPorts} items"); ok = false; }
         return ok ? new EndpointSlice { Meta = meta, ServiceName = serviceName, AddressType = addressType, Ports = ports, Endpoints = endpoints } : null;
     }
 

@@ -9,26 +9,26 @@ using YamlDotNet.Core.Events;
 namespace FastPath.Model.Loading;
 
 /// <summary>
-/// The first pass over a manifest: checks it against <see cref="ManifestLimits"/> while streaming YAML events, so a
-/// hostile file (a billion-laughs alias bomb, 10,000 nested brackets, a 100 MB scalar, binary bytes, duplicate keys)
-/// is refused before any node tree exists. The recorded events are replayed to build the tree, so the text is
-/// parsed once.
+/// The one pass over a manifest: streams YAML events, checks them against <see cref="ManifestLimits"/> (a hostile
+/// file — a billion-laughs alias bomb, 10,000 nested brackets, a 100 MB scalar, binary bytes, duplicate keys — is
+/// refused at the event that crosses a limit) and builds the documents' compact <see cref="YamlValue"/> trees from the
+/// same events: no event list is kept and no YamlDotNet representation tree is built.
 /// </summary>
 internal static class ManifestScanner
 {
-    /// <summary>The events of a file that passed every limit, or null after reporting why it did not.</summary>
-    public static IReadOnlyList<ParsingEvent>? Scan(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
+    /// <summary>The documents of a file that passed every limit, or null after reporting why it did not.</summary>
+    public static IReadOnlyList<YamlValue>? Scan(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
     {
         if (!CheckSize(file.Path, file.Text, limits, bag) || !CheckCharacters(file.Path, file.Text, bag)) return null;
         // The scanner reads a whole scalar before it yields it; a budget on the characters read per event stops a
         // huge scalar after MaxScalarLength characters instead of after all of it.
         var reader = new BudgetReader(file.Text);
         var parser = new Parser(reader);
-        var events = new List<ParsingEvent>();
+        var documents = new List<YamlValue>();
         var frames = new Stack<Frame>();
         var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var anchors = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
         long nodes = 0, aliasNodes = 0;
-        int documents = 0;
         bool ok = true;
         int lastEnd = 0;
         try
@@ -38,12 +38,11 @@ internal static class ManifestScanner
                 reader.StartEvent(limits.MaxScalarLength + 65536L);
                 if (!parser.MoveNext()) break;
                 var e = parser.Current!;
-                events.Add(e);
                 lastEnd = (int)e.End.Index;
                 switch (e)
                 {
                     case DocumentStart:
-                        if (++documents > limits.MaxDocuments)
+                        if (documents.Count >= limits.MaxDocuments)
                             return Over(bag, file.Path, e.Start, $"more than {limits.MaxDocuments} YAML documents", limits.MaxDocuments, nameof(ManifestLimits.MaxDocuments));
                         break;
                     case Scalar s:
@@ -51,8 +50,9 @@ internal static class ManifestScanner
                             return Over(bag, file.Path, e.Start, $"a scalar of {s.Value.Length} characters", limits.MaxScalarLength + " characters", nameof(ManifestLimits.MaxScalarLength));
                         nodes++;
                         ok &= CheckKey(frames, s, file.Path, bag);
-                        if (!s.Anchor.IsEmpty) anchorSizes[s.Anchor.Value] = 1;
-                        Completed(frames);
+                        var scalar = YamlValue.Scalar(s.Value, s.Style, (int)s.Start.Line, (int)s.Start.Column);
+                        if (!s.Anchor.IsEmpty) { anchorSizes[s.Anchor.Value] = 1; anchors[s.Anchor.Value] = scalar; }
+                        Attach(frames, documents, scalar);
                         break;
                     case AnchorAlias a:
                         long size = anchorSizes.TryGetValue(a.Value.Value, out var n) ? n : 1;
@@ -60,20 +60,31 @@ internal static class ManifestScanner
                         nodes += size;
                         if (aliasNodes > limits.MaxAliasExpansion)
                             return Over(bag, file.Path, e.Start, $"YAML aliases that expand to more than {limits.MaxAliasExpansion} nodes (alias *{a.Value.Value} alone adds {size})", limits.MaxAliasExpansion + " nodes", nameof(ManifestLimits.MaxAliasExpansion));
+                        // An alias is the anchored node itself, as YamlDotNet's representation model resolves it; one
+                        // to an unknown anchor, or to a node still open around it (a cycle), is refused.
+                        if (!anchors.TryGetValue(a.Value.Value, out var target))
+                        {
+                            bool open = false;
+                            foreach (var fr in frames) open |= fr.Anchor == a.Value.Value;
+                            bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)e.Start.Line, (int)e.Start.Column),
+                                open ? $"the alias *{a.Value.Value} refers to a node that contains it" : $"the alias *{a.Value.Value} refers to no anchor before it");
+                            return null;
+                        }
                         CheckKey(frames, null, file.Path, bag);
-                        Completed(frames);
+                        Attach(frames, documents, target);
                         break;
                     case NodeEvent start and (MappingStart or SequenceStart):
                         nodes++;
                         CheckKey(frames, null, file.Path, bag);
-                        frames.Push(new Frame(start is MappingStart, start.Anchor.IsEmpty ? null : start.Anchor.Value, nodes - 1));
+                        var container = YamlValue.Container(start is MappingStart, (int)start.Start.Line, (int)start.Start.Column);
+                        Attach(frames, documents, container);
+                        frames.Push(new Frame(container, start.Anchor.IsEmpty ? null : start.Anchor.Value, nodes - 1));
                         if (frames.Count > limits.MaxDepth)
                             return Over(bag, file.Path, e.Start, $"nesting deeper than {limits.MaxDepth} levels", limits.MaxDepth + " levels", nameof(ManifestLimits.MaxDepth));
                         break;
                     case MappingEnd or SequenceEnd:
                         var f = frames.Pop();
-                        if (f.Anchor is not null) anchorSizes[f.Anchor] = nodes - f.StartNodes;
-                        Completed(frames);
+                        if (f.Anchor is not null) { anchorSizes[f.Anchor] = nodes - f.StartNodes; anchors[f.Anchor] = f.Node; }
                         break;
                 }
             }
@@ -101,7 +112,16 @@ internal static class ManifestScanner
             bag.Report(Descriptors.YamlSyntax, new SourceLocation(file.Path, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)), "malformed YAML near here: " + ex.Message);
             return null;
         }
-        return ok ? events : null;
+        return ok ? documents : null;
+    }
+
+    /// <summary>A node is complete (a scalar or alias) or opened (a container): it is its document's root or its parent's next child.</summary>
+    private static void Attach(Stack<Frame> frames, List<YamlValue> documents, YamlValue node)
+    {
+        if (frames.Count == 0) { documents.Add(node); return; }
+        var f = frames.Peek();
+        f.Node.Add(node);
+        if (f.IsMapping) f.ExpectKey = !f.ExpectKey; // in a mapping, keys and values alternate
     }
 
     /// <summary>Size first, in UTF-8 bytes, without reading past the limit.</summary>
@@ -159,7 +179,7 @@ internal static class ManifestScanner
         return msg.StartsWith("(", StringComparison.Ordinal) && paren > 0 ? msg.Substring(paren + 3) : msg;
     }
 
-    private static IReadOnlyList<ParsingEvent>? Over(DiagnosticBag bag, string path, Mark at, string what, object limit, string option)
+    private static IReadOnlyList<YamlValue>? Over(DiagnosticBag bag, string path, Mark at, string what, object limit, string option)
     {
         bag.Report(Descriptors.InputLimit, new SourceLocation(path, (int)at.Line, (int)at.Column), "the manifest has " + what, Convert.ToString(limit, CultureInfo.InvariantCulture)!, option);
         return null;
@@ -180,15 +200,10 @@ internal static class ManifestScanner
         return true;
     }
 
-    /// <summary>A node ended: in a mapping, keys and values alternate.</summary>
-    private static void Completed(Stack<Frame> frames)
+    private sealed class Frame(YamlValue node, string? anchor, long startNodes)
     {
-        if (frames.Count > 0 && frames.Peek().IsMapping) frames.Peek().ExpectKey = !frames.Peek().ExpectKey;
-    }
-
-    private sealed class Frame(bool isMapping, string? anchor, long startNodes)
-    {
-        public bool IsMapping { get; } = isMapping;
+        public YamlValue Node { get; } = node;
+        public bool IsMapping => Node.IsMapping;
         public string? Anchor { get; } = anchor;
         public long StartNodes { get; } = startNodes;
         public bool ExpectKey { get; set; } = true;
@@ -235,18 +250,4 @@ internal sealed class BudgetReader(string text) : TextReader
 internal sealed class ScalarTooLongException(int tokenStart) : Exception("a YAML token is longer than the scalar limit")
 {
     public int TokenStart { get; } = tokenStart;
-}
-
-/// <summary>Replays recorded events into YamlDotNet's representation model.</summary>
-internal sealed class EventReplay(IReadOnlyList<ParsingEvent> events) : IParser
-{
-    private int _next;
-    public ParsingEvent? Current { get; private set; }
-
-    public bool MoveNext()
-    {
-        if (_next >= events.Count) { Current = null; return false; }
-        Current = events[_next++];
-        return true;
-    }
 }

@@ -64,7 +64,7 @@ internal static class MetaReader
         foreach (var (key, keyNode, value) in labels.Entries())
         {
             ok &= keyNode.Check(ApiRules.IsQualifiedName(key), key, labels.Path);
-            if (value.Node is YamlDotNet.RepresentationModel.YamlScalarNode { Value: var v })
+            if (value.Node is { IsScalar: true, Value: var v })
                 ok &= value.Check(ApiRules.IsValidLabelValue(v ?? ""), v ?? "");
         }
         return ok;
@@ -80,7 +80,7 @@ internal static class MetaReader
         {
             ok &= keyNode.Check(ApiRules.IsQualifiedName(key.ToLowerInvariant()), key, annotations.Path);
             total += Encoding.UTF8.GetByteCount(key);
-            if (value.Node is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } v }) total += Encoding.UTF8.GetByteCount(v);
+            if (value.Node is { IsScalar: true, Value: { } v }) total += Encoding.UTF8.GetByteCount(v);
         }
         if (total > ApiRules.TotalAnnotationSizeLimitB)
         {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using FastPath.Model.Diagnostics;
-using YamlDotNet.RepresentationModel;
 
 namespace FastPath.Model.Loading;
 
@@ -12,15 +11,16 @@ namespace FastPath.Model.Loading;
 /// </summary>
 public sealed class ParsedManifest : IEquatable<ParsedManifest>
 {
-    internal ParsedManifest(ManifestText file, YamlStream? yaml, IReadOnlyList<Diagnostic> errors)
+    internal ParsedManifest(ManifestText file, IReadOnlyList<YamlValue>? documents, IReadOnlyList<Diagnostic> errors)
     {
         File = file;
-        Yaml = yaml;
+        Documents = documents;
         Errors = errors;
     }
 
     public ManifestText File { get; }
-    internal YamlStream? Yaml { get; }
+    /// <summary>Each YAML document's root; null when the file could not be parsed.</summary>
+    internal IReadOnlyList<YamlValue>? Documents { get; }
     /// <summary>What parsing found: syntax errors and input limits exceeded (with no YAML then), warnings.</summary>
     internal IReadOnlyList<Diagnostic> Errors { get; }
 

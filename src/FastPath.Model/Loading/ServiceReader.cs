@@ -27,7 +27,7 @@ internal static class ServiceReader
             ok = false;
         }
         ok &= MetaReader.Validate(root, NameRule.Checked);
-        var spec = root.Map("spec") ?? new YNode(new YamlDotNet.RepresentationModel.YamlMappingNode(), root.File, "spec", bag);
+        var spec = root.Map("spec") ?? new YNode(YamlValue.EmptyMapping(1, 1), root.File, "spec", bag);
 
         var type = ReadEnum(spec, "type", ServiceType.ClusterIP, ref ok);
         var clusterIPs = ReadClusterIPs(spec, type, ref ok);

@@ -1,48 +1,59 @@
 using System.Collections.Generic;
 using System.Globalization;
 using FastPath.Model.Diagnostics;
-using YamlDotNet.RepresentationModel;
 
 namespace FastPath.Model.Loading;
 
 /// <summary>
 /// A YAML node with its file and field path, so every reader can say exactly where a bad value stands.
-/// Accessors report a diagnostic and return null on a wrong type; they never throw.
+/// Accessors report a diagnostic and return null on a wrong type; they never throw. The field path is only
+/// written out when a diagnostic needs it: reading a valid manifest builds no path strings.
 /// </summary>
 internal sealed class YNode
 {
-    public YNode(YamlNode node, string file, string path, DiagnosticBag bag)
+    private string? _path;
+    private readonly YNode? _parent;
+    private readonly string? _key;
+    private readonly int _index;
+
+    public YNode(YamlValue node, string file, string path, DiagnosticBag bag)
     {
-        Node = node; File = file; Path = path; Bag = bag;
+        Node = node; File = file; _path = path; Bag = bag;
     }
 
-    public YamlNode Node { get; }
+    /// <summary>A child: <paramref name="key"/> under a mapping, or item <paramref name="index"/> of a sequence when the key is null.</summary>
+    private YNode(YNode parent, YamlValue node, string? key, int index)
+    {
+        Node = node; File = parent.File; Bag = parent.Bag; _parent = parent; _key = key; _index = index;
+    }
+
+    public YamlValue Node { get; }
     public string File { get; }
     /// <summary>The field path in Kubernetes' notation, e.g. <c>spec.ports[1].targetPort</c>.</summary>
-    public string Path { get; }
+    public string Path => _path ??= ChildPath();
     public DiagnosticBag Bag { get; }
 
     public SourceLocation Location => At(Node);
-    public SourceLocation At(YamlNode n) => new(File, (int)n.Start.Line, (int)n.Start.Column);
+    public SourceLocation At(YamlValue n) => new(File, n.Line, n.Column);
 
-    private string Child(string key) => Path.Length == 0 ? key : Path + "." + key;
+    private string ChildPath()
+    {
+        var parent = _parent!.Path;
+        if (_key is null) return parent + "[" + _index.ToString(CultureInfo.InvariantCulture) + "]";
+        return parent.Length == 0 ? _key : parent + "." + _key;
+    }
 
-    public bool IsNull => Node is YamlScalarNode s && IsNullScalar(s);
-
-    private static bool IsNullScalar(YamlScalarNode s) =>
-        s.Style == YamlDotNet.Core.ScalarStyle.Plain && (s.Value is null || s.Value == "" || s.Value == "~" || s.Value == "null" || s.Value == "Null" || s.Value == "NULL");
+    public bool IsNull => Node.IsNull;
 
     /// <summary>The value under <paramref name="key"/>, or null when absent or null.</summary>
     public YNode? Get(string key)
     {
-        if (Node is not YamlMappingNode m) return null;
-        foreach (var kv in m.Children)
+        if (!Node.IsMapping) return null;
+        var c = Node.Children;
+        for (int i = 0; i < c.Count; i += 2)
         {
-            if (kv.Key is YamlScalarNode k && k.Value == key)
-            {
-                var n = new YNode(kv.Value, File, Child(key), Bag);
-                return n.IsNull ? null : n;
-            }
+            if (c[i].IsScalar && c[i].Value == key)
+                return c[i + 1].IsNull ? null : new YNode(this, c[i + 1], key, 0);
         }
         return null;
     }
@@ -51,7 +62,7 @@ internal sealed class YNode
     {
         var n = Get(key);
         if (n is null) return null;
-        if (n.Node is YamlMappingNode) return n;
+        if (n.Node.IsMapping) return n;
         Bag.Report(Descriptors.WrongType, n.Location, n.Path, "a mapping");
         return null;
     }
@@ -60,17 +71,15 @@ internal sealed class YNode
     {
         var n = Get(key);
         if (n is null) return [];
-        if (n.Node is not YamlSequenceNode seq)
+        if (!n.Node.IsSequence)
         {
             Bag.Report(Descriptors.WrongType, n.Location, n.Path, "a list");
             return [];
         }
-        var list = new List<YNode>(seq.Children.Count);
-        for (int i = 0; i < seq.Children.Count; i++)
-        {
-            var c = new YNode(seq.Children[i], File, $"{n.Path}[{i}]", Bag);
-            if (!c.IsNull) list.Add(c);
-        }
+        var items = n.Node.Children;
+        var list = new List<YNode>(items.Count);
+        for (int i = 0; i < items.Count; i++)
+            if (!items[i].IsNull) list.Add(new YNode(n, items[i], null, i));
         return list;
     }
 
@@ -78,7 +87,7 @@ internal sealed class YNode
 
     public string? AsString()
     {
-        if (Node is YamlScalarNode s) return s.Value;
+        if (Node.IsScalar) return Node.Value;
         Bag.Report(Descriptors.WrongType, Location, Path, "a string");
         return null;
     }
@@ -87,7 +96,7 @@ internal sealed class YNode
 
     public int? AsInt()
     {
-        if (Node is YamlScalarNode s && long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
+        if (Node.IsScalar && long.TryParse(Node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
             && v >= int.MinValue && v <= int.MaxValue)
             return (int)v;
         Bag.Report(Descriptors.WrongType, Location, Path, "an integer");
@@ -95,16 +104,16 @@ internal sealed class YNode
     }
 
     /// <summary>True when the scalar is a plain integer (used for int-or-string fields such as targetPort).</summary>
-    public bool IsIntScalar => Node is YamlScalarNode s && s.Style == YamlDotNet.Core.ScalarStyle.Plain
-        && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+    public bool IsIntScalar => Node.IsScalar && Node.Style == YamlDotNet.Core.ScalarStyle.Plain
+        && int.TryParse(Node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
     public bool? Bool(string key)
     {
         var n = Get(key);
         if (n is null) return null;
-        if (n.Node is YamlScalarNode s)
+        if (n.Node.IsScalar)
         {
-            switch (s.Value)
+            switch (n.Node.Value)
             {
                 case "true": case "True": case "TRUE": return true;
                 case "false": case "False": case "FALSE": return false;
@@ -119,12 +128,12 @@ internal sealed class YNode
         var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
         var n = Map(key);
         if (n is null) return result;
-        foreach (var kv in ((YamlMappingNode)n.Node).Children)
+        var c = n.Node.Children;
+        for (int i = 0; i < c.Count; i += 2)
         {
-            if (kv.Key is YamlScalarNode k && k.Value is not null && kv.Value is YamlScalarNode v)
-                result[k.Value] = v.Value ?? "";
-            else
-                Bag.Report(Descriptors.WrongType, At(kv.Value), n.Path + "." + (kv.Key as YamlScalarNode)?.Value, "a string");
+            YamlValue k = c[i], v = c[i + 1];
+            if (k.IsScalar && v.IsScalar) result[k.Value!] = v.Value!;
+            else Bag.Report(Descriptors.WrongType, At(v), n.Path + "." + (k.IsScalar ? k.Value : null), "a string");
         }
         return result;
     }
@@ -143,11 +152,13 @@ internal sealed class YNode
     /// <summary>The key and value nodes of a mapping, keys as scalars; field paths use Kubernetes' <c>[key]</c> notation for values.</summary>
     public IEnumerable<(string Key, YNode KeyNode, YNode Value)> Entries()
     {
-        if (Node is not YamlMappingNode m) yield break;
-        foreach (var kv in m.Children)
+        if (!Node.IsMapping) yield break;
+        var c = Node.Children;
+        for (int i = 0; i < c.Count; i += 2)
         {
-            if (kv.Key is not YamlScalarNode k || k.Value is null) continue;
-            yield return (k.Value, new YNode(kv.Key, File, Path, Bag), new YNode(kv.Value, File, $"{Path}[{k.Value}]", Bag));
+            if (!c[i].IsScalar) continue;
+            var key = c[i].Value!;
+            yield return (key, new YNode(c[i], File, Path, Bag), new YNode(c[i + 1], File, $"{Path}[{key}]", Bag));
         }
     }
 
