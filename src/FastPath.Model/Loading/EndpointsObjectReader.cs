@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using FastPath.Model.Diagnostics;
-using YamlDotNet.RepresentationModel;
 
 namespace FastPath.Model.Loading;
 
@@ -20,10 +19,10 @@ internal static class EndpointsObjectReader
     public static IReadOnlyList<EndpointSlice>? Read(ManifestText text, string kind, ManifestLimits limits)
     {
         var parsed = ClusterLoader.Parse(text, limits);
-        if (parsed.Yaml is not { Documents.Count: 1 } yaml || parsed.Errors.Count > 0) return null;
+        if (parsed.Documents is not { Count: 1 } documents || parsed.Errors.Count > 0) return null;
         var bag = new DiagnosticBag();
-        var root = new YNode(yaml.Documents[0].RootNode, text.Path, "", bag);
-        if (root.Node is not YamlMappingNode || root.Str("kind") != kind) return null;
+        var root = new YNode(documents[0], text.Path, "", bag);
+        if (!root.Node.IsMapping || root.Str("kind") != kind) return null;
         IReadOnlyList<EndpointSlice>? slices = (kind, root.Str("apiVersion")) switch
         {
             ("EndpointSlice", "discovery.k8s.io/v1") => EndpointSliceReader.Read(root) is { } s ? (s.ServiceName is null ? [] : [s]) : null,
