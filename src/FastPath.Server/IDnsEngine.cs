@@ -11,15 +11,22 @@ namespace FastPath.Server;
 internal interface IDnsEngine
 {
     /// <summary>Writes the response; -1 to drop. Forward outcomes name their upstreams.</summary>
-    int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams);
+    int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams) =>
+        Respond(query, response, default, out outcome, out upstreams);
+
+    /// <summary>The same for a client whose address (4 or 16 bytes; empty when unknown) autopath reads.</summary>
+    int Respond(ReadOnlySpan<byte> query, Span<byte> response, ReadOnlySpan<byte> client, out DnsOutcome outcome, out IReadOnlyList<string> upstreams);
 }
 
 /// <summary>The compiled engine behind the same shape, so the fuzz runner and the concurrency tests drive both engines alike.</summary>
 internal sealed class CompiledEngine(CompiledDns dns) : IDnsEngine
 {
-    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams)
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams) =>
+        Respond(query, response, default, out outcome, out upstreams);
+
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, ReadOnlySpan<byte> client, out DnsOutcome outcome, out IReadOnlyList<string> upstreams)
     {
-        int n = dns.Respond(query, response, out outcome, out int route);
+        int n = dns.Respond(query, response, client, out outcome, out int route);
         upstreams = outcome == DnsOutcome.Forward ? dns.UpstreamsOf(route) : [];
         return n;
     }
@@ -30,4 +37,7 @@ internal sealed class ReferenceEngine(ReferenceResolver resolver) : IDnsEngine
 {
     public int Respond(ReadOnlySpan<byte> query, Span<byte> response, out DnsOutcome outcome, out IReadOnlyList<string> upstreams) =>
         ReferenceWire.Respond(resolver, query, response, out outcome, out upstreams);
+
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, ReadOnlySpan<byte> client, out DnsOutcome outcome, out IReadOnlyList<string> upstreams) =>
+        ReferenceWire.Respond(resolver, query, response, client, out outcome, out upstreams);
 }

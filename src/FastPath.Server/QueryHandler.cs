@@ -77,8 +77,13 @@ internal sealed class QueryHandler
     /// <summary>
     /// Writes the response to <paramref name="query"/>: its length, -1 to drop, or <see cref="Forwarded"/> with the
     /// upstreams to ask. Over UDP the client's EDNS0 size (or 512) bounds the answer; over TCP the buffer does.
+    /// <paramref name="client"/> is the client's address (4 or 16 bytes, empty when unknown): autopath reads it.
     /// </summary>
-    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, bool tcp, out IReadOnlyList<string>? upstreams)
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, bool tcp, out IReadOnlyList<string>? upstreams) =>
+        Respond(query, response, tcp, default, out upstreams);
+
+    /// <inheritdoc cref="Respond(ReadOnlySpan{byte}, Span{byte}, bool, out IReadOnlyList{string}?)"/>
+    public int Respond(ReadOnlySpan<byte> query, Span<byte> response, bool tcp, ReadOnlySpan<byte> client, out IReadOnlyList<string>? upstreams)
     {
         upstreams = null;
         int qend = DnsWire.QuestionEnd(query);
@@ -95,10 +100,10 @@ internal sealed class QueryHandler
             DnsOutcome outcome;
             try
             {
-                if (_reference) len = ReferenceFor(snapshot).Respond(query, response.Slice(0, limit), out outcome, out upstreams);
+                if (_reference) len = ReferenceFor(snapshot).Respond(query, response.Slice(0, limit), client, out outcome, out upstreams);
                 else
                 {
-                    len = snapshot.Dns.Respond(query, response.Slice(0, limit), out outcome, out int route);
+                    len = snapshot.Dns.Respond(query, response.Slice(0, limit), client, out outcome, out int route);
                     if (outcome == DnsOutcome.Forward) upstreams = snapshot.Dns.UpstreamsOf(route);
                 }
             }
@@ -129,7 +134,7 @@ internal sealed class QueryHandler
     public int HandleDatagram(ReadOnlySpan<byte> query, Span<byte> response, ReadOnlySpan<byte> sockaddr, IUdpReplySender sender, CancellationToken ct)
     {
         long started = Metrics is null && _log is null ? 0 : Stopwatch.GetTimestamp();
-        int len = Respond(query, response, tcp: false, out var upstreams);
+        int len = Respond(query, response, tcp: false, ClientAddress.FromSockaddr(sockaddr), out var upstreams);
         if (len == Forwarded)
         {
             _ = ForwardUdp(query.ToArray(), sockaddr.ToArray(), upstreams!, sender, ct);

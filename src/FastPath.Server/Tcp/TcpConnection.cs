@@ -17,6 +17,8 @@ internal sealed class TcpConnection(TcpFront front, Socket socket)
 {
     private const int MaxMessage = 65535;
     private readonly byte[] _length = new byte[2];
+    /// <summary>The client's address as autopath reads it (once per connection).</summary>
+    private readonly byte[] _client = ClientAddress.FromEndPoint(socket.RemoteEndPoint);
     private long _deadline = long.MaxValue;
     private volatile bool _idle = true;
 
@@ -55,7 +57,7 @@ internal sealed class TcpConnection(TcpFront front, Socket socket)
                 if (!await ReadExactly(query.AsMemory(0, len), ct).ConfigureAwait(false)) return;
                 response = ArrayPool<byte>.Shared.Rent(MaxMessage + 2);
                 long started = Stopwatch.GetTimestamp();
-                int n = handler.Respond(query.AsSpan(0, len), response.AsSpan(2, MaxMessage), tcp: true, out var upstreams);
+                int n = handler.Respond(query.AsSpan(0, len), response.AsSpan(2, MaxMessage), tcp: true, _client, out var upstreams);
                 if (n == QueryHandler.Forwarded)
                 {
                     // The upstream's time is not the client's: no deadline while it is asked (forward's own timeout bounds it).
