@@ -7,14 +7,18 @@ using FastPath.Model;
 
 namespace FastPath.Cli;
 
-/// <summary>The --engine option: compiled (the default) or reference.</summary>
+/// <summary>
+/// The --engine option of <c>resolve</c>: compiled (the default: Roslyn, as the generator's code), snapshot (the
+/// same tables built in memory, as <c>serve</c> and the live engine answer) or reference (the interpreter).
+/// </summary>
 internal static class Engines
 {
     public static string Parse(string? text) => text switch
     {
         null or "compiled" => "compiled",
+        "snapshot" => "snapshot",
         "reference" => "reference",
-        _ => throw new UsageException($"--engine must be compiled or reference, not '{text}'"),
+        _ => throw new UsageException($"--engine must be compiled, snapshot or reference, not '{text}'"),
     };
 
     /// <summary>

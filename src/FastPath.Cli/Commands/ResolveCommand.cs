@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using FastPath.Dns;
+using FastPath.Live;
 using FastPath.Model.Net;
 using FastPath.Reference.Dns;
 
@@ -10,7 +11,7 @@ namespace FastPath.Cli.Commands;
 /// <summary><c>fastpath resolve NAME [TYPE]</c>: one DNS answer, printed in dig's layout.</summary>
 internal static class ResolveCommand
 {
-    public const string Usage = "fastpath resolve NAME [TYPE] [--client IP] [--dns-ip IP]... [--manifests DIR]... [--corefile FILE] [--service-cidr CIDR] [--engine compiled|reference]";
+    public const string Usage = "fastpath resolve NAME [TYPE] [--client IP] [--dns-ip IP]... [--manifests DIR]... [--corefile FILE] [--service-cidr CIDR] [--engine compiled|snapshot|reference]";
 
     public static int Run(CliArgs args, TextWriter @out, TextWriter err)
     {
@@ -29,6 +30,8 @@ internal static class ResolveCommand
         DnsResult result;
         if (engine == "reference")
             result = new ReferenceResolver(cluster, new ReferenceDnsOptions { DnsIPs = dnsIps.Count > 0 ? dnsIps : null }).Resolve(query);
+        else if (engine == "snapshot")
+            result = ClusterSnapshot.Build(cluster, dnsIps.Count > 0 ? dnsIps : null).Dns.Resolve(query);
         else
         {
             using var compiled = Engines.Compile(cluster, dnsIps.Count > 0 ? dnsIps : null);

@@ -20,6 +20,23 @@ public class ResolveCommandTests
         Assert.Equal("my-service.default.svc.cluster.local.\t30\tIN\tA\t10.100.200.1", lines[lines.IndexOf(";; ANSWER SECTION:") + 1]);
     }
 
+    [Theory]
+    [InlineData("_http._tcp.my-service.default.svc.cluster.local", "SRV")]
+    [InlineData("nope.default.svc.cluster.local", "AAAA")]
+    [InlineData("example.org", "A")]
+    public void Every_engine_prints_the_same_answer(string name, string type)
+    {
+        string Body(string engine)
+        {
+            var (exit, output, _) = Run("resolve", name, type, "--engine", engine, "--manifests", TestClusters.DemoPath);
+            Assert.Equal(0, exit);
+            return output[output.IndexOf('\n')..]; // the banner names the engine; the rest must not differ
+        }
+        var snapshot = Body("snapshot");
+        Assert.Equal(Body("reference"), snapshot);
+        Assert.Equal(Body("compiled"), snapshot);
+    }
+
     [Fact]
     public void Resolve_exits_0_on_nxdomain_and_prints_the_soa()
     {
