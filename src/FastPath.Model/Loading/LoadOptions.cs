@@ -33,8 +33,12 @@ public sealed record LoadOptions
 /// </summary>
 public sealed record ManifestLimits
 {
-    /// <summary>Bytes per manifest or Corefile file, checked before the file is read (10,000 Services with their slices take about 10 MB).</summary>
-    public long MaxFileBytes { get; init; } = 16L * 1024 * 1024;
+    /// <summary>
+    /// Bytes per manifest or Corefile file, checked before the file is read: 10,000 Services with their slices take
+    /// about 10 MB as YAML and 27 MB as <c>kubectl get -o json</c> prints them (indented), so the default leaves room
+    /// for twice that JSON; reading is streamed, and per-object rules (annotations ≤ 256 KiB) bound each object.
+    /// </summary>
+    public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
     /// <summary>YAML documents (<c>---</c>-separated) per file.</summary>
     public int MaxDocuments { get; init; } = 100_000;
     /// <summary>Nesting of mappings and sequences; Kubernetes objects are rarely deeper than 20.</summary>

@@ -77,7 +77,7 @@ public class ManifestLimitsTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         File.Delete(path);
         var e = SingleError(r);
-        Assert.Equal($"{path}(1,1): error FP0062: the file holds 104857600 bytes; the limit is 16777216 bytes (LoadOptions.Limits.MaxFileBytes)", e.ToString());
+        Assert.Equal($"{path}(1,1): error FP0062: the file holds 104857600 bytes; the limit is 67108864 bytes (LoadOptions.Limits.MaxFileBytes)", e.ToString());
         Assert.True(allocated < 1_000_000, $"allocated {allocated} bytes");
     }
 
