@@ -8,6 +8,7 @@
 #
 # Usage: bench/serve-perf.sh [seconds per run] [rounds] [rate]      (defaults: 5 3 20000)
 #        FASTPATH_CLI=path/to/FastPath.Cli.dll bench/serve-perf.sh   (measure another build, e.g. an older commit)
+#        SERVE_PERF_CLUSTERS="thousand" SERVE_PERF_COREFILES="plugins" bench/serve-perf.sh   (a subset of the table)
 #        bench/serve-perf.sh strace [cli.dll]                       (syscalls per query while names are forwarded)
 #        bench/serve-perf.sh compare BEFORE.dll AFTER.dll [secs] [rounds]  (two builds, kubeadm Corefile, 1,000 Services,
 #                                                                   saturating, rounds alternating: CPU/query and qps)
@@ -202,13 +203,13 @@ fi
 echo "dnsperf: $secs s per run, 4 clients, $rounds alternating rounds, rate-limited runs at -Q $rate; knotd $(knotd -V | awk '{print $NF}')"
 echo "| cluster | Corefile | load | fastpath µs CPU/query | Knot µs CPU/query | ratio | fastpath p99 ms | Knot p99 ms | lost (fp/knot) |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---|"
-for cluster in demo thousand; do
+for cluster in ${SERVE_PERF_CLUSTERS:-demo thousand}; do
   dir="$work/$cluster"
   if [[ $cluster == demo ]]; then make_demo "$dir"; else make_thousand "$dir"; fi
   zone_and_queries "$dir"
   start_knot "$dir"
   kn=$(cat "$dir/knot.pid")
-  for cf in kubeadm kubernetes plugins; do
+  for cf in ${SERVE_PERF_COREFILES:-kubeadm kubernetes plugins}; do
     start_fastpath "$dir" "$cf"
     fp=$(cat "$dir/fastpath.pid")
     for load in saturating limited; do
