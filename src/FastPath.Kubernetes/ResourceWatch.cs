@@ -73,7 +73,9 @@ internal sealed class ResourceWatch(WatchedResource resource, IKubernetes client
                     default: reason = why; break;
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            // Stopping: cancelling a watch mid-read can surface as an IOException or HttpIOException from the
+            // aborted response stream rather than as a cancellation; either way it is the stop, not a fault.
+            catch (Exception) when (ct.IsCancellationRequested) { return; }
             catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.Gone)
             {
                 // A resourceVersion too old for the watch cache (or an expired continue token): start over from a list.
