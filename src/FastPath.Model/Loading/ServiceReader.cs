@@ -322,9 +322,14 @@ internal static class ServiceReader
             if (p.Get("port") is null) { spec.Bag.Report(Descriptors.MissingField, p.Location, p.Path + ".port"); ok = false; }
             else if (portValue is null) ok = false; // the wrong type is already reported
             else if (port < 1 || port > 65535) { spec.Bag.Report(Descriptors.PortRange, p.Get("port")!.Location, p.Path + ".port", port); ok = false; }
+            // Duplicates are checked among ports that have a number: two ports both missing one are already errors,
+            // and "0/TCP" twice is not a duplicate to report (nor has a location to report it at).
             var key = port + "/" + protocol;
-            if (numbers.TryGetValue(key, out var firstNum)) { spec.Bag.Report(Descriptors.DuplicatePort, p.Get("port")!.Location, p.Path, firstNum); ok = false; }
-            else numbers[key] = p.Path;
+            if (portValue is not null)
+            {
+                if (numbers.TryGetValue(key, out var firstNum)) { spec.Bag.Report(Descriptors.DuplicatePort, p.Get("port")!.Location, p.Path, firstNum); ok = false; }
+                else numbers[key] = p.Path;
+            }
 
             int target = port;
             string? targetName = null;

@@ -146,6 +146,15 @@ public class ServiceLoadingTests
     }
 
     [Fact]
+    public void Two_ports_without_a_number_are_two_missing_field_errors_not_a_crash()
+    {
+        // Found by the mutation property: both ports keyed "0/TCP" were reported as duplicates at a port node that does not exist.
+        var r = TestClusters.LoadResult("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n  - {name: a}\n  - {name: b}\n");
+        Assert.Null(r.Cluster);
+        Assert.Equal([("FP0004", 6), ("FP0004", 7)], r.Diagnostics.Where(d => d.IsError).Select(d => (d.Id, d.Location!.Line)).ToArray());
+    }
+
+    [Fact]
     public void Node_port_out_of_range_and_taken_twice_are_errors()
     {
         var r = TestClusters.LoadResult("""
