@@ -79,13 +79,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor CorefileNotFound = new("FP0102", "Corefile not found",
         "The Corefile '{0}' is not among the AdditionalFiles: add <AdditionalFiles Include=\"{0}\" />", Category, DiagnosticSeverity.Error, true);
 
-    public static readonly DiagnosticDescriptor LimitedGeneration = new("FP0103", "Limited generation",
-        "{0} is not compiled: the reference interpreter answers that server block's DNS queries", Category, DiagnosticSeverity.Info, true);
-
     public static readonly DiagnosticDescriptor BadAttribute = new("FP0104", "Invalid attribute argument",
         "[FastPathCluster]: {0}", Category, DiagnosticSeverity.Error, true);
 
-    private static readonly DiagnosticDescriptor[] GeneratorOwn = [NotStaticPartial, NoManifests, CorefileNotFound, LimitedGeneration, BadAttribute];
+    private static readonly DiagnosticDescriptor[] GeneratorOwn = [NotStaticPartial, NoManifests, CorefileNotFound, BadAttribute];
 
     private static readonly DiagnosticDescriptor[] ModelOwn =
     [

@@ -69,7 +69,6 @@ internal static class Emitter
                 Description = "the manifests in " + Parser.Normalize(d.Manifests).TrimEnd('/'),
             });
         foreach (var diag in result.Diagnostics) diags.Add(ToInfo(diag, byPath, d.Location));
-        if (result.Plan?.Dns.FallbackReason is { } reason) diags.Add(Info(DiagnosticDescriptors.LimitedGeneration, d.Location, reason));
         return new ClusterResult(d.HintName, result.Output?.Source, new EquatableArray<DiagnosticInfo>(diags));
     }
 

@@ -34,8 +34,6 @@ public static partial class ClusterEmitter
                 _ => "refused",
             });
         EmitPluginsDescription(w, plan.Plugins);
-        if (plan.FallbackReason is not null)
-            w.CommentLines($"  Limited generation: {SourceWriter.Comment(plan.FallbackReason)} is not compiled; the interpreter answers this server block.");
         w.Line("// Names (entry: name, then where it comes from):");
         // Every name with its source, up to a size that keeps large clusters' code small; the rest are summarised.
         const int listed = 2000;
@@ -84,37 +82,9 @@ public static partial class ClusterEmitter
         w.Line($"Fallthrough = WireNames({string.Join(", ", plan.Fallthrough.Select(SourceWriter.Literal))}),");
         w.Line($"PodMode = global::FastPath.Model.Corefile.Plugins.PodMode.{plan.PodMode},");
         EmitPlugins(w, plan.Plugins);
-        if (plan.FallbackReason is not null) EmitFallback(w, r, plan.FallbackReason);
         w.Outdent();
         w.Outdent();
         w.Line("    });");
         w.Line();
-    }
-
-    /// <summary>The manifests and Corefile, embedded so the interpreter can answer what is not compiled.</summary>
-    private static void EmitFallback(SourceWriter w, EmitRequest r, string reason)
-    {
-        w.Line($"FallbackReason = {SourceWriter.Literal(reason)},");
-        w.Line("LoadCluster = static () => global::FastPath.Model.Loading.ClusterLoader.LoadTexts(");
-        w.Line("    new global::FastPath.Model.ManifestText[]");
-        w.Line("    {");
-        foreach (var m in r.Manifests)
-        {
-            w.Line($"        new(Path: {SourceWriter.Literal(m.Path)}, Text:");
-            var parts = SourceWriter.LiteralLines(m.Text);
-            for (int i = 0; i < parts.Count; i++) w.Line("            " + parts[i] + (i < parts.Count - 1 ? " +" : "),"));
-        }
-        w.Line("    },");
-        w.Line("    new global::FastPath.Model.Loading.LoadOptions");
-        w.Line("    {");
-        if (r.CorefileText is null) w.Line("        CorefileText = null,");
-        else
-        {
-            w.Line("        CorefileText =");
-            var parts = SourceWriter.LiteralLines(r.CorefileText);
-            for (int i = 0; i < parts.Count; i++) w.Line("            " + parts[i] + (i < parts.Count - 1 ? " +" : ","));
-        }
-        w.Line($"        ServiceCidr = {(r.ServiceCidr is null ? "null" : SourceWriter.Literal(r.ServiceCidr))},");
-        w.Line("    }).Cluster!,");
     }
 }

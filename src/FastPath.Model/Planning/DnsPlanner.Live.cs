@@ -17,10 +17,10 @@ public sealed partial class DnsPlanner
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
         var plugins = PlanPlugins(cluster, routes);
-        if (block is null) return (null, new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore()) { Plugins = plugins });
+        if (block is null) return (null, new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore()) { Plugins = plugins });
         var p = block.Plugins;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
-        return (planner, planner.Build(routes, null) with { Plugins = plugins });
+        return (planner, planner.Build(routes) with { Plugins = plugins });
     }
 
     internal PlannerView View => _view;

@@ -43,10 +43,10 @@ public sealed partial class DnsPlanner
         var routes = Routes(cluster.Corefile);
         var plugins = PlanPlugins(cluster, routes);
         if (block is null)
-            return new DnsPlan([], [], routes, 0, false, null, [], [], new AnswerStore()) { Plugins = plugins };
+            return new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore()) { Plugins = plugins };
         var p = block.Plugins;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
-        return planner.Build(routes, null) with { Plugins = plugins };
+        return planner.Build(routes) with { Plugins = plugins };
     }
 
     private static List<PlanRoute> Routes(CorefileConfig corefile)
@@ -65,7 +65,7 @@ public sealed partial class DnsPlanner
         return routes.OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
     }
 
-    private DnsPlan Build(List<PlanRoute> routes, string? fallback)
+    private DnsPlan Build(List<PlanRoute> routes)
     {
         var zones = _options.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
         // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
@@ -84,7 +84,7 @@ public sealed partial class DnsPlanner
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
-        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, fallback, _view.Exposed, fall, _store);
+        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store);
     }
 
     /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>

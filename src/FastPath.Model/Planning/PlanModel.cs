@@ -58,7 +58,6 @@ public sealed record DnsPlan(
     IReadOnlyList<PlanRoute> Routes,
     PodMode PodMode,
     bool LoadBalance,
-    string? FallbackReason,
     IReadOnlyList<string> ExposedNamespaces,
     IReadOnlyList<string> Fallthrough,
     AnswerStore Store)

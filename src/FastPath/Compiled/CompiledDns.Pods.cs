@@ -120,11 +120,4 @@ public sealed partial class CompiledDns
         ip.TryWriteBytes(addr, out _);
         return 6;
     }
-
-    /// <summary>A block the planner does not compile is answered by the reference interpreter (reported at build time).</summary>
-    private int RespondByInterpreter(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ushort qtype, out DnsOutcome outcome, out int route)
-    {
-        route = -1;
-        return ReferenceWire.Answer(_fallback!, query, response, nameEnd, qtype, out outcome, out _);
-    }
 }

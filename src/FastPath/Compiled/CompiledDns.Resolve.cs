@@ -13,7 +13,6 @@ public sealed partial class CompiledDns
     /// </summary>
     public DnsResult Resolve(DnsQuery query)
     {
-        if (_fallback is not null) return _fallback.Resolve(query);
         var wire = DnsWireWriter.Query(query.Id, query.Name, query.Type, query.RecursionDesired);
         var buffer = new byte[65535];
         Span<byte> client = stackalloc byte[16];

@@ -24,7 +24,6 @@ public sealed partial class CompiledDns
     // The index tables in chunks (SegmentedIndex): unit i in chunk i >> Shift, at unit i & Mask.
     private readonly byte[][] _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots;
     private readonly int _count, _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
-    private readonly ReferenceResolver? _fallback;
     private long _rotation = -1;
 
     public CompiledDns(CompiledDnsData data)
@@ -36,12 +35,8 @@ public sealed partial class CompiledDns
         _bucketMask = ix.BucketCount - 1;
         _dottedSlotMask = ix.DottedSlotCount - 1;
         _dottedBucketMask = ix.DottedBucketCount - 1;
-        if (data.FallbackReason is not null)
-            _fallback = new ReferenceResolver(data.LoadCluster?.Invoke() ?? throw new InvalidOperationException("a fallback engine needs its cluster"));
     }
 
-    /// <summary>Why this cluster is answered by the interpreter, or null when it is compiled.</summary>
-    public string? FallbackReason => _d.FallbackReason;
     public int NameCount => _count;
 
     // ---- lookup -------------------------------------------------------------------------------------------------
@@ -145,7 +140,6 @@ public sealed partial class CompiledDns
         if (verdict == QueryVerdict.Drop) return -1;
         if (response.Length < 300) throw new ArgumentException("the response buffer must hold at least 300 bytes (a header and the longest question)", nameof(response));
         if (verdict != QueryVerdict.Answer) return DnsResponseHeader.Reject(query, response, verdict, nameEnd);
-        if (_fallback is not null) return RespondByInterpreter(query, response, nameEnd, qtype, out outcome, out route);
         var qname = query.Slice(12, nameEnd - 12);
         route = LongestRoute(qname);
         if (route < 0) return Header(query, response, Rcode.Refused, false, nameEnd + 4);

@@ -45,8 +45,4 @@ public sealed class CompiledDnsData
     public required PodMode PodMode { get; init; }
     /// <summary>rewrite, autopath and hosts, compiled; null when no server block uses them.</summary>
     public Plugins.CompiledPlugins? Plugins { get; init; }
-    /// <summary>Why the block is answered by the interpreter instead (a plugin the planner does not compile); null when compiled.</summary>
-    public string? FallbackReason { get; init; }
-    /// <summary>Loads the cluster for the interpreter fallback, from the manifests embedded in the generated code.</summary>
-    public Func<Cluster>? LoadCluster { get; init; }
 }

@@ -53,14 +53,14 @@ public sealed class ClusterSnapshot
     {
         var plan = DnsPlanner.Plan(cluster, dnsIps);
         var layout = CompiledLayout.Build(plan);
-        var dns = DnsOf(LiveDnsTable.Tables.Of(layout), plan, () => cluster);
+        var dns = DnsOf(LiveDnsTable.Tables.Of(layout), plan);
         var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
         var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
         return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());
     }
 
-    /// <summary>The DNS engine over one state of the tables; <paramref name="cluster"/> feeds the interpreter when a plugin is not compiled.</summary>
-    internal static CompiledDns DnsOf(LiveDnsTable.Tables t, DnsPlan plan, Func<Cluster> cluster) => new(new CompiledDnsData
+    /// <summary>The DNS engine over one state of the tables.</summary>
+    internal static CompiledDns DnsOf(LiveDnsTable.Tables t, DnsPlan plan) => new(new CompiledDnsData
     {
         Keys = t.Keys,
         Sets = t.Sets,
@@ -76,7 +76,5 @@ public sealed class ClusterSnapshot
         Fallthrough = plan.Fallthrough.Select(WireEncoder.Name).ToArray(),
         PodMode = plan.PodMode,
         Plugins = plan.Plugins is null ? null : Compiled.Plugins.CompiledPlugins.FromPlan(plan.Plugins),
-        FallbackReason = plan.FallbackReason,
-        LoadCluster = plan.FallbackReason is null ? null : cluster,
     });
 }

@@ -243,7 +243,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             if (_environment.ContainsKey(ns)) _environment[ns] = EnvironmentPlanner.PlanNamespace(ns, master, _objects.ServicesIn(ns));
         _plane = _plane!.WithServices(ports);
         _incrementalBuilds++;
-        var dns = ClusterSnapshot.DnsOf(_dns!.Snapshot(), _plan!, () => throw new InvalidOperationException("an incremental snapshot is never answered by the interpreter"));
+        var dns = ClusterSnapshot.DnsOf(_dns!.Snapshot(), _plan!);
         // Readers (the reference engine, serve's status, integrations) may take the model from the snapshot: it is
         // assembled from the parsed objects when first read, not per change (assembling sorts the whole cluster).
         // PublicationOnly: a reader forcing it waits for the gate without holding a lock a publishing thread could want.
@@ -282,16 +282,16 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         var (planner, plan) = DnsPlanner.PlanForUpdates(cluster, _options.DnsIps);
         _plan = plan;
         CompiledDns dns;
-        if (planner is not null && plan.FallbackReason is null)
+        if (planner is not null)
         {
             _dns = new LiveDnsTable(planner, plan);
-            dns = ClusterSnapshot.DnsOf(_dns.Snapshot(), plan, () => cluster);
+            dns = ClusterSnapshot.DnsOf(_dns.Snapshot(), plan);
         }
         else
         {
-            // No kubernetes block, or a plugin answered by the interpreter: every change is a full build.
+            // No kubernetes block: every change is a full build.
             _dns = null;
-            dns = ClusterSnapshot.DnsOf(LiveDnsTable.Tables.Of(CompiledLayout.Build(plan)), plan, () => cluster);
+            dns = ClusterSnapshot.DnsOf(LiveDnsTable.Tables.Of(CompiledLayout.Build(plan)), plan);
         }
         _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);

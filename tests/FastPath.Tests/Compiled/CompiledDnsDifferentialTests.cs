@@ -3,6 +3,7 @@ using System.Linq;
 using FastPath.Dns;
 using FastPath.Model.Loading;
 using FastPath.Reference.Dns;
+using FastPath.Tests.Properties;
 using FastPath.Tests.Reference;
 using Xunit;
 
@@ -28,12 +29,12 @@ public class CompiledDnsDifferentialTests
     }
 
     [Fact]
-    public void Rewrite_autopath_and_hosts_are_compiled_not_handed_to_the_interpreter()
+    public void Rewrite_autopath_and_hosts_are_compiled_into_the_engine()
     {
         var cluster = DnsCaseTable.ClusterFor("plugins", Table.Corefiles["plugins"]);
-        Assert.Null(CompiledClusters.For(cluster).Dns.FallbackReason);
+        Assert.NotNull(PluginProperties.DnsDataOf(CompiledClusters.For(cluster).Dns).Plugins);
         var basic = DnsCaseTable.ClusterFor("basic", Table.Corefiles["basic"]);
-        Assert.Null(CompiledClusters.For(basic).Dns.FallbackReason);
+        Assert.Null(PluginProperties.DnsDataOf(CompiledClusters.For(basic).Dns).Plugins);
     }
 
     [Fact]
