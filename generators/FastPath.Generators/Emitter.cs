@@ -63,9 +63,6 @@ internal static class Emitter
                 Namespace = d.Namespace,
                 ClassName = d.ClassName,
                 Plan = plan,
-                Manifests = plan.Cluster.Sources,
-                CorefileText = corefileText,
-                ServiceCidr = d.ServiceCidr,
                 Description = "the manifests in " + Parser.Normalize(d.Manifests).TrimEnd('/'),
             });
         foreach (var diag in result.Diagnostics) diags.Add(ToInfo(diag, byPath, d.Location));

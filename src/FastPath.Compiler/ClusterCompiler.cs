@@ -64,9 +64,6 @@ public static class ClusterCompiler
             ClassName = name,
             Accessibility = "public",
             Plan = plan,
-            Manifests = cluster.Sources,
-            CorefileText = cluster.Corefile.Text,
-            ServiceCidr = cluster.ServiceCidr,
             Description = "a cluster compiled at run time",
         }).Output;
     }

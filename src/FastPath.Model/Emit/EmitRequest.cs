@@ -1,10 +1,9 @@
 using System.Collections.Generic;
-using FastPath.Model.Loading;
 using FastPath.Model.Planning;
 
 namespace FastPath.Model.Emit;
 
-/// <summary>What to emit: the class to fill in, the planned cluster, and the inputs to embed for the interpreter fallback.</summary>
+/// <summary>What to emit: the class to fill in and the planned cluster.</summary>
 public sealed record EmitRequest
 {
     /// <summary>The namespace of the class; null for the global namespace.</summary>
@@ -14,10 +13,6 @@ public sealed record EmitRequest
     public string? Accessibility { get; init; }
     /// <summary>The cluster, planned once (<see cref="ClusterPlan.Build"/>): the emitter only writes it out.</summary>
     public required ClusterPlan Plan { get; init; }
-    /// <summary>The manifests (paths relative to the project), embedded only when a part falls back to the interpreter.</summary>
-    public IReadOnlyList<ManifestText> Manifests { get; init; } = [];
-    public string? CorefileText { get; init; }
-    public string? ServiceCidr { get; init; }
     public string Description { get; init; } = "";
     public string Version { get; init; } = "1.0.0";
     /// <summary>
