@@ -16,6 +16,7 @@ internal sealed class CopyOnWriteChunks
     private int[] _madeIn;
     private int _generation = 1;
     private byte[][]? _published;
+    private byte[]? _zero;
 
     public CopyOnWriteChunks(int width, int units)
     {
@@ -59,7 +60,9 @@ internal sealed class CopyOnWriteChunks
         if (_published is null)
         {
             _published = new byte[_chunks.Length][];
-            for (int i = 0; i < _chunks.Length; i++) _published[i] = _chunks[i] ?? [];
+            // A chunk never written is published as zeros (empty units), full-size like every other: readers index
+            // inside a chunk without a bounds check.
+            for (int i = 0; i < _chunks.Length; i++) _published[i] = _chunks[i] ?? (_zero ??= new byte[SegmentedIndex.UnitsPerChunk * _width]);
             _generation++;
         }
         return _published;

@@ -1,6 +1,9 @@
 using System;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using FastPath.Dns;
@@ -50,13 +53,29 @@ public sealed partial class CompiledDns
         return Unit32(slots, NameHash.Slot(h, disp, slotMask)) - 1;
     }
 
+    // Every chunk is full (SegmentedIndex.Split pads the last one, CopyOnWriteChunks publishes a zero chunk for one
+    // never written), so an offset inside a chunk is in range by construction: only the chunk index is bounds-checked.
+    // Reading the unit without a span's checks is what keeps a lookup on chunks as fast as on the flat tables.
+
     /// <summary>A 4-byte unit of a chunked table.</summary>
-    private static int Unit32(byte[][] chunks, int i) =>
-        BinaryPrimitives.ReadInt32LittleEndian(chunks[i >> SegmentedIndex.Shift].AsSpan((i & SegmentedIndex.Mask) * 4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Unit32(byte[][] chunks, int i)
+    {
+        byte[] chunk = chunks[i >> SegmentedIndex.Shift];
+        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * 4);
+        int v = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (i & SegmentedIndex.Mask) * 4));
+        return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
+    }
 
     /// <summary>An entry's row (<see cref="EntryField"/>).</summary>
-    private ReadOnlySpan<byte> Entry(int e) =>
-        _entries[e >> SegmentedIndex.Shift].AsSpan((e & SegmentedIndex.Mask) * CompiledLayout.EntrySize, CompiledLayout.EntrySize);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<byte> Entry(int e)
+    {
+        byte[] chunk = _entries[e >> SegmentedIndex.Shift];
+        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * CompiledLayout.EntrySize);
+        return MemoryMarshal.CreateReadOnlySpan(
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (e & SegmentedIndex.Mask) * CompiledLayout.EntrySize), CompiledLayout.EntrySize);
+    }
 
     /// <summary>The entry for a wire-format name (any case), or -1.</summary>
     public int FindEntry(ReadOnlySpan<byte> wireName)
@@ -82,7 +101,7 @@ public sealed partial class CompiledDns
         int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
         int len = entry[EntryField.KeyLength] - 2; // the wire key's length, less its first length byte and final zero
         if (dottedUtf8.Length != Math.Max(len, 0) || !System.Text.Ascii.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(off, dottedUtf8.Length))) return -1;
-        return AnswerOf(e, ClassOf(type));
+        return AnswerOf(entry, ClassOf(type));
     }
 
     public int LookupAnswer(ReadOnlySpan<char> dotted, DnsType type)
@@ -104,9 +123,10 @@ public sealed partial class CompiledDns
             BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength)));
     }
 
-    private int AnswerOf(int entry, QueryTypeGroup qc)
+    /// <summary>The answer for a query-type group of an entry's row (read once by the caller: a chunked table costs a load per row).</summary>
+    private int AnswerOf(ReadOnlySpan<byte> entry, QueryTypeGroup qc)
     {
-        int set = BinaryPrimitives.ReadInt32LittleEndian(Entry(entry).Slice(EntryField.AnswerSet));
+        int set = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.AnswerSet));
         return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
     }
 
@@ -191,13 +211,14 @@ public sealed partial class CompiledDns
         if (e < 0) e = FindCanonical(qname, z);
         if (e >= 0)
         {
-            var flags = (EntryFlags)Entry(e)[EntryField.Flags];
+            var row = Entry(e);
+            var flags = (EntryFlags)row[EntryField.Flags];
             if ((flags & EntryFlags.ZoneNeedsLowerCase) != 0 && HasUpper(qname.Slice(qname.Length - z.Wire.Length))) e = -1;
             else
             {
                 var qc = ClassOf(qtype);
                 if (qc == QueryTypeGroup.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QueryTypeGroup.Other;
-                int answer = AnswerOf(e, qc);
+                int answer = AnswerOf(row, qc);
                 if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return Unanswered.FallsThrough;
                 return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));
             }
