@@ -104,12 +104,16 @@ internal sealed class LiveObjects
     /// <summary>Namespaces with at least one object (the set a full build lists).</summary>
     public IEnumerable<string> Namespaces => _namespaceRefs.Keys;
 
+    /// <summary>Changes whenever a namespace gains its first object or loses its last: while it stays, the set is the same.</summary>
+    public long NamespacesVersion { get; private set; }
+
     private void Index(ParsedObject o, int delta)
     {
         void Ns(string ns)
         {
             int n = (_namespaceRefs.TryGetValue(ns, out var c) ? c : 0) + delta;
             if (n == 0) _namespaceRefs.Remove(ns); else _namespaceRefs[ns] = n;
+            if (n == 0 || c == 0) NamespacesVersion++;
         }
         if (o.Service is { } s)
         {

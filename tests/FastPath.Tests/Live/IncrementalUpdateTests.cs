@@ -141,6 +141,80 @@ public sealed class IncrementalUpdateTests
         Assert.Equal(new SnapshotChange(["shop/cart"], false).Services, LastChange(live, l => l.Upsert(new ObjectKey("EndpointSlice", "shop", "cart-1"), Slice("cart", "cart-1", ("10.1.0.8", true)))).Services);
     }
 
+    // ---- a change touches only what it affects ------------------------------------------------------------------------
+
+    /// <summary>Started, plus a second proxied Service in shop and one in another namespace.</summary>
+    private static LiveCluster StartedWithNeighbours()
+    {
+        var live = Started();
+        live.Upsert(new ObjectKey("Service", "shop", "web"), Service("web", "10.96.0.40"));
+        live.Upsert(new ObjectKey("EndpointSlice", "shop", "web-1"), Slice("web", "web-1", ("10.1.4.1", true)));
+        live.Upsert(new ObjectKey("Service", "billing", "ledger"), Service("ledger", "10.96.0.50").Replace("namespace: shop", "namespace: billing"));
+        live.Upsert(new ObjectKey("Namespace", "", "billing"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: billing}\n");
+        return live;
+    }
+
+    [Fact]
+    public void An_EndpointSlice_change_rebuilds_only_its_Services_ports_and_keeps_the_environment()
+    {
+        using var live = StartedWithNeighbours();
+        var before = live.Current!;
+        var builds = live.Builds;
+        live.Upsert(new ObjectKey("EndpointSlice", "shop", "cart-1"), Slice("cart", "cart-1", ("10.1.0.7", true)));
+        var after = live.Current!;
+        Assert.Equal((builds.Incremental + 1, builds.Full), live.Builds);
+        Assert.Equal(["10.1.0.7:8080"], after.DataPlane.Find("shop", "cart", "http")!.Endpoints);
+        Assert.NotSame(before.DataPlane.Find("shop", "cart", "http"), after.DataPlane.Find("shop", "cart", "http"));
+        // Every other Service's ports are the same objects (their selectors and scheduler state), and the kubelet's
+        // variables are not rebuilt: they depend on Services, not endpoints.
+        foreach (var (ns, name) in new[] { ("shop", "web"), ("billing", "ledger") })
+            foreach (var port in new[] { "http", "dns" })
+                Assert.Same(before.DataPlane.Find(ns, name, port), after.DataPlane.Find(ns, name, port));
+        Assert.Same(before.Environment, after.Environment);
+        Assert.Same(before.DataPlane.Persistence, after.DataPlane.Persistence);
+    }
+
+    [Fact]
+    public void A_Service_change_rebuilds_only_its_namespaces_variables_and_only_when_they_change()
+    {
+        using var live = StartedWithNeighbours();
+        var before = live.Current!;
+        var builds = live.Builds;
+        // A change the variables do not show (session affinity) keeps the environment.
+        live.Upsert(new ObjectKey("Service", "shop", "cart"), Service("cart", "10.96.0.10", extra: ", sessionAffinity: ClientIP"));
+        var same = live.Current!;
+        Assert.NotSame(before, same);
+        Assert.Same(before.Environment, same.Environment);
+        // A new ClusterIP changes shop's variables; billing's and the master-only list are the same arrays.
+        live.Upsert(new ObjectKey("Service", "shop", "cart"), Service("cart", "10.96.0.11", extra: ", sessionAffinity: ClientIP"));
+        var moved = live.Current!;
+        Assert.Contains(new KeyValuePair<string, string>("CART_SERVICE_HOST", "10.96.0.11"), moved.Environment.For("shop"));
+        Assert.NotSame(same.Environment.For("shop"), moved.Environment.For("shop"));
+        Assert.Same(same.Environment.For("billing"), moved.Environment.For("billing"));
+        Assert.Same(same.Environment.For("shop", enableServiceLinks: false), moved.Environment.For("shop", enableServiceLinks: false));
+        Assert.Same(before.DataPlane.Persistence, moved.DataPlane.Persistence);
+        Assert.Equal((builds.Incremental + 2, builds.Full), live.Builds);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), moved, Extra));
+    }
+
+    [Fact]
+    public void A_master_Service_change_rebuilds_every_namespaces_variables()
+    {
+        using var live = StartedWithNeighbours();
+        var master = "apiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default}\nspec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443}]}\n";
+        live.Upsert(new ObjectKey("Service", "default", "kubernetes"), master);
+        var before = live.Current!;
+        var builds = live.Builds;
+        live.Upsert(new ObjectKey("Service", "default", "kubernetes"), master.Replace("port: 443", "port: 6443"));
+        var after = live.Current!;
+        Assert.Equal((builds.Incremental + 1, builds.Full), live.Builds);
+        foreach (var ns in new[] { "shop", "billing", "default", "no-such-namespace" })
+            foreach (var links in new[] { true, false })
+                Assert.Contains(new KeyValuePair<string, string>("KUBERNETES_SERVICE_PORT", "6443"), after.Environment.For(ns, links));
+        Assert.NotSame(before.Environment, after.Environment);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), after, Extra));
+    }
+
     private static SnapshotChange LastChange(LiveCluster live, Action<LiveCluster> change)
     {
         SnapshotChange? seen = null;
