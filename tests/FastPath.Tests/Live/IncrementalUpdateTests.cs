@@ -215,6 +215,32 @@ public sealed class IncrementalUpdateTests
         Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), after, Extra));
     }
 
+    [Fact]
+    public void Changes_to_more_Services_than_the_overlay_holds_merge_into_a_fresh_index_that_answers_as_a_full_build()
+    {
+        // The data plane keeps changed Services in an overlay and merges it into a new index past 512 of them.
+        using var live = new LiveCluster(new LiveClusterOptions { Debounce = TimeSpan.Zero, Load = new LoadOptions { CorefileText = Corefile } });
+        const int services = 600;
+        string Ip(int i, int k) => $"10.{2 + i / 250}.{i % 250}.{k}";
+        for (int i = 0; i < services; i++)
+        {
+            live.Upsert(new ObjectKey("Service", "shop", $"s{i}"), Service($"s{i}", $"10.96.{i / 250}.{1 + i % 250}"));
+            live.Upsert(new ObjectKey("EndpointSlice", "shop", $"s{i}-1"), Slice($"s{i}", $"s{i}-1", (Ip(i, 1), true)));
+        }
+        live.Upsert(new ObjectKey("Service", "shop", "steady"), Service("steady", "10.96.9.9"));
+        live.Upsert(new ObjectKey("EndpointSlice", "shop", "steady-1"), Slice("steady", "steady-1", ("10.9.9.9", true)));
+        live.MarkSynced();
+        var steady = live.Current!.DataPlane.Find("shop", "steady", "http");
+        var builds = live.Builds;
+        for (int i = 0; i < services; i++)
+            live.Upsert(new ObjectKey("EndpointSlice", "shop", $"s{i}-1"), Slice($"s{i}", $"s{i}-1", (Ip(i, 1), true), (Ip(i, 2), true)));
+        Assert.Equal((builds.Incremental + services, builds.Full), live.Builds);
+        Assert.Same(steady, live.Current!.DataPlane.Find("shop", "steady", "http")); // the merge keeps untouched ports
+        Assert.Equal([$"{Ip(599, 1)}:8080", $"{Ip(599, 2)}:8080"], live.Current!.DataPlane.Find("shop", "s599", "http")!.Endpoints);
+        Assert.Equal(2 * (services + 1), live.Current!.DataPlane.Ports.Count);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), live.Current!, Extra));
+    }
+
     private static SnapshotChange LastChange(LiveCluster live, Action<LiveCluster> change)
     {
         SnapshotChange? seen = null;
