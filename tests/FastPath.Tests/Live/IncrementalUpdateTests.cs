@@ -216,6 +216,26 @@ public sealed class IncrementalUpdateTests
     }
 
     [Fact]
+    public void A_Service_whose_endpoints_come_from_Pods_updates_incrementally_from_its_own_namespaces_Pods()
+    {
+        static string Pod(string ns, string name, string ip) =>
+            $"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}, labels: {{app: api}}}}\nspec: {{nodeName: n1, containers: [{{name: c}}]}}\n" +
+            $"status: {{phase: Running, podIP: \"{ip}\", conditions: [{{type: Ready, status: \"True\"}}]}}\n";
+        const string Api = "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {clusterIP: 10.96.0.60, selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}]";
+        using var live = Started();
+        live.Upsert(new ObjectKey("Node", "", "n1"), "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n");
+        live.Upsert(new ObjectKey("Pod", "shop", "api-1"), Pod("shop", "api-1", "10.1.9.2"));
+        live.Upsert(new ObjectKey("Pod", "shop", "api-0"), Pod("shop", "api-0", "10.1.9.1"));
+        live.Upsert(new ObjectKey("Pod", "billing", "api-0"), Pod("billing", "api-0", "10.1.9.3")); // same labels, another namespace
+        live.Upsert(new ObjectKey("Service", "shop", "api"), Api + "}\n");
+        var builds = live.Builds;
+        live.Upsert(new ObjectKey("Service", "shop", "api"), Api + ", sessionAffinity: ClientIP}\n");
+        Assert.Equal((builds.Incremental + 1, builds.Full), live.Builds);
+        Assert.Equal(["10.1.9.1:8080", "10.1.9.2:8080"], live.Current!.DataPlane.Find("shop", "api", "http")!.Endpoints);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), live.Current!, Extra));
+    }
+
+    [Fact]
     public void Changes_to_more_Services_than_the_overlay_holds_merge_into_a_fresh_index_that_answers_as_a_full_build()
     {
         // The data plane keeps changed Services in an overlay and merges it into a new index past 512 of them.
