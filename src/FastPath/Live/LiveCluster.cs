@@ -42,7 +42,9 @@ public sealed record LiveClusterOptions
 /// <para>
 /// Each object is parsed on its own when it arrives. A burst that changes only Services, EndpointSlices and Endpoints
 /// is applied incrementally: only those Services' DNS names and ports are re-planned, and the snapshot shares every
-/// other table with the one before (see <see cref="LiveDnsTable"/> and <see cref="CompiledDataPlane"/>). Namespaces,
+/// other table with the one before (see <see cref="LiveDnsTable"/> and <see cref="CompiledDataPlane"/>). The kubelet's
+/// variables depend on Services only: they are re-planned for a namespace when one of its Services' name, ClusterIP or
+/// ports change (for every namespace when default/kubernetes does), and an endpoint change keeps them. Namespaces,
 /// Nodes, Pods, the coredns ConfigMap, a new namespace or node, the name server's own Service, and the periodic
 /// compaction of replaced answers rebuild everything. Either way the snapshot answers exactly as a full build of the
 /// same objects (<see cref="Model"/>) would; the SOA serial is the content hash taken at the last full build.
