@@ -21,6 +21,23 @@ public static class EnvironmentPlanner
         return new EnvironmentPlan(ns, For(master, own, true), For(master, own, false));
     }
 
+    /// <summary>
+    /// Whether two states of one Service (null: absent) give the same variables, so that replacing one with the other
+    /// leaves every namespace's variables as they are (a change of endpoints, labels or selector does).
+    /// </summary>
+    public static bool SameVariables(Service? before, Service? after)
+    {
+        if (before is null || !before.IsProxied) return after is null || !after.IsProxied;
+        if (after is null || !after.IsProxied || before.Name != after.Name || before.ClusterIPs[0] != after.ClusterIPs[0] || before.Ports.Count != after.Ports.Count)
+            return false;
+        for (int i = 0; i < before.Ports.Count; i++)
+        {
+            ServicePort a = before.Ports[i], b = after.Ports[i];
+            if (a.Port != b.Port || a.Protocol != b.Protocol || (a.Name ?? "") != (b.Name ?? "")) return false;
+        }
+        return true;
+    }
+
     private static List<KeyValuePair<string, string>> For(Cluster c, string ns, bool links) =>
         For(c.FindService("default", "kubernetes"), links ? c.Services.Where(s => s.Namespace == ns) : [], links);
 

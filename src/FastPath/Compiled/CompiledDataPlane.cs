@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Threading;
 using FastPath.Runtime.Affinity;
@@ -40,8 +41,9 @@ public sealed class CompiledDataPlane
     public const int DefaultPersistenceCapacity = 1 << 16;
 
     private readonly Dictionary<string, ServicePortHandle> _byName;
-    // Ports of Services changed since _byName was built, by service key ("ns/name"): null for a deleted Service.
-    private readonly Dictionary<string, ServicePortHandle[]?> _changed;
+    // Ports of Services changed since _byName was built, by service key ("ns/name"): null for a deleted Service. A
+    // persistent map, so that the next plane adds a change without copying the ones before it.
+    private readonly ImmutableDictionary<string, ServicePortHandle[]?> _changed;
     private readonly Dictionary<string, ServicePortHandle[]> _byService;
     private ServicePortHandle[]? _ports;
 
@@ -51,12 +53,12 @@ public sealed class CompiledDataPlane
     {
         State = state;
         _byName = new Dictionary<string, ServicePortHandle>(StringComparer.Ordinal);
-        _changed = new Dictionary<string, ServicePortHandle[]?>(StringComparer.Ordinal);
+        _changed = ImmutableDictionary.Create<string, ServicePortHandle[]?>(StringComparer.Ordinal);
         _byService = new Dictionary<string, ServicePortHandle[]>(StringComparer.Ordinal);
     }
 
     private CompiledDataPlane(AffinityState state, Dictionary<string, ServicePortHandle> byName, Dictionary<string, ServicePortHandle[]> byService,
-        Dictionary<string, ServicePortHandle[]?> changed)
+        ImmutableDictionary<string, ServicePortHandle[]?> changed)
     {
         State = state;
         _byName = byName;
@@ -132,12 +134,13 @@ public sealed class CompiledDataPlane
     /// <summary>
     /// The next plane: <paramref name="services"/> (by "ns/name") get the given ports (none: the Service is gone or not
     /// proxied); every other port is this plane's own object. A new port takes over its predecessor's scheduler state
-    /// where its endpoints allow (see <see cref="ServicePortHandle"/>). Cost: the changed Services, plus an occasional
-    /// merge of the accumulated changes into a fresh index.
+    /// where its endpoints allow (see <see cref="ServicePortHandle"/>). Cost: the changed Services, plus a merge of the
+    /// accumulated changes into a fresh index once they are an eighth of the Services (so a change pays a constant
+    /// share of a merge, not a share that grows with the cluster).
     /// </summary>
     internal CompiledDataPlane WithServices(IReadOnlyDictionary<string, IReadOnlyList<Model.Planning.PortPlan>> services)
     {
-        var changed = new Dictionary<string, ServicePortHandle[]?>(_changed, StringComparer.Ordinal);
+        var changed = _changed;
         foreach (var (key, plans) in services)
         {
             int slash = key.IndexOf('/');
@@ -149,10 +152,10 @@ public sealed class CompiledDataPlane
                 foreach (var b in before) if (b.Port == plans[i].Port && b.Protocol == plans[i].Protocol) previous = b;
                 handles[i] = Handle(State, plans[i], previous);
             }
-            changed[key] = handles.Length == 0 ? null : handles;
+            changed = changed.SetItem(key, handles.Length == 0 ? null : handles);
         }
         // Lookups check the changed Services first; once there are many, they are merged into a new index.
-        if (changed.Count <= 512) return new CompiledDataPlane(State, _byName, _byService, changed);
+        if (changed.Count <= Math.Max(512, _byService.Count / 8)) return new CompiledDataPlane(State, _byName, _byService, changed);
         var merged = new CompiledDataPlane(State);
         foreach (var (key, handles) in _byService)
             if (!changed.ContainsKey(key)) foreach (var h in handles) merged.Add(h);
@@ -178,24 +181,76 @@ public sealed class CompiledDataPlane
 /// <summary>The kubelet's service variables per namespace, planned at build time.</summary>
 public static class CompiledEnvironmentFactory
 {
-    public static CompiledEnvironment FromPlan(System.Collections.Generic.IReadOnlyList<Model.Planning.EnvironmentPlan> plans)
+    public static CompiledEnvironment FromPlan(IReadOnlyList<Model.Planning.EnvironmentPlan> plans)
     {
-        var map = new Dictionary<string, (KeyValuePair<string, string>[], KeyValuePair<string, string>[])>(StringComparer.Ordinal);
+        var map = ImmutableDictionary.CreateBuilder<string, (KeyValuePair<string, string>[], KeyValuePair<string, string>[])>(StringComparer.Ordinal);
         KeyValuePair<string, string>[] master = [];
         foreach (var e in plans)
         {
-            map[e.Namespace] = ([.. e.WithLinks], [.. e.WithoutLinks]);
-            master = [.. e.WithoutLinks]; // without links every namespace gets the master service alone
+            // Without links every namespace gets the master service alone: one array serves them all.
+            if (!CompiledEnvironment.Same(master, e.WithoutLinks)) master = [.. e.WithoutLinks];
+            map[e.Namespace] = ([.. e.WithLinks], master);
         }
-        return new CompiledEnvironment(map, master);
+        return new CompiledEnvironment(map.ToImmutable(), master);
     }
 }
 
-/// <summary>The kubelet's service variables per namespace.</summary>
-public sealed class CompiledEnvironment(IReadOnlyDictionary<string, (KeyValuePair<string, string>[] Links, KeyValuePair<string, string>[] NoLinks)> byNamespace,
-    KeyValuePair<string, string>[] masterOnly)
+/// <summary>
+/// The kubelet's service variables per namespace. A live cluster makes the next one with <see cref="WithNamespaces"/>,
+/// which shares every namespace it is not given (a persistent map: a Service change costs its namespace, not the cluster).
+/// </summary>
+public sealed class CompiledEnvironment
 {
+    private readonly ImmutableDictionary<string, (KeyValuePair<string, string>[] Links, KeyValuePair<string, string>[] NoLinks)> _byNamespace;
+    private readonly KeyValuePair<string, string>[] _masterOnly;
+
+    public CompiledEnvironment(IReadOnlyDictionary<string, (KeyValuePair<string, string>[] Links, KeyValuePair<string, string>[] NoLinks)> byNamespace,
+        KeyValuePair<string, string>[] masterOnly)
+        : this(byNamespace.ToImmutableDictionary(StringComparer.Ordinal), masterOnly) { }
+
+    internal CompiledEnvironment(ImmutableDictionary<string, (KeyValuePair<string, string>[] Links, KeyValuePair<string, string>[] NoLinks)> byNamespace,
+        KeyValuePair<string, string>[] masterOnly)
+    {
+        _byNamespace = byNamespace;
+        _masterOnly = masterOnly;
+    }
+
     /// <summary>The variables for a pod in <paramref name="ns"/>; a namespace with no Services gets the master service's alone.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> For(string ns, bool enableServiceLinks = true) =>
-        byNamespace.TryGetValue(ns, out var v) ? (enableServiceLinks ? v.Links : v.NoLinks) : masterOnly;
+        _byNamespace.TryGetValue(ns, out var v) ? (enableServiceLinks ? v.Links : v.NoLinks) : _masterOnly;
+
+    /// <summary>The namespaces with variables of their own.</summary>
+    internal IEnumerable<string> Namespaces => _byNamespace.Keys;
+
+    internal bool Has(string ns) => _byNamespace.ContainsKey(ns);
+
+    /// <summary>
+    /// The next environment: <paramref name="plans"/> replace their namespaces' variables, every other namespace is this
+    /// one's. A plan equal to what a namespace has keeps the old arrays, and when nothing differs this object is returned.
+    /// When the master Service's variables change, <paramref name="plans"/> must hold every namespace (each one's
+    /// variables without links are the master's).
+    /// </summary>
+    internal CompiledEnvironment WithNamespaces(IReadOnlyList<Model.Planning.EnvironmentPlan> plans)
+    {
+        var map = _byNamespace;
+        var master = _masterOnly;
+        foreach (var e in plans)
+        {
+            // Without links every namespace gets the master service alone: any plan says what that is now.
+            if (!Same(master, e.WithoutLinks)) master = [.. e.WithoutLinks];
+            bool had = _byNamespace.TryGetValue(e.Namespace, out var old);
+            var links = had && Same(old.Links, e.WithLinks) ? old.Links : [.. e.WithLinks];
+            var noLinks = Same(master, e.WithoutLinks) ? master : [.. e.WithoutLinks];
+            if (!had || !ReferenceEquals(links, old.Links) || !ReferenceEquals(noLinks, old.NoLinks)) map = map.SetItem(e.Namespace, (links, noLinks));
+        }
+        return ReferenceEquals(map, _byNamespace) && ReferenceEquals(master, _masterOnly) ? this : new CompiledEnvironment(map, master);
+    }
+
+    internal static bool Same(KeyValuePair<string, string>[] have, IReadOnlyList<KeyValuePair<string, string>> plan)
+    {
+        if (have.Length != plan.Count) return false;
+        for (int i = 0; i < have.Length; i++)
+            if (!string.Equals(have[i].Key, plan[i].Key, StringComparison.Ordinal) || !string.Equals(have[i].Value, plan[i].Value, StringComparison.Ordinal)) return false;
+        return true;
+    }
 }

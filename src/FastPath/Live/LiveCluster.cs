@@ -42,7 +42,9 @@ public sealed record LiveClusterOptions
 /// <para>
 /// Each object is parsed on its own when it arrives. A burst that changes only Services, EndpointSlices and Endpoints
 /// is applied incrementally: only those Services' DNS names and ports are re-planned, and the snapshot shares every
-/// other table with the one before (see <see cref="LiveDnsTable"/> and <see cref="CompiledDataPlane"/>). Namespaces,
+/// other table with the one before (see <see cref="LiveDnsTable"/> and <see cref="CompiledDataPlane"/>). The kubelet's
+/// variables depend on Services only: they are re-planned for a namespace when one of its Services' name, ClusterIP or
+/// ports change (for every namespace when default/kubernetes does), and an endpoint change keeps them. Namespaces,
 /// Nodes, Pods, the coredns ConfigMap, a new namespace or node, the name server's own Service, and the periodic
 /// compaction of replaced answers rebuild everything. Either way the snapshot answers exactly as a full build of the
 /// same objects (<see cref="Model"/>) would; the SOA serial is the content hash taken at the last full build.
@@ -57,6 +59,10 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
     private readonly LiveObjects _objects;
     private readonly Dictionary<ObjectKey, Diagnostic[]> _rejected = new();
     private readonly HashSet<string> _changedServices = new(StringComparer.Ordinal);
+    // Namespaces whose kubelet variables may differ (a Service's name, ClusterIP or ports changed there); all of them
+    // when the master Service's did. Endpoints never change variables.
+    private readonly HashSet<string> _changedEnvironment = new(StringComparer.Ordinal);
+    private bool _changedMaster;
     private readonly ITimer _timer;
     private readonly AffinityState _affinity;
     private bool _synced, _fullChange = true, _pending;
@@ -72,7 +78,8 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
     private readonly Dictionary<string, int> _nodeRefs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<EndpointSlice>> _effective = new(StringComparer.Ordinal);
     private HashSet<string> _builtNamespaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EnvironmentPlan> _environment = new(StringComparer.Ordinal);
+    private long _builtNamespacesVersion = -1;
+    private CompiledEnvironment? _environment;
 
     public LiveCluster(LiveClusterOptions? options = null)
     {
@@ -176,6 +183,11 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             if (before?.ServiceKey is { } b) _changedServices.Add(b);
             if (parsed?.ServiceKey is { } a) _changedServices.Add(a);
             if (key.Kind == "Endpoints") _changedServices.Add(key.Namespace + "/" + key.Name);
+            if (key.Kind == "Service" && !EnvironmentPlanner.SameVariables(before?.Service, parsed?.Service))
+            {
+                if (key is { Namespace: "default", Name: "kubernetes" }) _changedMaster = true;
+                else _changedEnvironment.Add(key.Namespace);
+            }
         }
         else _fullChange = true;
         _pending = true;
@@ -199,10 +211,13 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             bool full = _fullChange || _dns is null || _dns.NeedsCompaction || !SameNamespaces() || services.Contains(KubeDns) && _options.DnsIps is null;
             _fullChange = false;
             _changedServices.Clear();
+            var environment = _changedMaster ? null : _changedEnvironment.ToArray();
+            _changedMaster = false;
+            _changedEnvironment.Clear();
             ClusterSnapshot? snapshot = null;
             try
             {
-                if (!full) snapshot = Incremental(services);
+                if (!full) snapshot = Incremental(services, environment);
                 if (snapshot is null) { snapshot = Full(); full = true; }
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
@@ -220,13 +235,22 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
 
     private const string KubeDns = "kube-system/kube-dns";
 
-    private bool SameNamespaces() => _builtNamespaces.SetEquals(_objects.Namespaces);
+    // The version answers the common case without walking every namespace per change.
+    private bool SameNamespaces()
+    {
+        if (_objects.NamespacesVersion == _builtNamespacesVersion) return true;
+        if (!_builtNamespaces.SetEquals(_objects.Namespaces)) return false;
+        _builtNamespacesVersion = _objects.NamespacesVersion;
+        return true;
+    }
 
-    /// <summary>Re-plans the changed Services against the kept tables; null when the change needs a full build.</summary>
-    private ClusterSnapshot? Incremental(IReadOnlyList<string> services)
+    /// <summary>
+    /// Re-plans the changed Services against the kept tables, and the variables of <paramref name="environment"/>'s
+    /// namespaces (null: every namespace's); null when the change needs a full build.
+    /// </summary>
+    private ClusterSnapshot? Incremental(IReadOnlyList<string> services, IReadOnlyList<string>? environment)
     {
         var ports = new Dictionary<string, IReadOnlyList<PortPlan>>(StringComparer.Ordinal);
-        var namespaces = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in services)
         {
             var svc = _objects.Service(key);
@@ -235,19 +259,22 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             _effective[key] = slices;
             if (!_dns!.ReplaceService(key, svc, slices)) return null;
             ports[key] = svc is null ? [] : DataPlanePlanner.PlanService(svc, slices, _nodes, FindNode);
-            namespaces.Add(key.Substring(0, key.IndexOf('/')));
-            if (key == "default/kubernetes") namespaces.UnionWith(_environment.Keys); // the master Service is in every namespace
         }
-        var master = _objects.Service("default/kubernetes");
-        foreach (var ns in namespaces)
-            if (_environment.ContainsKey(ns)) _environment[ns] = EnvironmentPlanner.PlanNamespace(ns, master, _objects.ServicesIn(ns));
         _plane = _plane!.WithServices(ports);
+        if (environment is null || environment.Count > 0)
+        {
+            var master = _objects.Service("default/kubernetes");
+            var plans = new List<EnvironmentPlan>();
+            foreach (var ns in environment ?? _environment!.Namespaces) // the master Service is in every namespace
+                if (_environment!.Has(ns)) plans.Add(EnvironmentPlanner.PlanNamespace(ns, master, _objects.ServicesIn(ns)));
+            _environment = _environment!.WithNamespaces(plans);
+        }
         _incrementalBuilds++;
         var dns = ClusterSnapshot.DnsOf(_dns!.Snapshot(), _plan!);
         // Readers (the reference engine, serve's status, integrations) may take the model from the snapshot: it is
         // assembled from the parsed objects when first read, not per change (assembling sorts the whole cluster).
         // PublicationOnly: a reader forcing it waits for the gate without holding a lock a publishing thread could want.
-        return new ClusterSnapshot(++_version, dns, _plane, CompiledEnvironmentFactory.FromPlan(_environment.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal).ToList()),
+        return new ClusterSnapshot(++_version, dns, _plane, _environment!,
             new Lazy<Cluster?>(Model, LazyThreadSafetyMode.PublicationOnly), _options.Time.GetUtcNow());
     }
 
@@ -279,6 +306,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         _contentHash = _objects.ContentHash();
         var cluster = _objects.Assemble(_contentHash);
         _builtNamespaces = new HashSet<string>(_objects.Namespaces, StringComparer.Ordinal);
+        _builtNamespacesVersion = _objects.NamespacesVersion;
         var (planner, plan) = DnsPlanner.PlanForUpdates(cluster, _options.DnsIps);
         _plan = plan;
         CompiledDns dns;
@@ -311,10 +339,9 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             foreach (var p in DataPlanePlanner.PlanService(s, cluster.SlicesFor(s), _nodes, FindNode))
                 plane.Add(CompiledDataPlane.Handle(_affinity, p, previous?.PortsOf(s.Namespace, s.Name).FirstOrDefault(h => h.Port == p.Port && h.Protocol == p.Protocol)));
         _plane = plane;
-        _environment.Clear();
-        foreach (var e in EnvironmentPlanner.Plan(cluster)) _environment[e.Namespace] = e;
+        _environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
         _fullBuilds++;
-        return new ClusterSnapshot(++_version, dns, plane, CompiledEnvironmentFactory.FromPlan(_environment.Values.OrderBy(e => e.Namespace, StringComparer.Ordinal).ToList()),
+        return new ClusterSnapshot(++_version, dns, plane, _environment,
             cluster, _options.Time.GetUtcNow());
     }
 

@@ -45,6 +45,9 @@ internal sealed class LiveObjects
     private readonly Dictionary<string, IReadOnlyList<EndpointSlice>> _mirrored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _namespaceRefs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<string, Service>> _servicesByNamespace = new(StringComparer.Ordinal);
+    // Pods by namespace and Nodes apart, so that deriving one Service's endpoints does not walk every object.
+    private readonly Dictionary<string, Dictionary<ObjectKey, Pod>> _podsByNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, Node> _nodes = new();
 
     public LiveObjects(LoadOptions load)
     {
@@ -104,12 +107,16 @@ internal sealed class LiveObjects
     /// <summary>Namespaces with at least one object (the set a full build lists).</summary>
     public IEnumerable<string> Namespaces => _namespaceRefs.Keys;
 
+    /// <summary>Changes whenever a namespace gains its first object or loses its last: while it stays, the set is the same.</summary>
+    public long NamespacesVersion { get; private set; }
+
     private void Index(ParsedObject o, int delta)
     {
         void Ns(string ns)
         {
             int n = (_namespaceRefs.TryGetValue(ns, out var c) ? c : 0) + delta;
             if (n == 0) _namespaceRefs.Remove(ns); else _namespaceRefs[ns] = n;
+            if (n == 0 || c == 0) NamespacesVersion++;
         }
         if (o.Service is { } s)
         {
@@ -118,7 +125,17 @@ internal sealed class LiveObjects
             else { _services.Remove(s.Meta.Key); inNs.Remove(s.Name); }
             Ns(s.Namespace);
         }
-        if (o.Pod is { } p) Ns(p.Namespace);
+        if (o.Pod is { } p)
+        {
+            Ns(p.Namespace);
+            if (!_podsByNamespace.TryGetValue(p.Namespace, out var inNs)) _podsByNamespace[p.Namespace] = inNs = new Dictionary<ObjectKey, Pod>();
+            if (delta > 0) inNs[o.Key] = p;
+            else if (inNs.Remove(o.Key) && inNs.Count == 0) _podsByNamespace.Remove(p.Namespace);
+        }
+        if (o.Node is { } node)
+        {
+            if (delta > 0) _nodes[o.Key] = node; else _nodes.Remove(o.Key);
+        }
         if (o.DeclaredNamespace is { } d) Ns(d);
         if (o.Key.Kind == "EndpointSlice")
             foreach (var sl in o.Slices)
@@ -151,14 +168,15 @@ internal sealed class LiveObjects
     {
         if (_declared.TryGetValue(key, out var declared)) return declared.Values.ToList();
         if (_mirrored.TryGetValue(key, out var mirrored)) return mirrored;
-        if (_services.TryGetValue(key, out var svc)) return EndpointSliceController.Derive(svc, Pods, NodeMap());
+        if (_services.TryGetValue(key, out var svc))
+            return EndpointSliceController.Derive(svc, _podsByNamespace.TryGetValue(svc.Namespace, out var pods) ? pods.Values : [], NodeMap());
         return [];
     }
 
     public bool DerivesFromPods(string key) => !_declared.ContainsKey(key) && !_mirrored.ContainsKey(key) && _services.TryGetValue(key, out var s) && s.Selector is not null;
 
-    public IEnumerable<Pod> Pods => _objects.Values.Where(o => o.Pod is not null).Select(o => o.Pod!);
-    public IEnumerable<Node> Nodes => _objects.Values.Where(o => o.Node is not null).Select(o => o.Node!);
+    public IEnumerable<Pod> Pods => _podsByNamespace.Values.SelectMany(inNs => inNs.Values);
+    public IEnumerable<Node> Nodes => _nodes.Values;
     private Dictionary<string, Node> NodeMap() => Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
     public CorefileConfig Corefile =>

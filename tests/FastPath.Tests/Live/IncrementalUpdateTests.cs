@@ -141,6 +141,126 @@ public sealed class IncrementalUpdateTests
         Assert.Equal(new SnapshotChange(["shop/cart"], false).Services, LastChange(live, l => l.Upsert(new ObjectKey("EndpointSlice", "shop", "cart-1"), Slice("cart", "cart-1", ("10.1.0.8", true)))).Services);
     }
 
+    // ---- a change touches only what it affects ------------------------------------------------------------------------
+
+    /// <summary>Started, plus a second proxied Service in shop and one in another namespace.</summary>
+    private static LiveCluster StartedWithNeighbours()
+    {
+        var live = Started();
+        live.Upsert(new ObjectKey("Service", "shop", "web"), Service("web", "10.96.0.40"));
+        live.Upsert(new ObjectKey("EndpointSlice", "shop", "web-1"), Slice("web", "web-1", ("10.1.4.1", true)));
+        live.Upsert(new ObjectKey("Service", "billing", "ledger"), Service("ledger", "10.96.0.50").Replace("namespace: shop", "namespace: billing"));
+        live.Upsert(new ObjectKey("Namespace", "", "billing"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: billing}\n");
+        return live;
+    }
+
+    [Fact]
+    public void An_EndpointSlice_change_rebuilds_only_its_Services_ports_and_keeps_the_environment()
+    {
+        using var live = StartedWithNeighbours();
+        var before = live.Current!;
+        var builds = live.Builds;
+        live.Upsert(new ObjectKey("EndpointSlice", "shop", "cart-1"), Slice("cart", "cart-1", ("10.1.0.7", true)));
+        var after = live.Current!;
+        Assert.Equal((builds.Incremental + 1, builds.Full), live.Builds);
+        Assert.Equal(["10.1.0.7:8080"], after.DataPlane.Find("shop", "cart", "http")!.Endpoints);
+        Assert.NotSame(before.DataPlane.Find("shop", "cart", "http"), after.DataPlane.Find("shop", "cart", "http"));
+        // Every other Service's ports are the same objects (their selectors and scheduler state), and the kubelet's
+        // variables are not rebuilt: they depend on Services, not endpoints.
+        foreach (var (ns, name) in new[] { ("shop", "web"), ("billing", "ledger") })
+            foreach (var port in new[] { "http", "dns" })
+                Assert.Same(before.DataPlane.Find(ns, name, port), after.DataPlane.Find(ns, name, port));
+        Assert.Same(before.Environment, after.Environment);
+        Assert.Same(before.DataPlane.Persistence, after.DataPlane.Persistence);
+    }
+
+    [Fact]
+    public void A_Service_change_rebuilds_only_its_namespaces_variables_and_only_when_they_change()
+    {
+        using var live = StartedWithNeighbours();
+        var before = live.Current!;
+        var builds = live.Builds;
+        // A change the variables do not show (session affinity) keeps the environment.
+        live.Upsert(new ObjectKey("Service", "shop", "cart"), Service("cart", "10.96.0.10", extra: ", sessionAffinity: ClientIP"));
+        var same = live.Current!;
+        Assert.NotSame(before, same);
+        Assert.Same(before.Environment, same.Environment);
+        // A new ClusterIP changes shop's variables; billing's and the master-only list are the same arrays.
+        live.Upsert(new ObjectKey("Service", "shop", "cart"), Service("cart", "10.96.0.11", extra: ", sessionAffinity: ClientIP"));
+        var moved = live.Current!;
+        Assert.Contains(new KeyValuePair<string, string>("CART_SERVICE_HOST", "10.96.0.11"), moved.Environment.For("shop"));
+        Assert.NotSame(same.Environment.For("shop"), moved.Environment.For("shop"));
+        Assert.Same(same.Environment.For("billing"), moved.Environment.For("billing"));
+        Assert.Same(same.Environment.For("shop", enableServiceLinks: false), moved.Environment.For("shop", enableServiceLinks: false));
+        Assert.Same(before.DataPlane.Persistence, moved.DataPlane.Persistence);
+        Assert.Equal((builds.Incremental + 2, builds.Full), live.Builds);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), moved, Extra));
+    }
+
+    [Fact]
+    public void A_master_Service_change_rebuilds_every_namespaces_variables()
+    {
+        using var live = StartedWithNeighbours();
+        var master = "apiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default}\nspec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443}]}\n";
+        live.Upsert(new ObjectKey("Service", "default", "kubernetes"), master);
+        var before = live.Current!;
+        var builds = live.Builds;
+        live.Upsert(new ObjectKey("Service", "default", "kubernetes"), master.Replace("port: 443", "port: 6443"));
+        var after = live.Current!;
+        Assert.Equal((builds.Incremental + 1, builds.Full), live.Builds);
+        foreach (var ns in new[] { "shop", "billing", "default", "no-such-namespace" })
+            foreach (var links in new[] { true, false })
+                Assert.Contains(new KeyValuePair<string, string>("KUBERNETES_SERVICE_PORT", "6443"), after.Environment.For(ns, links));
+        Assert.NotSame(before.Environment, after.Environment);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), after, Extra));
+    }
+
+    [Fact]
+    public void A_Service_whose_endpoints_come_from_Pods_updates_incrementally_from_its_own_namespaces_Pods()
+    {
+        static string Pod(string ns, string name, string ip) =>
+            $"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}, labels: {{app: api}}}}\nspec: {{nodeName: n1, containers: [{{name: c}}]}}\n" +
+            $"status: {{phase: Running, podIP: \"{ip}\", conditions: [{{type: Ready, status: \"True\"}}]}}\n";
+        const string Api = "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {clusterIP: 10.96.0.60, selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}]";
+        using var live = Started();
+        live.Upsert(new ObjectKey("Node", "", "n1"), "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n");
+        live.Upsert(new ObjectKey("Pod", "shop", "api-1"), Pod("shop", "api-1", "10.1.9.2"));
+        live.Upsert(new ObjectKey("Pod", "shop", "api-0"), Pod("shop", "api-0", "10.1.9.1"));
+        live.Upsert(new ObjectKey("Pod", "billing", "api-0"), Pod("billing", "api-0", "10.1.9.3")); // same labels, another namespace
+        live.Upsert(new ObjectKey("Service", "shop", "api"), Api + "}\n");
+        var builds = live.Builds;
+        live.Upsert(new ObjectKey("Service", "shop", "api"), Api + ", sessionAffinity: ClientIP}\n");
+        Assert.Equal((builds.Incremental + 1, builds.Full), live.Builds);
+        Assert.Equal(["10.1.9.1:8080", "10.1.9.2:8080"], live.Current!.DataPlane.Find("shop", "api", "http")!.Endpoints);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), live.Current!, Extra));
+    }
+
+    [Fact]
+    public void Changes_to_more_Services_than_the_overlay_holds_merge_into_a_fresh_index_that_answers_as_a_full_build()
+    {
+        // The data plane keeps changed Services in an overlay and merges it into a new index past 512 of them.
+        using var live = new LiveCluster(new LiveClusterOptions { Debounce = TimeSpan.Zero, Load = new LoadOptions { CorefileText = Corefile } });
+        const int services = 600;
+        string Ip(int i, int k) => $"10.{2 + i / 250}.{i % 250}.{k}";
+        for (int i = 0; i < services; i++)
+        {
+            live.Upsert(new ObjectKey("Service", "shop", $"s{i}"), Service($"s{i}", $"10.96.{i / 250}.{1 + i % 250}"));
+            live.Upsert(new ObjectKey("EndpointSlice", "shop", $"s{i}-1"), Slice($"s{i}", $"s{i}-1", (Ip(i, 1), true)));
+        }
+        live.Upsert(new ObjectKey("Service", "shop", "steady"), Service("steady", "10.96.9.9"));
+        live.Upsert(new ObjectKey("EndpointSlice", "shop", "steady-1"), Slice("steady", "steady-1", ("10.9.9.9", true)));
+        live.MarkSynced();
+        var steady = live.Current!.DataPlane.Find("shop", "steady", "http");
+        var builds = live.Builds;
+        for (int i = 0; i < services; i++)
+            live.Upsert(new ObjectKey("EndpointSlice", "shop", $"s{i}-1"), Slice($"s{i}", $"s{i}-1", (Ip(i, 1), true), (Ip(i, 2), true)));
+        Assert.Equal((builds.Incremental + services, builds.Full), live.Builds);
+        Assert.Same(steady, live.Current!.DataPlane.Find("shop", "steady", "http")); // the merge keeps untouched ports
+        Assert.Equal([$"{Ip(599, 1)}:8080", $"{Ip(599, 2)}:8080"], live.Current!.DataPlane.Find("shop", "s599", "http")!.Endpoints);
+        Assert.Equal(2 * (services + 1), live.Current!.DataPlane.Ports.Count);
+        Assert.Null(LiveTestCluster.FirstDifference(ClusterSnapshot.Build(live.Model()), live.Current!, Extra));
+    }
+
     private static SnapshotChange LastChange(LiveCluster live, Action<LiveCluster> change)
     {
         SnapshotChange? seen = null;
@@ -313,15 +433,18 @@ public sealed class IncrementalUpdateTests
                 Interlocked.Increment(ref checks);
             }
         });
-        for (int i = 0; i < 300; i++)
+        // At least 300 updates, and on until the reader has checked one (a change is fast enough now for 300 to be
+        // published before the reader's first check on a busy machine).
+        int updates = 0;
+        for (; updates < 300 || (Volatile.Read(ref checks) == 0 && !reader.IsCompleted); updates++)
         {
-            int n = 1 + i % 5;
-            live.Upsert(new ObjectKey("EndpointSlice", "shop", "db-1"), Slice("db", "db-1", Enumerable.Range(1, n).Select(k => ($"10.1.1.{k + i % 7}", true)).ToArray()));
+            int n = 1 + updates % 5;
+            live.Upsert(new ObjectKey("EndpointSlice", "shop", "db-1"), Slice("db", "db-1", Enumerable.Range(1, n).Select(k => ($"10.1.1.{k + updates % 7}", true)).ToArray()));
         }
         stop.Cancel();
         await reader.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(checks > 0);
-        Assert.Equal(301, live.Current!.Version);
+        Assert.Equal(1 + updates, live.Current!.Version);
     }
 
     private sealed class CapturingLogger : ILogger

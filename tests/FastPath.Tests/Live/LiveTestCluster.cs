@@ -37,8 +37,8 @@ internal static partial class LiveTestCluster
 
     /// <summary>
     /// The first difference between two snapshots' DNS responses (byte for byte, over every name a full build of
-    /// <paramref name="expected"/>'s model plans and <paramref name="extra"/> names, in two spellings) or data-plane
-    /// decisions; null when they agree.
+    /// <paramref name="expected"/>'s model plans and <paramref name="extra"/> names, in two spellings), data-plane
+    /// decisions or kubelet variables; null when they agree.
     /// </summary>
     public static string? FirstDifference(ClusterSnapshot expected, ClusterSnapshot actual, IEnumerable<string> extra)
     {
@@ -56,7 +56,15 @@ internal static partial class LiveTestCluster
                 }
         var want = Describe(expected);
         var got = Describe(actual);
-        return want == got ? null : $"data plane differs:\n--- full build\n{want}\n--- live\n{got}";
+        if (want != got) return $"data plane differs:\n--- full build\n{want}\n--- live\n{got}";
+        // Every namespace, default, and one without objects (the master Service's variables alone), with and without links.
+        foreach (var ns in expected.Cluster!.Namespaces.Append("default").Append("no-such-namespace"))
+            foreach (var links in new[] { true, false })
+            {
+                string Vars(ClusterSnapshot s) => string.Join("\n", s.Environment.For(ns, links).Select(v => v.Key + "=" + v.Value));
+                if (Vars(expected) != Vars(actual)) return $"variables of {ns} (links {links}) differ:\n--- full build\n{Vars(expected)}\n--- live\n{Vars(actual)}";
+            }
+        return null;
     }
 
     /// <summary>Every port with its endpoints and the decision for no node, n1, n2 and node-1, internal and external.</summary>
