@@ -1,0 +1,82 @@
+using System;
+using System.IO;
+using System.Linq;
+using FastPath.Charts;
+using FastPath.Charts.Parsing;
+using Xunit;
+
+namespace FastPath.Charts.Tests;
+
+/// <summary>BenchmarkDotNet CSV reports from real runs → the series a chart draws.</summary>
+public class CostSeriesTests
+{
+    private static string Data(string folder) => Path.Combine(AppContext.BaseDirectory, "TestData", folder);
+
+    private static ChartFamily Family(string file) => Families.All.Single(f => f.File == file);
+
+    [Fact]
+    public void Whole_response_report_gives_one_series_per_method_with_the_median_at_each_size()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("response")), "Services");
+
+        Assert.Equal(
+            [
+                ("MessageBenchmarks", "FastPath generated: Respond", "", new[] { (10.0, 158.2), (1_000.0, 159.7), (10_000.0, 106.4) }),
+                ("MessageBenchmarks", "Reference: read + resolve + encode", "", new[] { (10.0, 10_400.7), (1_000.0, 44_342.8), (10_000.0, 217_859.4) }),
+                ("MessageBenchmarks", "ARSoft.Tools.Net: parse + answer + encode", "", new[] { (10.0, 7_278.9), (1_000.0, 9_685.6), (10_000.0, 7_069.8) }),
+            ],
+            series.Select(s => (s.Class, s.Method, s.Variant, s.Points.Select(p => (p.Size, p.Nanoseconds)).ToArray())));
+    }
+
+    [Fact]
+    public void Mean_is_taken_where_BenchmarkDotNet_left_the_median_out()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("response-mean-only")), "Services");
+
+        Assert.Equal(
+            [("FastPath generated: Respond", 1_000.0, 105.4), ("ARSoft.Tools.Net: parse + answer + encode", 1_000.0, 4_998.0)],
+            series.Select(s => (s.Method, s.Points.Single().Size, s.Points.Single().Nanoseconds)));
+    }
+
+    [Fact]
+    public void Whole_response_chart_labels_the_lines_and_keeps_nanoseconds()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("response")), "Services");
+
+        var chart = ChartDataBuilder.For(Family("response.svg"), series)!;
+
+        Assert.Equal(TimeUnit.Ns, chart.Unit);
+        Assert.Equal(
+            [
+                ("FastPath generated: Respond", new[] { 10.0, 1_000, 10_000 }, new[] { 158.2, 159.7, 106.4 }),
+                ("ARSoft.Tools.Net: parse + answer + encode (baseline)", new[] { 10.0, 1_000, 10_000 }, new[] { 7_278.9, 9_685.6, 7_069.8 }),
+                ("reference: read + interpreter + write", new[] { 10.0, 1_000, 10_000 }, new[] { 10_400.7, 44_342.8, 217_859.4 }),
+            ],
+            chart.Lines.Select(l => (l.Label, l.Sizes, l.Values)));
+    }
+
+    [Fact]
+    public void A_family_none_of_whose_benchmarks_ran_has_no_chart()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("response")), "Services");
+
+        Assert.Null(ChartDataBuilder.For(Family("plan.svg"), series));
+    }
+
+    [Theory]
+    [InlineData("21.97 ns", 21.97)]
+    [InlineData("-", null)]
+    [InlineData("4,998.0 ns", 4_998.0)]
+    [InlineData("1.52 \u03bcs", 1_520.0)]
+    [InlineData("1.52 \u00b5s", 1_520.0)]
+    [InlineData("1.52 us", 1_520.0)]
+    [InlineData("7.12 ms", 7_120_000.0)]
+    [InlineData("2.5 s", 2_500_000_000.0)]
+    [InlineData("NA", null)]
+    public void Time_cells_are_read_in_nanoseconds(string cell, double? nanoseconds)
+    {
+        bool read = Duration.TryParseNanoseconds(cell, out double ns);
+
+        Assert.Equal(nanoseconds, read ? Math.Round(ns, 6) : null);
+    }
+}
