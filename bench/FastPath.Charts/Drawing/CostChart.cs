@@ -33,16 +33,24 @@ internal static class CostChart
         plot.Grid.MajorLineColor = Colors.Black.WithOpacity(0.15);
         plot.Grid.MinorLineColor = Colors.Black.WithOpacity(0.05);
         plot.Grid.MinorLineWidth = 1;
-        // Whole decades on both axes, so a flat line looks flat even when its values differ by a few percent.
-        double yLow = Math.Floor(yMin), yHigh = Math.Ceiling(yMax);
+        // Whole decades on both axes, so a flat line looks flat even when its values differ by a few percent; a tenth
+        // of a decade clear of the frame, so no point sits on it.
+        double yLow = Math.Floor(yMin - 0.1), yHigh = Math.Ceiling(yMax + 0.1);
         if (yHigh - yLow < 2) yHigh = yLow + 2;
         plot.Axes.SetLimits(xMin - 0.15, xMax + 0.15, yLow, yHigh);
+
+        // What linear looks like on these axes, to hold each line against.
+        var guide = plot.Add.Line(xMin, yLow, xMax, yLow + (xMax - xMin));
+        guide.LinePattern = LinePattern.Dashed;
+        guide.Color = Colors.Gray;
+        guide.LineWidth = 1;
+        guide.LegendText = "slope of a linear cost (10× per 10× size), for comparison";
 
         plot.Title(data.Family.Title);
         plot.XLabel($"cluster size ({sizeColumn}, log scale)");
         plot.YLabel($"time per operation ({data.Unit.Symbol}, log scale)");
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SaveSvg(path, 900, 560);
+        plot.ShowLegend(Edge.Bottom); // below the axes: never over a line
+        plot.SaveSvg(path, 900, 620);
     }
 
     private static double[] Log10(double[] values)
