@@ -63,6 +63,63 @@ public class CostSeriesTests
         Assert.Null(ChartDataBuilder.For(Family("plan.svg"), series));
     }
 
+    [Fact]
+    public void Chart_unit_is_microseconds_when_every_line_is_above_one_and_nanoseconds_are_converted()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("response")), "Services");
+        var baselines = new ChartFamily("baselines.svg", "baselines",
+            [new("MessageBenchmarks", "ARSoft.Tools.Net: parse + answer + encode"), new("MessageBenchmarks", "Reference: read + resolve + encode")]);
+
+        var chart = ChartDataBuilder.For(baselines, series)!;
+
+        Assert.Equal(TimeUnit.Us, chart.Unit);
+        Assert.Equal(
+            [
+                ("ARSoft.Tools.Net: parse + answer + encode", new[] { 7.2789, 9.6856, 7.0698 }),
+                ("Reference: read + resolve + encode", new[] { 10.4007, 44.3428, 217.8594 }),
+            ],
+            chart.Lines.Select(l => (l.Label, Rounded(l.Values))));
+    }
+
+    [Fact]
+    public void Lines_from_reports_in_different_units_are_drawn_in_one()
+    {
+        // The snapshot reports are in ms, the message report in ns: the chart takes ns, the smallest.
+        var rows = BenchmarkCsv.ReadDirectory(Data("snapshot-update")).Concat(BenchmarkCsv.ReadDirectory(Data("response")));
+        var series = CostSeriesBuilder.Group(rows, "Services");
+        var mixed = new ChartFamily("mixed.svg", "mixed",
+            [new("LiveSnapshotBenchmarks", Label: "change"), new("LiveFullBuildBenchmarks", Label: "full build"), new("MessageBenchmarks", "FastPath generated: Respond")]);
+
+        var chart = ChartDataBuilder.For(mixed, series)!;
+
+        Assert.Equal(TimeUnit.Ns, chart.Unit);
+        Assert.Equal(
+            [
+                ("change", new[] { 10.0, 1_000, 10_000 }, new[] { 1_278_000.0, 1_130_000, 3_740_000 }),
+                ("full build", new[] { 10.0, 1_000, 10_000 }, new[] { 12_820_000.0, 1_011_090_000, 7_804_460_000 }),
+                ("FastPath generated: Respond", new[] { 10.0, 1_000, 10_000 }, new[] { 158.2, 159.7, 106.4 }),
+            ],
+            chart.Lines.Select(l => (l.Label, l.Sizes, Rounded(l.Values))));
+    }
+
+    [Fact]
+    public void Snapshot_update_chart_is_in_milliseconds_with_the_full_build_as_its_baseline()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("snapshot-update")), "Services");
+
+        var chart = ChartDataBuilder.For(Family("snapshot-update.svg"), series)!;
+
+        Assert.Equal(TimeUnit.Ms, chart.Unit);
+        Assert.Equal(
+            [
+                ("one EndpointSlice change, incremental", new[] { 1.278, 1.130, 3.740 }),
+                ("full snapshot build (baseline)", new[] { 12.82, 1_011.09, 7_804.46 }),
+            ],
+            chart.Lines.Select(l => (l.Label, Rounded(l.Values))));
+    }
+
+    private static double[] Rounded(double[] values) => values.Select(v => Math.Round(v, 6)).ToArray();
+
     [Theory]
     [InlineData("21.97 ns", 21.97)]
     [InlineData("-", null)]
