@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using FastPath.Charts.Parsing;
 using ScottPlot;
 
@@ -50,7 +51,9 @@ internal static class CostChart
         plot.XLabel($"cluster size ({sizeColumn}, log scale)");
         plot.YLabel($"time per operation ({data.Unit.Symbol}, log scale)");
         plot.ShowLegend(Edge.Bottom); // below the axes: never over a line
-        plot.SaveSvg(path, 900, 620);
+        // Skia names the one font it measured with; a reader's browser without DejaVu gets a sans-serif of its own.
+        string svg = plot.GetSvgXml(900, 620).Replace("font-family=\"DejaVu Sans\"", "font-family=\"DejaVu Sans, Verdana, sans-serif\"", StringComparison.Ordinal);
+        File.WriteAllText(path, svg);
     }
 
     private static double[] Log10(double[] values)
