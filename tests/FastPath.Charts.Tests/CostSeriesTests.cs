@@ -29,6 +29,29 @@ public class CostSeriesTests
     }
 
     [Fact]
+    public void Each_name_the_lookups_asked_for_is_its_own_series_and_the_lookup_chart_keeps_ClusterIP()
+    {
+        var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("lookup")), "Services");
+
+        Assert.Equal(20, series.Count); // 4 methods × 5 names
+        Assert.Equal(
+            [(10.0, 55.55), (1_000.0, 34.62), (10_000.0, 16.64)],
+            series.Single(s => s.Method == "FastPath generated" && s.Variant == "Name=Miss").Points.Select(p => (p.Size, p.Nanoseconds)));
+
+        var chart = ChartDataBuilder.For(Family("lookup.svg"), series)!;
+
+        Assert.Equal(TimeUnit.Ns, chart.Unit);
+        Assert.Equal(
+            [
+                ("FastPath generated tables", new[] { 10.0, 1_000, 10_000 }, new[] { 45.79, 118.68, 56.83 }),
+                ("FrozenDictionary, span lookup (baseline)", new[] { 10.0, 1_000, 10_000 }, new[] { 55.96, 124.82, 51.29 }),
+                ("Dictionary, string key", new[] { 10.0, 1_000, 10_000 }, new[] { 262.26, 127.00, 122.25 }),
+                ("reference interpreter (scans the model)", new[] { 10.0, 1_000, 10_000 }, new[] { 5_025.12, 28_195.37, 534_321.05 }),
+            ],
+            chart.Lines.Select(l => (l.Label, l.Sizes, l.Values)));
+    }
+
+    [Fact]
     public void Mean_is_taken_where_BenchmarkDotNet_left_the_median_out()
     {
         var series = CostSeriesBuilder.Group(BenchmarkCsv.ReadDirectory(Data("response-mean-only")), "Services");
