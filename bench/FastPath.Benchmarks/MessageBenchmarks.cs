@@ -15,7 +15,8 @@ namespace FastPath.Benchmarks;
 [MemoryDiagnoser]
 public class MessageBenchmarks
 {
-    [Params(1_000)] public int Services;
+    // 10 and 10,000 draw the cost curve (issue 16 part 6); 1,000 is the size the tables in bench/README.md quote.
+    [Params(10, 1_000, 10_000)] public int Services;
 
     private byte[] _query = null!;
     private static readonly IPAddress Address = IPAddress.Parse("10.100.0.1");
