@@ -28,6 +28,7 @@ public sealed class BackendSelector
     private readonly int[] _ids;          // stable endpoint ids (hash of ip:port), by index
     private readonly int[] _sortedIds;    // the same ids sorted, with their indexes, to map a template back
     private readonly int[] _sortedIndex;
+    private readonly bool _linearSearch;
 
     public BackendSelector(IReadOnlyList<string> endpointKeys, Scheduler scheduler, AffinitySettings? affinity)
     {
@@ -41,6 +42,9 @@ public sealed class BackendSelector
         _sortedIndex = new int[_ids.Length];
         for (int i = 0; i < _sortedIndex.Length; i++) _sortedIndex[i] = i;
         Array.Sort(_sortedIds, _sortedIndex);
+        _linearSearch = _ids.Length <= LinearSearchMax;
+        // Two endpoints with one id (a hash collision): keep the binary search's choice between them.
+        for (int i = 1; i < _sortedIds.Length && _linearSearch; i++) _linearSearch = _sortedIds[i] != _sortedIds[i - 1];
     }
 
     public IReadOnlyList<string> Endpoints { get; }
@@ -57,23 +61,49 @@ public sealed class BackendSelector
 
     public Selection Select(UInt128 client)
     {
-        if (_ids.Length == 0) return Selection.None;
+        int index = Choose(client, out bool sticky);
+        return new Selection(index, sticky);
+    }
+
+    /// <summary>
+    /// <see cref="Select"/> as the endpoint's index (-1 for none) and whether a template chose it. The per-connection
+    /// paths in this assembly call this: a <see cref="Selection"/> returned from a call the JIT does not inline is
+    /// assembled on the stack from two narrow stores and read back as one word, a store-forwarding stall on every pick.
+    /// </summary>
+    internal int Choose(UInt128 client, out bool sticky)
+    {
+        sticky = false;
+        if (_ids.Length == 0) return -1;
         if (_affinity is { } a)
         {
             var key = new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client);
             int id = a.Table.Lookup(key, a.TimeoutSeconds);
             if (id >= 0)
             {
-                int at = Array.BinarySearch(_sortedIds, id);
+                int at = IndexOfId(id);
                 // A template whose endpoint is gone or quiesced is replaced (ip_vs_check_template).
-                if (at >= 0 && _scheduler.IsAvailable(_sortedIndex[at])) return new Selection(_sortedIndex[at], true);
+                if (at >= 0 && _scheduler.IsAvailable(at)) { sticky = true; return at; }
             }
             int pick = _scheduler.Pick(client);
-            if (pick < 0) return Selection.None;
+            if (pick < 0) return -1;
             a.Table.Set(key, _ids[pick], a.TimeoutSeconds);
-            return new Selection(pick, false);
+            return pick;
         }
         int i = _scheduler.Pick(client);
-        return i < 0 ? Selection.None : new Selection(i, false);
+        return i < 0 ? -1 : i;
     }
+
+    /// <summary>
+    /// The index of the endpoint with stable id <paramref name="id"/>, or -1. A template names a random one of the
+    /// endpoints, so a binary search mispredicts a branch or two per hit (about 10 ns); up to
+    /// <see cref="LinearSearchMax"/> endpoints a vectorized scan of the ids compares them all without branching.
+    /// </summary>
+    private int IndexOfId(int id)
+    {
+        if (_linearSearch) return _ids.AsSpan().IndexOf(id);
+        int at = Array.BinarySearch(_sortedIds, id);
+        return at >= 0 ? _sortedIndex[at] : -1;
+    }
+
+    private const int LinearSearchMax = 64;
 }
