@@ -38,6 +38,7 @@ public sealed class ServicePortHandle
     // One selector per node and source: every node's kube-proxy keeps its own scheduler state, even where nodes decide alike.
     private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector> _selectors = new();
     private int _generation = -1;
+    private LastSelector? _last;
 
     public ServicePortHandle(CompiledDataPlane owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
         string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions)
@@ -89,23 +90,47 @@ public sealed class ServicePortHandle
 
     public ConnectionSelection Select(IPAddress client, string? node = null, bool external = false) => Select(IpKey.From(client), node, external);
 
-    public ConnectionSelection Select(UInt128 client, string? node = null, bool external = false)
+    public ConnectionSelection Select(UInt128 client, string? node = null, bool external = false) => Select(client, node, external, out _);
+
+    /// <summary>
+    /// As <see cref="Select(UInt128, string?, bool)"/>, also giving the chosen endpoint's index in <see cref="Endpoints"/>
+    /// (-1 unless the action is Forward), so a caller can map it to its own per-endpoint state without comparing strings.
+    /// </summary>
+    public ConnectionSelection Select(UInt128 client, string? node, bool external, out int endpointIndex)
     {
-        int i = IndexOf(node, external);
-        var d = _decisions[i];
-        if (d.Action != ProxyAction.Forward) return new ConnectionSelection(d.Action, null, false);
-        if (_generation != _owner.Generation)
+        // A caller asks for the same node and source on every connection: its selector, found last time, is checked by
+        // reference and generation only, skipping the node and selector dictionaries (a string hash each).
+        var last = Volatile.Read(ref _last);
+        BackendSelector selector;
+        int[] eligible;
+        if (last is not null && ReferenceEquals(last.Node, node) && last.External == external && last.Generation == _owner.Generation)
         {
-            if (_generation >= 0) _previous = null; // Configure: scheduler state is forgotten, inherited state too
-            _selectors = new();
-            _generation = _owner.Generation;
+            selector = last.Selector;
+            eligible = last.Eligible;
         }
-        if (!_selectors.TryGetValue((node, external), out var selector)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
-        var pick = selector.Select(client);
-        return pick.Found
-            ? new ConnectionSelection(ProxyAction.Forward, selector.Endpoints[pick.Index], pick.Sticky)
-            : new ConnectionSelection(ProxyAction.Drop, null, false);
+        else
+        {
+            int i = IndexOf(node, external);
+            var d = _decisions[i];
+            if (d.Action != ProxyAction.Forward) { endpointIndex = -1; return new ConnectionSelection(d.Action, null, false); }
+            int generation = _owner.Generation;
+            if (_generation != generation)
+            {
+                if (_generation >= 0) _previous = null; // Configure: scheduler state is forgotten, inherited state too
+                _selectors = new();
+                _generation = generation;
+            }
+            if (!_selectors.TryGetValue((node, external), out selector!)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
+            eligible = d.Eligible;
+            Volatile.Write(ref _last, new LastSelector(node, external, generation, selector, eligible));
+        }
+        int pick = selector.Choose(client, out bool sticky);
+        if (pick < 0) { endpointIndex = -1; return new ConnectionSelection(ProxyAction.Drop, null, false); }
+        endpointIndex = eligible[pick];
+        return new ConnectionSelection(ProxyAction.Forward, selector.Endpoints[pick], sticky);
     }
+
+    private sealed record LastSelector(string? Node, bool External, int Generation, BackendSelector Selector, int[] Eligible);
 
     private BackendSelector Create(int i, string? node, bool external)
     {
