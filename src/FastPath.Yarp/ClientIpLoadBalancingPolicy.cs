@@ -54,7 +54,7 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
         int id = _table.Lookup(key, view.TimeoutSeconds);
         if (id >= 0)
         {
-            int at = Array.IndexOf(view.Ids, id);
+            int at = view.Ids.AsSpan().IndexOf(id);
             if (at >= 0)
             {
                 FastPathPickFeature.Mark(context, _metrics, sticky: true);
