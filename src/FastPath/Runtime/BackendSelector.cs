@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FastPath.Model.Tables;
 using FastPath.Runtime.Affinity;
 using FastPath.Runtime.Scheduling;
@@ -29,6 +32,7 @@ public sealed class BackendSelector
     private readonly int[] _sortedIds;    // the same ids sorted, with their indexes, to map a template back
     private readonly int[] _sortedIndex;
     private readonly bool _linearSearch;
+    private readonly int[]? _ids8;        // up to 8 ids padded with -1 (no id is negative): one vector compare finds a template's endpoint
 
     public BackendSelector(IReadOnlyList<string> endpointKeys, Scheduler scheduler, AffinitySettings? affinity)
     {
@@ -45,6 +49,11 @@ public sealed class BackendSelector
         _linearSearch = _ids.Length <= LinearSearchMax;
         // Two endpoints with one id (a hash collision): keep the binary search's choice between them.
         for (int i = 1; i < _sortedIds.Length && _linearSearch; i++) _linearSearch = _sortedIds[i] != _sortedIds[i - 1];
+        if (_linearSearch && _ids.Length <= 8)
+        {
+            _ids8 = [-1, -1, -1, -1, -1, -1, -1, -1];
+            _ids.CopyTo(_ids8, 0);
+        }
     }
 
     public IReadOnlyList<string> Endpoints { get; }
@@ -100,6 +109,11 @@ public sealed class BackendSelector
     /// </summary>
     private int IndexOfId(int id)
     {
+        if (_ids8 is { } ids8 && Vector256.IsHardwareAccelerated)
+        {
+            uint found = Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ids8)), Vector256.Create(id)).ExtractMostSignificantBits();
+            return found == 0 ? -1 : BitOperations.TrailingZeroCount(found);
+        }
         if (_linearSearch) return _ids.AsSpan().IndexOf(id);
         int at = Array.BinarySearch(_sortedIds, id);
         return at >= 0 ? _sortedIndex[at] : -1;
