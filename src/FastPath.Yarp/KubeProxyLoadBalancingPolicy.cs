@@ -38,7 +38,9 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
         var binding = Volatile.Read(ref _last);
         if (binding is null || !ReferenceEquals(binding.Cluster, cluster))
             Volatile.Write(ref _last, binding = _bindings.GetValue(cluster, static c => new Binding(c)));
-        var bound = binding.For(snapshot, availableDestinations);
+        var bound = binding.Current;
+        if (bound is null || !ReferenceEquals(bound.Snapshot, snapshot) || !ReferenceEquals(bound.Available, availableDestinations))
+            bound = binding.Rebind(snapshot, availableDestinations);
         if (bound.Port is null) return null;
         if (!ClientAddress.TryGet(context, _header, out var client)) client = 0;
         var selection = bound.Port.Select(client, _node, external: false, out int endpoint);
@@ -60,10 +62,11 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
         public ClusterState Cluster { get; } = cluster;
         private Bound? _current;
 
-        public Bound For(ClusterSnapshot snapshot, IReadOnlyList<DestinationState> available)
+        public Bound? Current => Volatile.Read(ref _current);
+
+        public Bound Rebind(ClusterSnapshot snapshot, IReadOnlyList<DestinationState> available)
         {
             var c = Volatile.Read(ref _current);
-            if (c is not null && ReferenceEquals(c.Snapshot, snapshot) && ReferenceEquals(c.Available, available)) return c;
             var port = c is not null && ReferenceEquals(c.Snapshot, snapshot) ? c.Port : Find(snapshot);
             int[] destinations = [];
             if (port is not null)
