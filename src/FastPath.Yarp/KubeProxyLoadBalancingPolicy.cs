@@ -5,7 +5,6 @@ using System.Threading;
 using FastPath.Compiled;
 using FastPath.Diagnostics;
 using FastPath.Live;
-using FastPath.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -43,9 +42,9 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
             bound = binding.Rebind(snapshot, availableDestinations);
         if (bound.Port is null) return null;
         if (!ClientAddress.TryGet(context, _header, out var client)) client = 0;
-        var selection = bound.Port.Select(client, _node, external: false, out int endpoint);
-        if (selection.Action != ProxyAction.Forward || endpoint < 0) return null;
-        FastPathPickFeature.Mark(context, metrics, selection.Sticky);
+        int endpoint = bound.Port.SelectIndex(client, _node, external: false, out bool sticky);
+        if (endpoint < 0) return null;
+        FastPathPickFeature.Mark(context, metrics, sticky);
         int at = bound.Destinations[endpoint];
         return availableDestinations[at >= 0 ? at : 0];
     }

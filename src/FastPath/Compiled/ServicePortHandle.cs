@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using FastPath.Runtime;
 using FastPath.Runtime.Affinity;
@@ -90,44 +91,51 @@ public sealed class ServicePortHandle
 
     public ConnectionSelection Select(IPAddress client, string? node = null, bool external = false) => Select(IpKey.From(client), node, external);
 
-    public ConnectionSelection Select(UInt128 client, string? node = null, bool external = false) => Select(client, node, external, out _);
+    public ConnectionSelection Select(UInt128 client, string? node = null, bool external = false)
+    {
+        int i = IndexOf(node, external);
+        var d = _decisions[i];
+        if (d.Action != ProxyAction.Forward) return new ConnectionSelection(d.Action, null, false);
+        int endpoint = SelectIndex(client, node, external, out bool sticky);
+        return endpoint >= 0 ? new ConnectionSelection(ProxyAction.Forward, Endpoints[endpoint], sticky) : new ConnectionSelection(ProxyAction.Drop, null, false);
+    }
 
     /// <summary>
-    /// As <see cref="Select(UInt128, string?, bool)"/>, also giving the chosen endpoint's index in <see cref="Endpoints"/>
-    /// (-1 unless the action is Forward), so a caller can map it to its own per-endpoint state without comparing strings.
+    /// <see cref="Select(UInt128, string?, bool)"/> as the chosen endpoint's index in <see cref="Endpoints"/>: -1 when
+    /// the connection is not forwarded (the decision's action, or no endpoint). A caller that keeps its own state per
+    /// endpoint (YARP's destinations) maps the index without comparing strings.
     /// </summary>
-    public ConnectionSelection Select(UInt128 client, string? node, bool external, out int endpointIndex)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the check below is what runs per connection: inlined into the caller, one call less
+    public int SelectIndex(UInt128 client, string? node, bool external, out bool sticky)
     {
         // A caller asks for the same node and source on every connection: its selector, found last time, is checked by
         // reference and generation only, skipping the node and selector dictionaries (a string hash each).
         var last = Volatile.Read(ref _last);
-        BackendSelector selector;
-        int[] eligible;
-        if (last is not null && ReferenceEquals(last.Node, node) && last.External == external && last.Generation == _owner.Generation)
+        if (last is null || !ReferenceEquals(last.Node, node) || last.External != external || last.Generation != _owner.Generation)
+            return SelectIndexFirst(client, node, external, out sticky);
+        int pick = last.Selector.Choose(client, out sticky);
+        return pick < 0 ? -1 : last.Eligible[pick];
+    }
+
+    /// <summary>A node or source other than the last, or a reconfigured plane: find (or build) its selector, then remember it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SelectIndexFirst(UInt128 client, string? node, bool external, out bool sticky)
+    {
+        sticky = false;
+        int i = IndexOf(node, external);
+        var d = _decisions[i];
+        if (d.Action != ProxyAction.Forward) return -1;
+        int generation = _owner.Generation;
+        if (_generation != generation)
         {
-            selector = last.Selector;
-            eligible = last.Eligible;
+            if (_generation >= 0) _previous = null; // Configure: scheduler state is forgotten, inherited state too
+            _selectors = new();
+            _generation = generation;
         }
-        else
-        {
-            int i = IndexOf(node, external);
-            var d = _decisions[i];
-            if (d.Action != ProxyAction.Forward) { endpointIndex = -1; return new ConnectionSelection(d.Action, null, false); }
-            int generation = _owner.Generation;
-            if (_generation != generation)
-            {
-                if (_generation >= 0) _previous = null; // Configure: scheduler state is forgotten, inherited state too
-                _selectors = new();
-                _generation = generation;
-            }
-            if (!_selectors.TryGetValue((node, external), out selector!)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
-            eligible = d.Eligible;
-            Volatile.Write(ref _last, new LastSelector(node, external, generation, selector, eligible));
-        }
-        int pick = selector.Choose(client, out bool sticky);
-        if (pick < 0) { endpointIndex = -1; return new ConnectionSelection(ProxyAction.Drop, null, false); }
-        endpointIndex = eligible[pick];
-        return new ConnectionSelection(ProxyAction.Forward, selector.Endpoints[pick], sticky);
+        if (!_selectors.TryGetValue((node, external), out var selector)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
+        Volatile.Write(ref _last, new LastSelector(node, external, generation, selector, d.Eligible));
+        int pick = selector.Choose(client, out sticky);
+        return pick < 0 ? -1 : d.Eligible[pick];
     }
 
     private sealed record LastSelector(string? Node, bool External, int Generation, BackendSelector Selector, int[] Eligible);

@@ -43,7 +43,7 @@ public class CompiledDataPlaneDifferentialTests
         AssertSameDecisions(Demo, CompiledClusters.For(Demo).Get<CompiledDataPlane>("DataPlane"));
 
     [Fact]
-    public void Select_names_its_endpoint_by_index_too_and_a_reconfigured_plane_forgets_its_templates()
+    public void SelectIndex_names_the_endpoint_Select_does_and_a_reconfigured_plane_forgets_its_templates()
     {
         var plane = FastPath.Compiler.ClusterCompiler.Compile(Demo).Get<CompiledDataPlane>("DataPlane");
         plane.Configure(new FakeTimeProvider());
@@ -55,16 +55,15 @@ public class CompiledDataPlaneDifferentialTests
                 var handle = plane.Find(svc.Namespace, svc.Name, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))!;
                 if (handle.AffinityTimeoutSeconds == 0 || handle.Decide("node-a").Action != Runtime.ProxyAction.Forward) continue;
                 var key = Runtime.IpKey.From(client);
-                var first = handle.Select(key, "node-a", false, out int index);
-                Assert.Equal(first.Endpoint, handle.Endpoints[index]);
-                // The same node again: the remembered selector, the template it wrote.
-                var again = handle.Select(key, "node-a", false, out int againIndex);
-                Assert.Equal((first.Endpoint, index, true), (again.Endpoint, againIndex, again.Sticky));
+                var first = handle.Select(key, "node-a");
+                int index = handle.SelectIndex(key, "node-a", false, out bool again);
+                // The same node again: the remembered selector, the template the first selection wrote.
+                Assert.Equal((first.Endpoint, true), (handle.Endpoints[index], again));
                 // A new table: the remembered selector wrote to the old one and must not be used.
                 plane.Configure(new FakeTimeProvider());
-                var fresh = handle.Select(key, "node-a", false, out int freshIndex);
-                Assert.False(fresh.Sticky);
-                Assert.Equal(fresh.Endpoint, handle.Endpoints[freshIndex]);
+                int fresh = handle.SelectIndex(key, "node-a", false, out bool freshSticky);
+                Assert.False(freshSticky);
+                Assert.Equal(handle.Select(key, "node-a"), new ConnectionSelection(Runtime.ProxyAction.Forward, handle.Endpoints[fresh], true));
                 sticky++;
             }
         Assert.True(sticky > 0);
