@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 using FastPath.Model.Tables;
 
 namespace FastPath.Runtime;
@@ -10,6 +11,7 @@ namespace FastPath.Runtime;
 /// </summary>
 public static class IpKey
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt128 From(IPAddress address)
     {
         if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
