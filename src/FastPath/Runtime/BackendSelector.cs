@@ -104,8 +104,9 @@ public sealed class BackendSelector
 
     /// <summary>
     /// The index of the endpoint with stable id <paramref name="id"/>, or -1. A template names a random one of the
-    /// endpoints, so a binary search mispredicts a branch or two per hit (about 10 ns); up to
-    /// <see cref="LinearSearchMax"/> endpoints a vectorized scan of the ids compares them all without branching.
+    /// endpoints, on which a binary search's branches are unpredictable and Array.BinarySearch is a call into a generic
+    /// helper; up to 8 endpoints one inline vector compare, up to <see cref="LinearSearchMax"/> a vectorized scan, find it
+    /// without either.
     /// </summary>
     private int IndexOfId(int id)
     {
