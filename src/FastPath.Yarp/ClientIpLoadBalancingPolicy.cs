@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Threading;
 using FastPath.Diagnostics;
 using FastPath.Runtime;
@@ -54,7 +57,7 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
         int id = _table.Lookup(key, view.TimeoutSeconds);
         if (id >= 0)
         {
-            int at = Array.IndexOf(view.Ids, id);
+            int at = view.IndexOf(id);
             if (at >= 0)
             {
                 FastPathPickFeature.Mark(context, _metrics, sticky: true);
@@ -88,6 +91,27 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
 
     private sealed record View(IReadOnlyList<DestinationState> Available, ClusterModel Model, UInt128 Service, ushort Port, int TimeoutSeconds, int[] Ids)
     {
+        // Up to 8 ids padded with -1 (no id is negative): a template names a random destination, and one vector compare
+        // finds it without a call or a mispredicted branch.
+        private readonly int[]? _ids8 = Ids.Length <= 8 ? Pad(Ids) : null;
+
+        public int IndexOf(int id)
+        {
+            if (_ids8 is { } ids8 && Vector256.IsHardwareAccelerated)
+            {
+                uint found = Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ids8)), Vector256.Create(id)).ExtractMostSignificantBits();
+                return found == 0 ? -1 : BitOperations.TrailingZeroCount(found);
+            }
+            return Ids.AsSpan().IndexOf(id);
+        }
+
+        private static int[] Pad(int[] ids)
+        {
+            int[] padded = [-1, -1, -1, -1, -1, -1, -1, -1];
+            ids.CopyTo(padded, 0);
+            return padded;
+        }
+
         public static View Create(ClusterState cluster, IReadOnlyList<DestinationState> available, int defaultTimeout)
         {
             var meta = cluster.Model.Config.Metadata;

@@ -5,7 +5,6 @@ using System.Threading;
 using FastPath.Compiled;
 using FastPath.Diagnostics;
 using FastPath.Live;
-using FastPath.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -23,6 +22,7 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
     IOptions<FastPathClientIpOptions> clientIp, FastPathMetrics metrics) : ILoadBalancingPolicy
 {
     private readonly ConditionalWeakTable<ClusterState, Binding> _bindings = new();
+    private Binding? _last;
     private readonly string? _node = options.Value.Node;
     private readonly string? _header = clientIp.Value.ForwardedHeader;
 
@@ -33,35 +33,63 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
         if (availableDestinations.Count == 0) return null;
         var snapshot = source.Current;
         if (snapshot is null) return null;
-        var binding = _bindings.GetValue(cluster, static _ => new Binding());
-        var port = binding.Port(snapshot, cluster);
-        if (port is null) return null;
+        // The cluster picked last is the usual one: skip the weak table's lookup for it (no allocation either way).
+        var binding = Volatile.Read(ref _last);
+        if (binding is null || !ReferenceEquals(binding.Cluster, cluster))
+            Volatile.Write(ref _last, binding = _bindings.GetValue(cluster, static c => new Binding(c)));
+        var bound = binding.Current;
+        if (bound is null || !ReferenceEquals(bound.Snapshot, snapshot) || !ReferenceEquals(bound.Available, availableDestinations))
+            bound = binding.Rebind(snapshot, availableDestinations);
+        if (bound.Port is null) return null;
         if (!ClientAddress.TryGet(context, _header, out var client)) client = 0;
-        var selection = port.Select(client, _node, external: false);
-        if (selection.Action != ProxyAction.Forward || selection.Endpoint is null) return null;
-        FastPathPickFeature.Mark(context, metrics, selection.Sticky);
-        for (int i = 0; i < availableDestinations.Count; i++)
-            if (string.Equals(availableDestinations[i].DestinationId, selection.Endpoint, StringComparison.Ordinal)) return availableDestinations[i];
-        return availableDestinations[0];
+        int endpoint = bound.Port.SelectIndex(client, _node, external: false, out bool sticky);
+        if (endpoint < 0) return null;
+        FastPathPickFeature.Mark(context, metrics, sticky);
+        int at = bound.Destinations[endpoint];
+        return availableDestinations[at >= 0 ? at : 0];
     }
 
-    /// <summary>The cluster's Service port in the current snapshot, looked up again only when the snapshot changes.</summary>
-    private sealed class Binding
+    /// <summary>
+    /// The cluster's Service port in the current snapshot and, for YARP's current available list, the position in it of
+    /// each of the port's endpoints (by destination id; -1 when not available): rebuilt only when the snapshot or the
+    /// list changes, so a pick compares no strings.
+    /// </summary>
+    private sealed class Binding(ClusterState cluster)
     {
-        private sealed record Bound(ClusterSnapshot Snapshot, ServicePortHandle? Port);
+        public sealed record Bound(ClusterSnapshot Snapshot, IReadOnlyList<DestinationState> Available, ServicePortHandle? Port, int[] Destinations);
+
+        public ClusterState Cluster { get; } = cluster;
         private Bound? _current;
 
-        public ServicePortHandle? Port(ClusterSnapshot snapshot, ClusterState cluster)
+        public Bound? Current => Volatile.Read(ref _current);
+
+        public Bound Rebind(ClusterSnapshot snapshot, IReadOnlyList<DestinationState> available)
         {
             var c = Volatile.Read(ref _current);
-            if (c is not null && ReferenceEquals(c.Snapshot, snapshot)) return c.Port;
-            var meta = cluster.Model.Config.Metadata;
-            ServicePortHandle? port = null;
+            var port = c is not null && ReferenceEquals(c.Snapshot, snapshot) ? c.Port : Find(snapshot);
+            int[] destinations = [];
+            if (port is not null)
+            {
+                destinations = new int[port.Endpoints.Count];
+                for (int e = 0; e < destinations.Length; e++)
+                {
+                    destinations[e] = -1;
+                    for (int i = 0; i < available.Count; i++)
+                        if (string.Equals(available[i].DestinationId, port.Endpoints[e], StringComparison.Ordinal)) { destinations[e] = i; break; }
+                }
+            }
+            c = new Bound(snapshot, available, port, destinations);
+            Volatile.Write(ref _current, c);
+            return c;
+        }
+
+        private ServicePortHandle? Find(ClusterSnapshot snapshot)
+        {
+            var meta = Cluster.Model.Config.Metadata;
             if (meta is not null && meta.TryGetValue(FastPathMetadata.Namespace, out var ns) && meta.TryGetValue(FastPathMetadata.Service, out var svc)
                 && meta.TryGetValue(FastPathMetadata.Port, out var p) && p.Length > 0)
-                port = snapshot.DataPlane.Find(ns, svc, p);
-            Volatile.Write(ref _current, new Bound(snapshot, port));
-            return port;
+                return snapshot.DataPlane.Find(ns, svc, p);
+            return null;
         }
     }
 }

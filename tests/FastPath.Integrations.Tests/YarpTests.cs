@@ -2,10 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Threading.Tasks;
 using FastPath.Integrations.Tests.Infrastructure;
 using FastPath.Runtime;
 using FastPath.Yarp;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -178,6 +180,31 @@ public sealed class YarpTests(Backends backends)
             Assert.True(selection.Sticky);
             Assert.Equal(backend, backends.ByPort(int.Parse(selection.Endpoint!.Split(':')[1])).Name);
         }
+    }
+
+    [Fact]
+    public void KubeProxy_policy_maps_its_choice_onto_each_new_available_list_YARP_passes()
+    {
+        var source = new TestSource(TestCluster.Service("cart", "http", 80, [Ep.Of(A), Ep.Of(B), Ep.Of(C)], spec: "  sessionAffinity: ClientIP"));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddReverseProxy().LoadFromFastPath(source.Publisher, o => o.Services.Add("cart.shop"));
+        var policy = services.BuildServiceProvider().GetServices<ILoadBalancingPolicy>().Single(p => p.Name == FastPathPolicyNames.KubeProxy);
+        var config = ProxyConfigBuilder.Build(source.Publisher.Current!, new FastPathYarpOptions { Services = { "cart.shop" } }).Clusters.Single();
+        var cluster = new ClusterState(config.ClusterId, new ClusterModel(config, new HttpMessageInvoker(new SocketsHttpHandler())));
+        var all = config.Destinations!.Select(d => new DestinationState(d.Key, new DestinationModel(d.Value))).ToList();
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.7");
+
+        var chosen = policy.PickDestination(context, cluster, all)!;
+        Assert.Same(chosen, policy.PickDestination(context, cluster, all));
+        // YARP's health checks drop the chosen destination (a new list, reordered): kube-proxy's choice is not available
+        // to YARP, so the first available one is used.
+        var without = all.Where(d => d != chosen).Reverse().ToList();
+        Assert.Same(without[0], policy.PickDestination(context, cluster, without));
+        // Back in another new list, in another order: the template still names it.
+        var back = Enumerable.Reverse(all).ToList();
+        Assert.Same(chosen, policy.PickDestination(context, cluster, back));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using FastPath.Runtime;
 using FastPath.Runtime.Affinity;
@@ -38,6 +39,7 @@ public sealed class ServicePortHandle
     // One selector per node and source: every node's kube-proxy keeps its own scheduler state, even where nodes decide alike.
     private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector> _selectors = new();
     private int _generation = -1;
+    private LastSelector? _last;
 
     public ServicePortHandle(CompiledDataPlane owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
         string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions)
@@ -94,18 +96,49 @@ public sealed class ServicePortHandle
         int i = IndexOf(node, external);
         var d = _decisions[i];
         if (d.Action != ProxyAction.Forward) return new ConnectionSelection(d.Action, null, false);
-        if (_generation != _owner.Generation)
+        int endpoint = SelectIndex(client, node, external, out bool sticky);
+        return endpoint >= 0 ? new ConnectionSelection(ProxyAction.Forward, Endpoints[endpoint], sticky) : new ConnectionSelection(ProxyAction.Drop, null, false);
+    }
+
+    /// <summary>
+    /// <see cref="Select(UInt128, string?, bool)"/> as the chosen endpoint's index in <see cref="Endpoints"/>: -1 when
+    /// the connection is not forwarded (the decision's action, or no endpoint). A caller that keeps its own state per
+    /// endpoint (YARP's destinations) maps the index without comparing strings.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the check below is what runs per connection: inlined into the caller, one call less
+    public int SelectIndex(UInt128 client, string? node, bool external, out bool sticky)
+    {
+        // A caller asks for the same node and source on every connection: its selector, found last time, is checked by
+        // reference and generation only, skipping the node and selector dictionaries (a string hash each).
+        var last = Volatile.Read(ref _last);
+        if (last is null || !ReferenceEquals(last.Node, node) || last.External != external || last.Generation != _owner.Generation)
+            return SelectIndexFirst(client, node, external, out sticky);
+        int pick = last.Selector.Choose(client, out sticky);
+        return pick < 0 ? -1 : last.Eligible[pick];
+    }
+
+    /// <summary>A node or source other than the last, or a reconfigured plane: find (or build) its selector, then remember it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SelectIndexFirst(UInt128 client, string? node, bool external, out bool sticky)
+    {
+        sticky = false;
+        int i = IndexOf(node, external);
+        var d = _decisions[i];
+        if (d.Action != ProxyAction.Forward) return -1;
+        int generation = _owner.Generation;
+        if (_generation != generation)
         {
             if (_generation >= 0) _previous = null; // Configure: scheduler state is forgotten, inherited state too
             _selectors = new();
-            _generation = _owner.Generation;
+            _generation = generation;
         }
         if (!_selectors.TryGetValue((node, external), out var selector)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
-        var pick = selector.Select(client);
-        return pick.Found
-            ? new ConnectionSelection(ProxyAction.Forward, selector.Endpoints[pick.Index], pick.Sticky)
-            : new ConnectionSelection(ProxyAction.Drop, null, false);
+        Volatile.Write(ref _last, new LastSelector(node, external, generation, selector, d.Eligible));
+        int pick = selector.Choose(client, out sticky);
+        return pick < 0 ? -1 : d.Eligible[pick];
     }
+
+    private sealed record LastSelector(string? Node, bool External, int Generation, BackendSelector Selector, int[] Eligible);
 
     private BackendSelector Create(int i, string? node, bool external)
     {

@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FastPath.Model.Tables;
 using FastPath.Runtime.Affinity;
 using FastPath.Runtime.Scheduling;
@@ -28,6 +31,8 @@ public sealed class BackendSelector
     private readonly int[] _ids;          // stable endpoint ids (hash of ip:port), by index
     private readonly int[] _sortedIds;    // the same ids sorted, with their indexes, to map a template back
     private readonly int[] _sortedIndex;
+    private readonly bool _linearSearch;
+    private readonly int[]? _ids8;        // up to 8 ids padded with -1 (no id is negative): one vector compare finds a template's endpoint
 
     public BackendSelector(IReadOnlyList<string> endpointKeys, Scheduler scheduler, AffinitySettings? affinity)
     {
@@ -41,6 +46,14 @@ public sealed class BackendSelector
         _sortedIndex = new int[_ids.Length];
         for (int i = 0; i < _sortedIndex.Length; i++) _sortedIndex[i] = i;
         Array.Sort(_sortedIds, _sortedIndex);
+        _linearSearch = _ids.Length <= LinearSearchMax;
+        // Two endpoints with one id (a hash collision): keep the binary search's choice between them.
+        for (int i = 1; i < _sortedIds.Length && _linearSearch; i++) _linearSearch = _sortedIds[i] != _sortedIds[i - 1];
+        if (_linearSearch && _ids.Length <= 8)
+        {
+            _ids8 = [-1, -1, -1, -1, -1, -1, -1, -1];
+            _ids.CopyTo(_ids8, 0);
+        }
     }
 
     public IReadOnlyList<string> Endpoints { get; }
@@ -57,23 +70,55 @@ public sealed class BackendSelector
 
     public Selection Select(UInt128 client)
     {
-        if (_ids.Length == 0) return Selection.None;
+        int index = Choose(client, out bool sticky);
+        return new Selection(index, sticky);
+    }
+
+    /// <summary>
+    /// <see cref="Select"/> as the endpoint's index (-1 for none) and whether a template chose it. The per-connection
+    /// paths in this assembly call this: a <see cref="Selection"/> returned from a call the JIT does not inline is
+    /// assembled on the stack from two narrow stores and read back as one word, a store-forwarding stall on every pick.
+    /// </summary>
+    internal int Choose(UInt128 client, out bool sticky)
+    {
+        sticky = false;
+        if (_ids.Length == 0) return -1;
         if (_affinity is { } a)
         {
             var key = new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client);
             int id = a.Table.Lookup(key, a.TimeoutSeconds);
             if (id >= 0)
             {
-                int at = Array.BinarySearch(_sortedIds, id);
+                int at = IndexOfId(id);
                 // A template whose endpoint is gone or quiesced is replaced (ip_vs_check_template).
-                if (at >= 0 && _scheduler.IsAvailable(_sortedIndex[at])) return new Selection(_sortedIndex[at], true);
+                if (at >= 0 && _scheduler.IsAvailable(at)) { sticky = true; return at; }
             }
             int pick = _scheduler.Pick(client);
-            if (pick < 0) return Selection.None;
+            if (pick < 0) return -1;
             a.Table.Set(key, _ids[pick], a.TimeoutSeconds);
-            return new Selection(pick, false);
+            return pick;
         }
         int i = _scheduler.Pick(client);
-        return i < 0 ? Selection.None : new Selection(i, false);
+        return i < 0 ? -1 : i;
     }
+
+    /// <summary>
+    /// The index of the endpoint with stable id <paramref name="id"/>, or -1. A template names a random one of the
+    /// endpoints, on which a binary search's branches are unpredictable and Array.BinarySearch is a call into a generic
+    /// helper; up to 8 endpoints one inline vector compare, up to <see cref="LinearSearchMax"/> a vectorized scan, find it
+    /// without either.
+    /// </summary>
+    private int IndexOfId(int id)
+    {
+        if (_ids8 is { } ids8 && Vector256.IsHardwareAccelerated)
+        {
+            uint found = Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ids8)), Vector256.Create(id)).ExtractMostSignificantBits();
+            return found == 0 ? -1 : BitOperations.TrailingZeroCount(found);
+        }
+        if (_linearSearch) return _ids.AsSpan().IndexOf(id);
+        int at = Array.BinarySearch(_sortedIds, id);
+        return at >= 0 ? _sortedIndex[at] : -1;
+    }
+
+    private const int LinearSearchMax = 64;
 }

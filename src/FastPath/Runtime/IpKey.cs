@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FastPath.Model.Tables;
 
 namespace FastPath.Runtime;
@@ -10,16 +12,21 @@ namespace FastPath.Runtime;
 /// </summary>
 public static class IpKey
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static UInt128 From(IPAddress address)
     {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return FromIPv6(address);
+        // Four bytes into a local and one swap: the client address of every request on a per-request path (YARP's
+        // policies). No stackalloc, which would keep the JIT from inlining this.
+        uint networkOrder = 0;
+        address.TryWriteBytes(MemoryMarshal.AsBytes(new Span<uint>(ref networkOrder)), out _);
+        return FromIPv4(BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(networkOrder) : networkOrder);
+    }
+
+    private static UInt128 FromIPv6(IPAddress address)
+    {
         Span<byte> b = stackalloc byte[16];
-        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
-        {
-            b.Clear();
-            b[10] = 0xff; b[11] = 0xff;
-            address.TryWriteBytes(b.Slice(12), out _);
-        }
-        else address.TryWriteBytes(b, out _);
+        address.TryWriteBytes(b, out _);
         return BinaryPrimitives.ReadUInt128BigEndian(b);
     }
 

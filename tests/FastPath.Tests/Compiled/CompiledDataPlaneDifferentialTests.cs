@@ -43,6 +43,33 @@ public class CompiledDataPlaneDifferentialTests
         AssertSameDecisions(Demo, CompiledClusters.For(Demo).Get<CompiledDataPlane>("DataPlane"));
 
     [Fact]
+    public void SelectIndex_names_the_endpoint_Select_does_and_a_reconfigured_plane_forgets_its_templates()
+    {
+        var plane = FastPath.Compiler.ClusterCompiler.Compile(Demo).Get<CompiledDataPlane>("DataPlane");
+        plane.Configure(new FakeTimeProvider());
+        var client = IPAddress.Parse("192.0.2.9");
+        int sticky = 0;
+        foreach (var svc in Demo.Services.Where(s => s.IsProxied))
+            foreach (var port in svc.Ports)
+            {
+                var handle = plane.Find(svc.Namespace, svc.Name, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))!;
+                if (handle.AffinityTimeoutSeconds == 0 || handle.Decide("node-a").Action != Runtime.ProxyAction.Forward) continue;
+                var key = Runtime.IpKey.From(client);
+                var first = handle.Select(key, "node-a");
+                int index = handle.SelectIndex(key, "node-a", false, out bool again);
+                // The same node again: the remembered selector, the template the first selection wrote.
+                Assert.Equal((first.Endpoint, true), (handle.Endpoints[index], again));
+                // A new table: the remembered selector wrote to the old one and must not be used.
+                plane.Configure(new FakeTimeProvider());
+                int fresh = handle.SelectIndex(key, "node-a", false, out bool freshSticky);
+                Assert.False(freshSticky);
+                Assert.Equal(handle.Select(key, "node-a"), new ConnectionSelection(Runtime.ProxyAction.Forward, handle.Endpoints[fresh], true));
+                sticky++;
+            }
+        Assert.True(sticky > 0);
+    }
+
+    [Fact]
     public void Selections_with_affinity_and_a_clock_match_the_reference()
     {
         var compiled = FastPath.Compiler.ClusterCompiler.Compile(Demo);
