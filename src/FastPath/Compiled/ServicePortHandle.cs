@@ -109,11 +109,11 @@ public sealed class ServicePortHandle
     public int SelectIndex(UInt128 client, string? node, bool external, out bool sticky)
     {
         // A caller asks for the same node and source on every connection: its selector, found last time, is checked by
-        // node name and generation only, skipping the node and selector dictionaries (a string hash each). string.Equals
-        // returns at once for the same instance; comparing the text too keeps a caller that builds its node string per
-        // connection from writing a new LastSelector (an allocation) every time.
+        // node and generation only, skipping the node and selector dictionaries (a string hash each). The same instance
+        // is the usual case and costs one compare; the text is compared only otherwise, so a caller that builds its node
+        // string per connection does not write a new LastSelector (an allocation) every time.
         var last = Volatile.Read(ref _last);
-        if (last is null || !string.Equals(last.Node, node) || last.External != external || last.Generation != _owner.Generation)
+        if (last is null || (!ReferenceEquals(last.Node, node) && !string.Equals(last.Node, node)) || last.External != external || last.Generation != _owner.Generation)
             return SelectIndexFirst(client, node, external, out sticky);
         int pick = last.Selector.Choose(client, out sticky);
         return pick < 0 ? -1 : last.Eligible[pick];
