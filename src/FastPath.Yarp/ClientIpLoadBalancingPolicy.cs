@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Threading;
 using FastPath.Diagnostics;
 using FastPath.Runtime;
@@ -91,26 +88,10 @@ internal sealed class ClientIpLoadBalancingPolicy : ILoadBalancingPolicy
 
     private sealed record View(IReadOnlyList<DestinationState> Available, ClusterModel Model, UInt128 Service, ushort Port, int TimeoutSeconds, int[] Ids)
     {
-        // Up to 8 ids padded with -1 (no id is negative): a template names a random destination, and one vector compare
-        // finds it without a call or a mispredicted branch.
-        private readonly int[]? _ids8 = Ids.Length <= 8 ? Pad(Ids) : null;
+        // A template names a random destination: found by one vector compare for up to 8, without a call.
+        private readonly EndpointIdIndex _byId = new(Ids);
 
-        public int IndexOf(int id)
-        {
-            if (_ids8 is { } ids8 && Vector256.IsHardwareAccelerated)
-            {
-                uint found = Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ids8)), Vector256.Create(id)).ExtractMostSignificantBits();
-                return found == 0 ? -1 : BitOperations.TrailingZeroCount(found);
-            }
-            return Ids.AsSpan().IndexOf(id);
-        }
-
-        private static int[] Pad(int[] ids)
-        {
-            int[] padded = [-1, -1, -1, -1, -1, -1, -1, -1];
-            ids.CopyTo(padded, 0);
-            return padded;
-        }
+        public int IndexOf(int id) => _byId.IndexOf(id);
 
         public static View Create(ClusterState cluster, IReadOnlyList<DestinationState> available, int defaultTimeout)
         {

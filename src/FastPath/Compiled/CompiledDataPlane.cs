@@ -181,18 +181,7 @@ public sealed class CompiledDataPlane
 /// <summary>The kubelet's service variables per namespace, planned at build time.</summary>
 public static class CompiledEnvironmentFactory
 {
-    public static CompiledEnvironment FromPlan(IReadOnlyList<Model.Planning.EnvironmentPlan> plans)
-    {
-        var map = ImmutableDictionary.CreateBuilder<string, (KeyValuePair<string, string>[], KeyValuePair<string, string>[])>(StringComparer.Ordinal);
-        KeyValuePair<string, string>[] master = [];
-        foreach (var e in plans)
-        {
-            // Without links every namespace gets the master service alone: one array serves them all.
-            if (!CompiledEnvironment.Same(master, e.WithoutLinks)) master = [.. e.WithoutLinks];
-            map[e.Namespace] = ([.. e.WithLinks], master);
-        }
-        return new CompiledEnvironment(map.ToImmutable(), master);
-    }
+    public static CompiledEnvironment FromPlan(IReadOnlyList<Model.Planning.EnvironmentPlan> plans) => CompiledEnvironment.Empty.WithNamespaces(plans);
 }
 
 /// <summary>
@@ -215,6 +204,9 @@ public sealed class CompiledEnvironment
         _masterOnly = masterOnly;
     }
 
+    /// <summary>No namespace has variables; the master service's are none.</summary>
+    internal static readonly CompiledEnvironment Empty = new(ImmutableDictionary.Create<string, (KeyValuePair<string, string>[], KeyValuePair<string, string>[])>(StringComparer.Ordinal), []);
+
     /// <summary>The variables for a pod in <paramref name="ns"/>; a namespace with no Services gets the master service's alone.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> For(string ns, bool enableServiceLinks = true) =>
         _byNamespace.TryGetValue(ns, out var v) ? (enableServiceLinks ? v.Links : v.NoLinks) : _masterOnly;
@@ -236,7 +228,8 @@ public sealed class CompiledEnvironment
         var master = _masterOnly;
         foreach (var e in plans)
         {
-            // Without links every namespace gets the master service alone: any plan says what that is now.
+            // Without links every namespace gets the master service alone (one array serves them all): any plan says
+            // what that is now.
             if (!Same(master, e.WithoutLinks)) master = [.. e.WithoutLinks];
             bool had = _byNamespace.TryGetValue(e.Namespace, out var old);
             var links = had && Same(old.Links, e.WithLinks) ? old.Links : [.. e.WithLinks];
@@ -246,7 +239,7 @@ public sealed class CompiledEnvironment
         return ReferenceEquals(map, _byNamespace) && ReferenceEquals(master, _masterOnly) ? this : new CompiledEnvironment(map, master);
     }
 
-    internal static bool Same(KeyValuePair<string, string>[] have, IReadOnlyList<KeyValuePair<string, string>> plan)
+    private static bool Same(KeyValuePair<string, string>[] have, IReadOnlyList<KeyValuePair<string, string>> plan)
     {
         if (have.Length != plan.Count) return false;
         for (int i = 0; i < have.Length; i++)

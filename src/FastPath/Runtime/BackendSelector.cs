@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using FastPath.Model.Tables;
 using FastPath.Runtime.Affinity;
 using FastPath.Runtime.Scheduling;
@@ -31,8 +28,8 @@ public sealed class BackendSelector
     private readonly int[] _ids;          // stable endpoint ids (hash of ip:port), by index
     private readonly int[] _sortedIds;    // the same ids sorted, with their indexes, to map a template back
     private readonly int[] _sortedIndex;
-    private readonly bool _linearSearch;
-    private readonly int[]? _ids8;        // up to 8 ids padded with -1 (no id is negative): one vector compare finds a template's endpoint
+    private readonly bool _linearSearch;  // at most LinearSearchMax ids, no two alike: _byId finds a template's endpoint
+    private readonly EndpointIdIndex _byId;
 
     public BackendSelector(IReadOnlyList<string> endpointKeys, Scheduler scheduler, AffinitySettings? affinity)
     {
@@ -49,11 +46,7 @@ public sealed class BackendSelector
         _linearSearch = _ids.Length <= LinearSearchMax;
         // Two endpoints with one id (a hash collision): keep the binary search's choice between them.
         for (int i = 1; i < _sortedIds.Length && _linearSearch; i++) _linearSearch = _sortedIds[i] != _sortedIds[i - 1];
-        if (_linearSearch && _ids.Length <= 8)
-        {
-            _ids8 = [-1, -1, -1, -1, -1, -1, -1, -1];
-            _ids.CopyTo(_ids8, 0);
-        }
+        if (_linearSearch) _byId = new EndpointIdIndex(_ids);
     }
 
     public IReadOnlyList<string> Endpoints { get; }
@@ -103,19 +96,13 @@ public sealed class BackendSelector
     }
 
     /// <summary>
-    /// The index of the endpoint with stable id <paramref name="id"/>, or -1. A template names a random one of the
-    /// endpoints, on which a binary search's branches are unpredictable and Array.BinarySearch is a call into a generic
-    /// helper; up to 8 endpoints one inline vector compare, up to <see cref="LinearSearchMax"/> a vectorized scan, find it
-    /// without either.
+    /// The index of the endpoint with stable id <paramref name="id"/>, or -1: up to <see cref="LinearSearchMax"/> distinct
+    /// ids through <see cref="EndpointIdIndex"/> (no mispredicted binary search, no call into a generic helper), more
+    /// (or a hash collision between two endpoints) by binary search, whose choice between alike ids it keeps.
     /// </summary>
     private int IndexOfId(int id)
     {
-        if (_ids8 is { } ids8 && Vector256.IsHardwareAccelerated)
-        {
-            uint found = Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ids8)), Vector256.Create(id)).ExtractMostSignificantBits();
-            return found == 0 ? -1 : BitOperations.TrailingZeroCount(found);
-        }
-        if (_linearSearch) return _ids.AsSpan().IndexOf(id);
+        if (_linearSearch) return _byId.IndexOf(id);
         int at = Array.BinarySearch(_sortedIds, id);
         return at >= 0 ? _sortedIndex[at] : -1;
     }
