@@ -15,8 +15,8 @@ namespace FastPath.Yarp;
 /// <summary>
 /// <c>"FastPath.KubeProxy"</c>: the destination kube-proxy on this node would connect a client to: the Service's
 /// traffic policy and topology, its scheduler, its <c>sessionAffinity: ClientIP</c> with its timeout, all from the
-/// current snapshot's data plane. When that destination is not available to YARP (its own health checks), the next
-/// available one in order is used; a cluster FastPath did not generate, or a Service kube-proxy rejects, gets none (503).
+/// current snapshot's data plane. When that destination is not available to YARP (its own health checks), YARP's first
+/// available destination is used; a cluster FastPath did not generate, or a Service kube-proxy rejects, gets none (503).
 /// </summary>
 internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source, IOptions<FastPathYarpOptions> options,
     IOptions<FastPathClientIpOptions> clientIp, FastPathMetrics metrics) : ILoadBalancingPolicy
