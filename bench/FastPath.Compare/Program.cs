@@ -10,7 +10,9 @@ namespace FastPath.Compare;
 /// Loads one build's FastPath.Benchmarks.dll and times its lookup and whole-message benchmarks in short interleaved
 /// windows (every case in turn, round after round), printing per case the median ns per call and its ratio to the
 /// baseline measured in the same windows. Ratios within one process are what survive a shared, noisy machine.
-/// Usage: FastPath.Compare PATH/FastPath.Benchmarks.dll [rounds]
+/// Given FastPath.Integrations.Benchmarks.dll instead, it times YARP picks (FastPath.ClientIP and FastPath.KubeProxy
+/// against YARP's RoundRobin) and prints the nanoseconds each adds per pick, window by window.
+/// Usage: FastPath.Compare PATH/FastPath.Benchmarks.dll|PATH/FastPath.Integrations.Benchmarks.dll [rounds]
 /// </summary>
 public static class Program
 {
@@ -19,6 +21,7 @@ public static class Program
         if (args.Length < 1) { Console.Error.WriteLine("usage: FastPath.Compare PATH/FastPath.Benchmarks.dll [rounds]"); return 2; }
         var asm = Assembly.LoadFrom(args[0]);
         int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        if (System.IO.Path.GetFileName(args[0]) == "FastPath.Integrations.Benchmarks.dll") return Yarp(asm, rounds);
         var cases = new List<(string Name, string Baseline, Func<int> Op)>();
         foreach (int n in new[] { 10, 1_000, 10_000 })
             foreach (var name in new[] { "ClusterIP", "Headless64", "ExternalName", "Miss" })
@@ -46,14 +49,42 @@ public static class Program
         return 0;
     }
 
+    /// <summary>The YARP picks: each benchmark call is 1,024 picks; the added cost is taken window by window against RoundRobin.</summary>
+    private static int Yarp(Assembly asm, int rounds)
+    {
+        const int picks = 1024;
+        var t = asm.GetType("FastPath.Integrations.Benchmarks.IntegrationYarpBenchmarks") ?? throw new InvalidOperationException("no IntegrationYarpBenchmarks");
+        var o = Activator.CreateInstance(t)!;
+        t.GetMethod("Setup")!.Invoke(o, null);
+        Func<int> Pick(string method)
+        {
+            // The methods return a DestinationState (a class): a Func<object> binds to them by return covariance.
+            var f = (Func<object?>)Delegate.CreateDelegate(typeof(Func<object?>), o, t.GetMethod(method) ?? throw new InvalidOperationException("no method " + method));
+            return () => f() is null ? 0 : 1;
+        }
+        var cases = new (string Name, Func<int> Op)[] { ("RoundRobin", Pick("YarpRoundRobin")), ("ClientIP", Pick("FastPathClientIp")), ("KubeProxy", Pick("FastPathKubeProxy")) };
+        foreach (var c in cases) Run(c.Op, TimeSpan.FromMilliseconds(300), batch: 10);
+        var samples = cases.Select(_ => new List<double>()).ToList();
+        for (int r = 0; r < rounds; r++)
+            for (int w = 0; w < 3; w++)
+                for (int k = 0; k < cases.Length; k++) samples[k].Add(Run(cases[k].Op, TimeSpan.FromMilliseconds(20), batch: 10) / picks);
+        Console.WriteLine($"yarp RoundRobin\t{Median(samples[0]):F2} ns");
+        for (int k = 1; k < cases.Length; k++)
+        {
+            var added = samples[k].Zip(samples[0], (a, b) => a - b).ToList();
+            Console.WriteLine($"yarp {cases[k].Name}\t{Median(samples[k]):F2} ns\tadds {Median(added):F2} ns over RoundRobin");
+        }
+        return 0;
+    }
+
     private static double Median(List<double> xs) => xs.OrderBy(x => x).ElementAt(xs.Count / 2);
 
-    /// <summary>ns per call over a window of about <paramref name="window"/>, in batches of 1,000 calls.</summary>
-    private static double Run(Func<int> op, TimeSpan window)
+    /// <summary>ns per call over a window of about <paramref name="window"/>, in batches of <paramref name="batch"/> calls.</summary>
+    private static double Run(Func<int> op, TimeSpan window, int batch = 1000)
     {
         long ops = 0;
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < window) { for (int i = 0; i < 1000; i++) op(); ops += 1000; }
+        while (sw.Elapsed < window) { for (int i = 0; i < batch; i++) op(); ops += batch; }
         return sw.Elapsed.TotalNanoseconds / ops;
     }
 
