@@ -85,6 +85,8 @@ internal sealed partial class FastYamlReader
             while (p < _t.Length && _t[p] == ' ') p++;
             if (p >= _t.Length || _t[p] == '\n') { end = PlainEnd.LineEnd; break; }
             if (_t[p] == '#') { end = PlainEnd.Comment; break; }
+            // YamlDotNet reads a word that starts with '*' as a possible alias, through any ': ' in it.
+            if (_t[p] == '*') throw Decline();
         }
     done:
         stopAt = p;
