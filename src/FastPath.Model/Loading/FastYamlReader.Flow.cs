@@ -16,22 +16,22 @@ internal sealed partial class FastYamlReader
         var node = Open(mapping, _line, _pos - _lineStart + 1, _pos);
         _pos++;
         FlowSpace(indent);
+        int first = _top;
         if (_t[_pos] == close)
         {
             _pos++;
-            _depth--;
-            return node;
+            return Close(node, first);
         }
         HashSet<string>? seen = null;
         while (true)
         {
             if (mapping)
             {
-                AddKey(node, FlowKey(), ref seen);
+                AddKey(first, FlowKey(), ref seen);
                 FlowSpace(indent);
                 if (_t[_pos] is ',' or '}') throw Decline(); // an empty value sits where YamlDotNet's tokens say
             }
-            node.Add(FlowNode(indent));
+            Push(FlowNode(indent));
             FlowSpace(indent);
             char c = _t[_pos];
             if (c == close) { _pos++; break; }
@@ -40,8 +40,7 @@ internal sealed partial class FastYamlReader
             FlowSpace(indent);
             if (_t[_pos] == close) throw Decline(); // a trailing comma
         }
-        _depth--;
-        return node;
+        return Close(node, first);
     }
 
     /// <summary>A flow mapping's key and its ':' (on the key's line); the position is left past the ':'.</summary>

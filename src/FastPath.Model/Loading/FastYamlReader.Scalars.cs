@@ -89,10 +89,26 @@ internal sealed partial class FastYamlReader
             if (_t[p] == '*') throw Decline();
         }
     done:
+        // Checked before the text is copied: a huge scalar is declined without allocating it.
+        if (last - start > _limits.MaxScalarLength) throw Decline();
         stopAt = p;
         int column = start - _lineStart + 1;
         _pos = last;
-        return Scalar(_t.Substring(start, last - start), ScalarStyle.Plain, _line, column, start);
+        return Scalar(Text(start, last - start), ScalarStyle.Plain, _line, column, start);
+    }
+
+    // Keys and many values repeat (name, port, TCP, true): short ones are shared, found by a hash of their characters.
+    private const int SharedMaxLength = 24;
+    private readonly string?[] _shared = new string?[4096];
+
+    private string Text(int start, int length)
+    {
+        if (length > SharedMaxLength) return _t.Substring(start, length);
+        uint h = 2166136261;
+        for (int i = start; i < start + length; i++) h = (h ^ _t[i]) * 16777619;
+        ref string? slot = ref _shared[h & (uint)(_shared.Length - 1)];
+        if (slot is not null && slot.Length == length && string.CompareOrdinal(slot, 0, _t, start, length) == 0) return slot;
+        return slot = _t.Substring(start, length);
     }
 
     /// <summary>A single- or double-quoted scalar that closes on its own line; the position is left past the quote.</summary>
@@ -103,7 +119,8 @@ internal sealed partial class FastYamlReader
         StringBuilder? sb = null;
         while (true)
         {
-            if (p >= _t.Length) throw Decline();
+            // The value is never longer than its text: a text over the limit is declined before it is copied.
+            if (p >= _t.Length || p - start - 1 > _limits.MaxScalarLength) throw Decline();
             char c = _t[p];
             if (c == '\n') throw Decline(); // folding across lines is YamlDotNet's
             if (c == quote)
@@ -126,7 +143,7 @@ internal sealed partial class FastYamlReader
             }
             p++;
         }
-        string value = sb is null ? _t.Substring(start + 1, p - start - 1) : sb.Append(_t, run, p - run).ToString();
+        string value = sb is null ? Text(start + 1, p - start - 1) : sb.Append(_t, run, p - run).ToString();
         _pos = p + 1;
         // YamlDotNet refuses a comment right after a closing double quote; neither form is worth modelling.
         if (_pos < _t.Length && _t[_pos] == '#') throw Decline();

@@ -31,6 +31,10 @@ internal sealed partial class FastYamlReader
     private int _pos, _line = 1, _lineStart, _depth, _lastNode;
     private StringBuilder? _sb;
 
+    // Children of the open collections, innermost last: each collection gets a list of exactly its size when it closes.
+    private YamlValue[] _stack = new YamlValue[64];
+    private int _top;
+
     private FastYamlReader(string text, ManifestLimits limits)
     {
         _t = text;
@@ -131,8 +135,9 @@ internal sealed partial class FastYamlReader
     {
         int m = firstKey.Column - 1;
         var map = Open(mapping: true, firstKey.Line, firstKey.Column, _lastNode);
+        int first = _top;
         HashSet<string>? seen = null;
-        AddKey(map, firstKey, ref seen);
+        AddKey(first, firstKey, ref seen);
         while (true)
         {
             int line = _line, column = _pos - _lineStart + 1, at = _pos;
@@ -152,21 +157,21 @@ internal sealed partial class FastYamlReader
             {
                 value = Block(m, Context.AfterColon);
             }
-            map.Add(value);
+            Push(value);
             if (!NextInBlock(m)) break;
             if (AtEntry()) throw Decline();
             var key = KeyOrScalar(out bool isKey, out _);
             if (!isKey) throw Decline();
-            AddKey(map, key, ref seen);
+            AddKey(first, key, ref seen);
         }
-        _depth--;
-        return map;
+        return Close(map, first);
     }
 
     /// <summary>A block sequence at its first '-'; an indentless one shares its parent mapping's column.</summary>
     private YamlValue Sequence(int s, bool indentless)
     {
         var seq = Open(mapping: false, _line, s + 1, _pos);
+        int first = _top;
         while (true)
         {
             int line = _line, column = _pos - _lineStart + 2, at = _pos + 1;
@@ -184,7 +189,7 @@ internal sealed partial class FastYamlReader
             {
                 item = Block(s, Context.AfterDash);
             }
-            seq.Add(item);
+            Push(item);
             if (!NextInBlock(s)) break;
             if (!AtEntry())
             {
@@ -192,8 +197,7 @@ internal sealed partial class FastYamlReader
                 throw Decline();
             }
         }
-        _depth--;
-        return seq;
+        return Close(seq, first);
     }
 
     /// <summary>
@@ -297,25 +301,46 @@ internal sealed partial class FastYamlReader
         if (at > _lastNode) _lastNode = at;
     }
 
-    /// <summary>A mapping's next key; a repeated one is ManifestScanner's error to report.</summary>
-    private static void AddKey(YamlValue map, YamlValue key, ref HashSet<string>? seen)
+    private void Push(YamlValue node)
     {
-        var children = map.Children;
-        if (seen is null && children.Count < 32)
+        if (_top == _stack.Length) Array.Resize(ref _stack, _stack.Length * 2);
+        _stack[_top++] = node;
+    }
+
+    /// <summary>Moves the collection's children (from stack index <paramref name="first"/>) into it.</summary>
+    private YamlValue Close(YamlValue node, int first)
+    {
+        int count = _top - first;
+        if (count > 0)
         {
-            for (int i = 0; i < children.Count; i += 2)
-                if (string.Equals(children[i].Value, key.Value, StringComparison.Ordinal)) throw Decline();
+            var children = new List<YamlValue>(count);
+            for (int i = first; i < _top; i++) children.Add(_stack[i]);
+            Array.Clear(_stack, first, count);
+            _top = first;
+            node.SetChildren(children);
+        }
+        _depth--;
+        return node;
+    }
+
+    /// <summary>A mapping's next key (its pairs start at stack index <paramref name="first"/>); a repeated one is ManifestScanner's error to report.</summary>
+    private void AddKey(int first, YamlValue key, ref HashSet<string>? seen)
+    {
+        if (seen is null && _top - first < 64)
+        {
+            for (int i = first; i < _top; i += 2)
+                if (string.Equals(_stack[i].Value, key.Value, StringComparison.Ordinal)) throw Decline();
         }
         else
         {
             if (seen is null)
             {
                 seen = new HashSet<string>(StringComparer.Ordinal);
-                for (int i = 0; i < children.Count; i += 2) seen.Add(children[i].Value!);
+                for (int i = first; i < _top; i += 2) seen.Add(_stack[i].Value!);
             }
             if (!seen.Add(key.Value!)) throw Decline();
         }
-        map.Add(key);
+        Push(key);
     }
 
     private static DeclinedException Decline() => new();
