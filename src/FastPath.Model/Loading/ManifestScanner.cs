@@ -17,9 +17,21 @@ namespace FastPath.Model.Loading;
 internal static class ManifestScanner
 {
     /// <summary>The documents of a file that passed every limit, or null after reporting why it did not.</summary>
-    public static IReadOnlyList<YamlValue>? Scan(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
+    /// <param name="fastReader">
+    /// Try <see cref="FastYamlReader"/> first (the usual case); false reads with YamlDotNet only, as the equivalence
+    /// tests and the benchmark's baseline do.
+    /// </param>
+    public static IReadOnlyList<YamlValue>? Scan(ManifestText file, ManifestLimits limits, DiagnosticBag bag, bool fastReader = true)
     {
         if (!CheckSize(file.Path, file.Text, limits, bag) || !CheckCharacters(file.Path, file.Text, bag)) return null;
+        // The fast reader accepts only what it reads exactly as the YamlDotNet pass below would, limits included, and
+        // declines the rest untouched: any file with an error or anything unusual is still read, and reported, there.
+        if (fastReader && FastYamlReader.TryRead(file.Text, limits) is { } fast) return fast;
+        return ScanEvents(file, limits, bag);
+    }
+
+    private static IReadOnlyList<YamlValue>? ScanEvents(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
+    {
         // The scanner reads a whole scalar before it yields it; a budget on the characters read per event stops a
         // huge scalar after MaxScalarLength characters instead of after all of it.
         var reader = new BudgetReader(file.Text);
