@@ -46,9 +46,9 @@ public sealed class PersistenceTable
     public long Evictions => Interlocked.Read(ref _evictions);
     public TimeProvider Time => _time;
 
-    // The system clock is read coarsely (CoarseClock: a field, milliseconds lagging by a few at most): expiry works in
-    // seconds. An injected clock (FakeTimeProvider in tests) is asked directly.
-    private long Now => ReferenceEquals(_time, TimeProvider.System) ? CoarseClock.Milliseconds : _time.GetTimestamp();
+    // The system clock is read coarsely (milliseconds, a few nanoseconds): expiry works in seconds. An injected clock
+    // (FakeTimeProvider in tests) is asked directly.
+    private long Now => ReferenceEquals(_time, TimeProvider.System) ? Environment.TickCount64 : _time.GetTimestamp();
     private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
     /// <summary>
