@@ -31,6 +31,7 @@ internal static partial class ServeCommand
         var listenTexts = args.Options("--listen");
         var engine = args.Option("--engine") ?? "snapshot";
         if (engine is not ("snapshot" or "compiled" or "reference")) throw new UsageException($"--engine must be snapshot, compiled or reference, not '{engine}'");
+        if (engine == "compiled" && !Engines.RoslynSupported) throw new UsageException(Engines.RoslynUnavailable);
         bool watch = args.Flag("--watch");
         if (watch && engine == "compiled") throw new UsageException("--watch builds snapshots in memory; it does not combine with --engine compiled");
         var dnsIps = args.IpOptions("--dns-ip");
