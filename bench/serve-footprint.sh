@@ -7,10 +7,11 @@
 # Everything on 127.0.0.1; not a CI test.
 #
 # Usage: bench/serve-footprint.sh [connections] [BUILD...]   (default: 2000 jit aot; 0 connections skips part 2)
-#   BUILD is jit (dotnet FastPath.Cli.dll), aot (the Native AOT executable), or a path to either: a .dll runs with
+#   BUILD is jit (dotnet FastPath.Cli.dll), r2r (the same, published ReadyToRun), aot (the Native AOT executable),
+#   or a path to one of them: a .dll runs with
 #   `dotnet`, anything else is executed. Append +VAR=value to run that build with environment settings, e.g.
 #   jit+DOTNET_TieredPGO=0 or aot+DOTNET_GCgen0size=0x400000. jit and aot are published here unless
-#   FASTPATH_CLI_JIT / FASTPATH_CLI_AOT name them already; SIZES="100 1000 10000" picks the cluster sizes.
+#   FASTPATH_CLI_JIT / _R2R / _AOT name them already; SIZES="100 1000 10000" picks the cluster sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conns=${1:-2000}
@@ -30,6 +31,12 @@ binary() { # jit | aot | path: prints the path, publishing jit/aot once
         FASTPATH_CLI_JIT="$work/jit/FastPath.Cli.dll"
       fi
       echo "$FASTPATH_CLI_JIT" ;;
+    r2r) # the JIT build with its own assemblies precompiled (ReadyToRun): less to JIT at start
+      if [[ -z "${FASTPATH_CLI_R2R:-}" ]]; then
+        dotnet publish src/FastPath.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" >/dev/null
+        FASTPATH_CLI_R2R="$work/r2r/FastPath.Cli.dll"
+      fi
+      echo "$FASTPATH_CLI_R2R" ;;
     aot)
       if [[ -z "${FASTPATH_CLI_AOT:-}" ]]; then
         # Native AOT on Linux links with clang.
@@ -49,6 +56,7 @@ for b in "${builds[@]}"; do
   path=$(binary "${parts[0]}")
   [[ "${parts[0]}" == jit ]] && FASTPATH_CLI_JIT=$path
   [[ "${parts[0]}" == aot ]] && FASTPATH_CLI_AOT=$path
+  [[ "${parts[0]}" == r2r ]] && FASTPATH_CLI_R2R=$path
   [[ -e "$path" ]] || { echo "no such build: $path" >&2; exit 1; }
   runner=()
   [[ "$path" == *.dll ]] && runner=(dotnet)
