@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using FastPath.Compiled;
 using FastPath.Model;
 using FastPath.Model.Emit;
@@ -20,6 +22,7 @@ public sealed class CompiledCluster : IDisposable
 {
     private AssemblyLoadContext? _context;
 
+    [RequiresUnreferencedCode(ClusterCompiler.Why)]
     internal CompiledCluster(AssemblyLoadContext context, Type type, string source)
     {
         _context = context;
@@ -34,6 +37,7 @@ public sealed class CompiledCluster : IDisposable
     public string Source { get; }
     public CompiledDns Dns { get; }
 
+    [RequiresUnreferencedCode(ClusterCompiler.Why)]
     public T Get<T>(string property) => (T)Type.GetProperty(property, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
     public void Dispose()
@@ -49,7 +53,11 @@ public sealed class CompiledCluster : IDisposable
 /// </summary>
 public static class ClusterCompiler
 {
-    private static readonly Lazy<MetadataReference[]> References = new(LoadReferences);
+    // Roslyn compiles against the assemblies' files, and the result is loaded and reached by reflection: neither a
+    // trimmed app nor Native AOT (no JIT to run what was loaded) can do that. The CLI's AOT build turns this off.
+    internal const string Why = "Compiles C# with Roslyn and loads the assembly it produces: needs the JIT, untrimmed assemblies and their files; use ClusterSnapshot (the same tables built in memory) under Native AOT or trimming.";
+
+    private static MetadataReference[]? s_references;
 
     public static string EmitSource(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string className = "") =>
         Emit(cluster, dnsIps, className, tablesAsResources: false).Source;
@@ -69,6 +77,7 @@ public static class ClusterCompiler
     }
 
     /// <param name="cacheDirectory">Where compiled assemblies are kept; null for no cache.</param>
+    [RequiresUnreferencedCode(Why), RequiresDynamicCode(Why), RequiresAssemblyFiles(Why)]
     public static CompiledCluster Compile(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string? cacheDirectory = null)
     {
         var className = "FastPath.Generated.Cluster_" + cluster.ContentHash.Substring(0, 12);
@@ -91,6 +100,7 @@ public static class ClusterCompiler
         return new CompiledCluster(context, asm.GetType(className, throwOnError: true)!, source);
     }
 
+    [RequiresAssemblyFiles(Why)]
     private static byte[] Cached(EmitOutput emitted, string dir)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -113,10 +123,12 @@ public static class ClusterCompiler
     }
 
     /// <summary>Compiles generated source to an assembly; a compile error is a FastPath bug and says so.</summary>
+    [RequiresAssemblyFiles(Why)]
     public static byte[] Build(string source, IReadOnlyList<KeyValuePair<string, byte[]>>? resources = null)
     {
+        var references = LazyInitializer.EnsureInitialized(ref s_references, LoadReferences);
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
-        var compilation = CSharpCompilation.Create("FastPath.Generated." + Guid.NewGuid().ToString("N"), [tree], References.Value,
+        var compilation = CSharpCompilation.Create("FastPath.Generated." + Guid.NewGuid().ToString("N"), [tree], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
                 nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
         using var ms = new MemoryStream();
@@ -129,6 +141,7 @@ public static class ClusterCompiler
         return ms.ToArray();
     }
 
+    [RequiresAssemblyFiles(Why)]
     private static MetadataReference[] LoadReferences()
     {
         var tpa = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);

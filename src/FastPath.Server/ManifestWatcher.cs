@@ -6,7 +6,7 @@ using System.Threading;
 using FastPath.Live;
 using FastPath.Model.Loading;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace FastPath.Server;
 
@@ -130,37 +130,78 @@ internal sealed class ManifestWatcher : IDisposable
     /// The API objects of one file, each as its own text keyed by kind, namespace and name. A document without a
     /// name (a <c>kind: List</c>) stays whole, keyed by the file and its position.
     /// </summary>
+    /// <remarks>
+    /// One pass over YamlDotNet's parser events (no representation tree, no reflection): only <c>kind</c>,
+    /// <c>metadata.name</c> and <c>metadata.namespace</c> are read; the whole set has just loaded, so the YAML is
+    /// well formed.
+    /// </remarks>
     internal static IEnumerable<(ObjectKey Key, string Text)> Split(string path, string text)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text)); // the whole set has just loaded, so the YAML is well formed
-        // Where each document ends: its DocumentEnd event (implicit ends sit where the next "---" or the end begins).
-        var ends = new List<int>();
         var parser = new Parser(new StringReader(text));
-        while (parser.MoveNext())
-            if (parser.Current is YamlDotNet.Core.Events.DocumentEnd end) ends.Add((int)Math.Min(text.Length, end.Start.Index));
         int index = 0;
-        foreach (var doc in stream.Documents)
+        while (parser.MoveNext())
         {
+            if (parser.Current is not DocumentStart) continue;
             index++;
-            if (doc.RootNode is not YamlMappingNode root) continue;
-            int start = (int)doc.RootNode.Start.Index;
-            int stop = index - 1 < ends.Count ? ends[index - 1] : text.Length;
-            var body = text.Substring(start, Math.Max(0, stop - start));
-            string? kind = Scalar(root, "kind");
-            var meta = root.Children.TryGetValue(new YamlScalarNode("metadata"), out var m) ? m as YamlMappingNode : null;
-            string? name = meta is null ? null : Scalar(meta, "name");
+            parser.MoveNext();
+            var root = parser.Current!;
+            string? kind = null, name = null, ns = null;
+            bool hasMetadata = false;
+            if (root is MappingStart)
+            {
+                parser.MoveNext();
+                while (parser.Current is not MappingEnd)
+                {
+                    var key = (parser.Current as Scalar)?.Value;
+                    SkipNode(parser);
+                    parser.MoveNext();
+                    if (key == "kind" && parser.Current is Scalar k) kind = k.Value;
+                    else if (key == "metadata" && parser.Current is MappingStart)
+                    {
+                        hasMetadata = true;
+                        parser.MoveNext();
+                        while (parser.Current is not MappingEnd)
+                        {
+                            var metaKey = (parser.Current as Scalar)?.Value;
+                            SkipNode(parser);
+                            parser.MoveNext();
+                            if (metaKey == "name" && parser.Current is Scalar n) name = n.Value;
+                            else if (metaKey == "namespace" && parser.Current is Scalar s) ns = s.Value;
+                            else SkipNode(parser);
+                            parser.MoveNext();
+                        }
+                    }
+                    else SkipNode(parser);
+                    parser.MoveNext();
+                }
+            }
+            else SkipNode(parser);
+            parser.MoveNext(); // the DocumentEnd: implicit ends sit where the next "---" or the end begins
+            if (root is not MappingStart) continue;
+            int begin = (int)root.Start.Index;
+            int stop = (int)Math.Min(text.Length, parser.Current!.Start.Index);
+            var body = text.Substring(begin, Math.Max(0, stop - begin));
             if (kind is null || name is null || kind == "List")
             {
                 yield return (new ObjectKey(kind ?? "Document", "", $"{path}#{index}"), body);
                 continue;
             }
-            yield return (new ObjectKey(kind, meta is null ? "" : Scalar(meta, "namespace") ?? "", name), body);
+            yield return (new ObjectKey(kind, hasMetadata ? ns ?? "" : "", name), body);
         }
     }
 
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value : null;
+    /// <summary>Leaves the parser on the last event of the node it is on: the node itself, or its matching end.</summary>
+    private static void SkipNode(Parser parser)
+    {
+        if (parser.Current is not (MappingStart or SequenceStart)) return;
+        int depth = 0;
+        do
+        {
+            if (parser.Current is MappingStart or SequenceStart) depth++;
+            else if (parser.Current is MappingEnd or SequenceEnd) depth--;
+        }
+        while (depth > 0 && parser.MoveNext());
+    }
 
     public void Dispose()
     {

@@ -181,8 +181,9 @@ internal static class ServiceReader
         var n = spec.Get(key);
         var text = n?.AsString();
         if (n is null || string.IsNullOrEmpty(text)) return fallback;
-        foreach (T v in System.Enum.GetValues(typeof(T)))
-            if (v.ToString() == text) return v;
+        // By name, not Enum.GetValues(Type): that array of T has to be made at run time, which Native AOT cannot do.
+        foreach (var name in System.Enum.GetNames(typeof(T)))
+            if (name == text) return (T)System.Enum.Parse(typeof(T), name);
         spec.Bag.Report(Descriptors.InvalidEnum, n.Location, n.Path, text!, string.Join(", ", System.Enum.GetNames(typeof(T))));
         ok = false;
         return fallback;

@@ -29,7 +29,11 @@ public sealed partial class DnsPlanner
         public bool IsIp => Address is not null;
     }
 
+#if NET
+    private static readonly QClass[] Classes = Enum.GetValues<QClass>(); // the Type overload makes its array at run time (IL3050)
+#else
     private static readonly QClass[] Classes = (QClass[])Enum.GetValues(typeof(QClass));
+#endif
     private const int NXDomain = 3;
 
     private readonly AnswerWriter _w = new();
