@@ -24,7 +24,10 @@ internal sealed class LiveHarness : IAsyncDisposable
     public FakeTimeProvider? Time { get; init; }
 
     /// <param name="seed">Objects the cluster holds before the source starts.</param>
-    public static async Task<LiveHarness> StartAsync(Action<FakeApiServer>? seed = null, Action<FastPathKubernetesOptions>? configure = null, FakeTimeProvider? time = null)
+    /// <param name="meters">The factory the source's meters come from: a test reading them filters by it (their scope), since
+    /// other tests' sources publish instruments of the same name in the same process at the same time.</param>
+    public static async Task<LiveHarness> StartAsync(Action<FakeApiServer>? seed = null, Action<FastPathKubernetesOptions>? configure = null, FakeTimeProvider? time = null,
+        System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         var api = await FakeApiServer.StartAsync();
         seed?.Invoke(api);
@@ -39,7 +42,7 @@ internal sealed class LiveHarness : IAsyncDisposable
         };
         configure?.Invoke(options);
         var log = new TestLogger();
-        var source = new KubernetesClusterSource(options, new k8s.Kubernetes(options.Configuration), time, log);
+        var source = new KubernetesClusterSource(options, new k8s.Kubernetes(options.Configuration), time, log, meters);
         await source.StartAsync(CancellationToken.None);
         return new LiveHarness { Api = api, Source = source, Log = log, Time = time };
     }

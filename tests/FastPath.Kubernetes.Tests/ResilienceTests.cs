@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using FastPath.Dns;
 using FastPath.Kubernetes.Tests.FakeApi;
 using FastPath.Live;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static FastPath.Kubernetes.Tests.FakeApi.ApiObjects;
@@ -126,7 +127,9 @@ public sealed class ResilienceTests
     public async Task Api_outage_keeps_the_last_snapshot_shows_staleness_then_resyncs_exactly()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var h = await StartAsync(Seed, o => { o.InitialBackoff = TimeSpan.FromSeconds(1); o.MaxBackoff = TimeSpan.FromSeconds(4); }, time);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        await using var h = await StartAsync(Seed, o => { o.InitialBackoff = TimeSpan.FromSeconds(1); o.MaxBackoff = TimeSpan.FromSeconds(4); }, time, meters);
         var before = await h.WaitFor(s => Services(s).Length == 3, "synced");
         await h.WaitForWatches(4);
         Assert.False(h.Source.IsStale);
@@ -164,7 +167,7 @@ public sealed class ResilienceTests
         {
             double value = double.NaN;
             using var listener = new MeterListener();
-            listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == "FastPath.Kubernetes" && i.Name == "fastpath.kubernetes.staleness") l.EnableMeasurementEvents(i); };
+            listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == "FastPath.Kubernetes" && i.Meter.Scope == meters && i.Name == "fastpath.kubernetes.staleness") l.EnableMeasurementEvents(i); };
             listener.SetMeasurementEventCallback<double>((_, v, _, _) => value = v);
             listener.Start();
             listener.RecordObservableInstruments();
