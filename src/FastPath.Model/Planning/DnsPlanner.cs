@@ -23,13 +23,14 @@ public sealed partial class DnsPlanner
     private readonly uint _serial;
     private readonly uint _ttl;
 
-    private readonly AnswerStore _store = new();
+    private readonly AnswerStore _store;
     private readonly bool _loadBalance;
 
     private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
         _loadBalance = loadBalance;
         _view = new PlannerView(cluster, k);
+        _store = StoreFor(_view);
         _options = k;
         _dnsIps = dnsIps;
         _ttl = (uint)k.Ttl;
@@ -85,6 +86,21 @@ public sealed partial class DnsPlanner
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
         return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store);
+    }
+
+    /// <summary>
+    /// A store sized for the cluster, so the buffers are not grown by doubling (at 10,000 Services the copies were as
+    /// large as the final buffers). Names are counted as the planner makes them (a Service, its port/protocol spellings,
+    /// its clusterIPs' reverse names; an endpoint's name and reverse name); answers and bytes per name are what the
+    /// synthetic clusters of the benchmarks use (1.25 and ~100): an estimate, past which the store still grows.
+    /// </summary>
+    private static AnswerStore StoreFor(PlannerView v)
+    {
+        long names = 8;
+        foreach (var s in v.Cluster.Services) names += 2 + 2 * (s.Ports.Count + 1) + s.ClusterIPs.Count;
+        foreach (var sl in v.AllSlices) names += 2L * sl.ReadyIps.Length;
+        names = Math.Min(names, 1 << 22);
+        return new AnswerStore((int)(names + names / 4), (int)(names * 100));
     }
 
     /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>

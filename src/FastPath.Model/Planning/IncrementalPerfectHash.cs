@@ -23,8 +23,8 @@ internal sealed class IncrementalPerfectHash
     /// <param name="hashOf">The hash of an entry (by its current index).</param>
     public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf)
     {
-        _slots = new CopyOnWriteChunks(4, CompiledLayout.Ints(built.Slots));
-        _disp = new CopyOnWriteChunks(4, CompiledLayout.Ints(built.Displacements));
+        _slots = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Slots));
+        _disp = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Displacements));
         _slotMask = built.Slots.Length - 1;
         _bucketMask = built.Displacements.Length - 1;
         _members = new List<int>?[built.Displacements.Length];

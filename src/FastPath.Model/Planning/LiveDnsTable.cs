@@ -20,7 +20,7 @@ namespace FastPath.Model.Planning;
 internal sealed class LiveDnsTable
 {
     private readonly DnsPlanner _planner;
-    private readonly SetTable _sets = new();
+    private readonly SetTable _sets;
     private byte[] _keys, _dotted;
     private int _keysLength;
     private readonly CopyOnWriteChunks _rows;
@@ -38,6 +38,7 @@ internal sealed class LiveDnsTable
         _planner = planner;
         Plan = plan;
         int n = plan.Entries.Count;
+        _sets = new SetTable(n);
         _names = new string[Math.Max(16, n)];
         _hashes = new ulong[_names.Length];
         _dottedHashes = new ulong[_names.Length];
@@ -206,12 +207,7 @@ internal sealed class LiveDnsTable
 
     /// <summary>One state of the tables (the append-only ones may be longer than this state uses).</summary>
     public sealed record Tables(byte[] Keys, byte[] Sets, byte[] Answers, byte[] AnswerData, byte[] RecordOffsets, byte[] Fixups,
-        byte[] DottedKeys, SegmentedIndex Index)
-    {
-        /// <summary>The tables of a full layout (the index cut into chunks).</summary>
-        public static Tables Of(CompiledLayout l) => new(l.Keys, l.Sets, l.Answers, l.AnswerData, l.RecordOffsets, l.Fixups, l.DottedKeys,
-            SegmentedIndex.FromFlat(l.Entries, l.Displacements, l.Slots, l.DottedDisplacements, l.DottedSlots));
-    }
+        byte[] DottedKeys, SegmentedIndex Index);
 
     /// <summary>Bytes held by the current tables (shared buffers counted once), for the retained-memory figure.</summary>
     public long RetainedBytes()

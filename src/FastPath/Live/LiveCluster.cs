@@ -319,7 +319,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         {
             // No kubernetes block: every change is a full build.
             _dns = null;
-            dns = ClusterSnapshot.DnsOf(LiveDnsTable.Tables.Of(CompiledLayout.Build(plan)), plan);
+            dns = ClusterSnapshot.DnsOf(SnapshotTables.Build(plan), plan);
         }
         _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);
