@@ -34,7 +34,7 @@ public sealed class AnswerStore
         _rows = new byte[CompiledLayout.AnswerSize * answers];
         _data = new byte[Math.Max(4096, dataBytes)];
         _offsets = new byte[answers * 12];
-        _fixups = new byte[Math.Max(1024, answers * 2)];
+        _fixups = new byte[Math.Max(1024, answers * 8)];
         _hashOf = new uint[answers];
         _slots = new int[Pow2(answers * 2)];
     }

@@ -13,7 +13,8 @@ namespace FastPath.Model.Planning;
 public sealed partial class DnsPlanner
 {
     /// <summary>Something a name resolves to: an IP (its bytes) or a name (ExternalName), a port, the name it lives at, or TXT.</summary>
-    private sealed class RecordTarget
+    /// <remarks>A struct: the planner makes one per address of every planned name.</remarks>
+    private readonly struct RecordTarget
     {
         public RecordTarget(string host, int port, NameRef target, uint ttl, byte[]? address)
         {
@@ -167,7 +168,7 @@ public sealed partial class DnsPlanner
             var target = Fqdn(b.Host);
             int depth = previous?.Count ?? 0;
             if (string.Equals(target, name, StringComparison.OrdinalIgnoreCase) || depth > 7) continue;
-            if (previous is not null && previous.Exists(p => string.Equals(p, target, StringComparison.OrdinalIgnoreCase))) continue;
+            if (previous is not null && Contains(previous, target)) continue;
             var lower = target.ToLowerInvariant();
             var literal = NameRef.Literal(target);
             if (ZoneName.IsSubdomain(z, lower))
@@ -194,6 +195,13 @@ public sealed partial class DnsPlanner
     }
 
     private HashSet<string>? _topSeen = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the chain already holds the name (case-insensitive); a loop, so no closure is made per record.</summary>
+    private static bool Contains(List<string> chain, string name)
+    {
+        foreach (var p in chain) if (string.Equals(p, name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>What A or AAAA finds at a name reached through a CNAME.</summary>
     private List<RecordTarget>? ServicesAt(string name, string z, PlanType family) =>
@@ -280,7 +288,8 @@ public sealed partial class DnsPlanner
             _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}"));
             return;
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = _ptrSeen;
+        seen.Clear();
         if (_view.EndpointsByIp.TryGetValue(ip, out var eps))
             foreach (var (sl, e) in eps)
             {
@@ -290,6 +299,7 @@ public sealed partial class DnsPlanner
     }
 
     private string? _primary;
+    private readonly HashSet<string> _ptrSeen = new(StringComparer.Ordinal);
 
     /// <summary>The canonical address a full in-addr.arpa or ip6.arpa name stands for; null otherwise.</summary>
     internal static string? AddressOfReverseName(string name)

@@ -30,7 +30,8 @@ public sealed partial class DnsPlanner
     {
         _loadBalance = loadBalance;
         _view = new PlannerView(cluster, k);
-        _store = StoreFor(_view);
+        _store = StoreFor(_view, out int names);
+        _addresses = new Dictionary<string, byte[]?>(names / 2, StringComparer.Ordinal);
         _options = k;
         _dnsIps = dnsIps;
         _ttl = (uint)k.Ttl;
@@ -94,12 +95,13 @@ public sealed partial class DnsPlanner
     /// its clusterIPs' reverse names; an endpoint's name and reverse name); answers and bytes per name are what the
     /// synthetic clusters of the benchmarks use (1.25 and ~100): an estimate, past which the store still grows.
     /// </summary>
-    private static AnswerStore StoreFor(PlannerView v)
+    private static AnswerStore StoreFor(PlannerView v, out int estimate)
     {
         long names = 8;
         foreach (var s in v.Cluster.Services) names += 2 + 2 * (s.Ports.Count + 1) + s.ClusterIPs.Count;
         foreach (var sl in v.AllSlices) names += 2L * sl.ReadyIps.Length;
-        names = Math.Min(names, 1 << 22);
+        estimate = (int)Math.Min(names, 1 << 22);
+        names = estimate;
         return new AnswerStore((int)(names + names / 4), (int)(names * 100));
     }
 
@@ -175,23 +177,29 @@ public sealed partial class DnsPlanner
         var protos = new List<string>();
         void AddPort(string? name) { if (!string.IsNullOrEmpty(name) && !ports.Contains(name!)) ports.Add(name!); }
         void AddProto(string p) { if (p.Length > 0 && !protos.Contains(p.ToLowerInvariant())) protos.Add(p.ToLowerInvariant()); }
-        foreach (var p in s.Ports) AddPort(p.Name);
+        for (int i = 0; i < s.Ports.Count; i++) AddPort(s.Ports[i].Name);
         foreach (var sl in slices) foreach (var p in sl.Ports) AddPort(p.Name);
-        foreach (var p in s.Ports) AddProto(p.Protocol);
+        for (int i = 0; i < s.Ports.Count; i++) AddProto(s.Ports[i].Protocol);
         foreach (var sl in slices) foreach (var p in sl.Ports) AddProto(p.Protocol);
         ports.Add("");
         protos.Add("");
+        // Each label's "_x." prefix made once, so a name is one concatenation.
+        var protoLabels = new string[protos.Count];
+        for (int i = 0; i < protos.Count; i++) protoLabels[i] = Underscored(protos[i]) + ".";
         foreach (var port in ports)
-            foreach (var proto in protos)
-                yield return new Candidate($"{Underscored(port)}.{Underscored(proto)}.{bas}", src, known: new Request("svc", s.Namespace, s.Name, "", port, proto));
+        {
+            var portLabel = Underscored(port) + ".";
+            for (int i = 0; i < protos.Count; i++)
+                yield return new Candidate(string.Concat(portLabel, protoLabels[i], bas), src, known: new Request("svc", s.Namespace, s.Name, "", port, protos[i]));
+        }
         foreach (var sl in slices)
             for (int i = 0; i < sl.Names.Length; i++)
             {
                 var epName = sl.Names[i].ToLowerInvariant();
                 if (epName.Length == 0 || epName.Length > 63) continue;
                 // A name with dots (a pod name) is read back label by label, as a query for it would be.
-                var known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
-                yield return new Candidate($"{epName}.{bas}", src, sl.ReadyIps[i], known);
+                Request? known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
+                yield return new Candidate(string.Concat(epName, ".", bas), src, sl.ReadyIps[i], known);
             }
     }
 
@@ -232,6 +240,8 @@ public sealed partial class DnsPlanner
         return string.Join(".", parts) + ".ip6.arpa.";
     }
 
+    [ThreadStatic] private static char[]? _reverseBuffer;
+
     /// <summary>Whether the text is an IPv4 address already in canonical form (four decimal octets, no leading zeros).</summary>
     internal static bool CanonicalV4(string t)
     {
@@ -252,10 +262,10 @@ public sealed partial class DnsPlanner
         return dots == 3 && digits > 0;
     }
 
-    /// <summary>d.c.b.a.in-addr.arpa. for a canonical a.b.c.d, in one allocation.</summary>
+    /// <summary>d.c.b.a.in-addr.arpa. for a canonical a.b.c.d, in one allocation (the string: the buffer is reused).</summary>
     private static string V4Reverse(string t)
     {
-        var chars = new char[t.Length + 14];
+        var chars = _reverseBuffer ??= new char[32]; // a canonical address is at most 15 characters, its name 29
         int w = 0, end = t.Length;
         for (int i = t.Length - 1; i >= -1; i--)
         {
