@@ -128,7 +128,7 @@ public sealed partial class DnsPlanner
     }
 
     private readonly Dictionary<(string Ns, string Name), NameRef> _serviceNames = new();
-    private readonly Dictionary<string, byte[]?> _addresses;
+    private Dictionary<string, byte[]?> _addresses;
 
     /// <summary>An address's bytes (4 or 16), or null when the text is not an address; each text is parsed once.</summary>
     private byte[]? AddressOf(string host)

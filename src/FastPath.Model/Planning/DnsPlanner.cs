@@ -86,6 +86,9 @@ public sealed partial class DnsPlanner
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
+        // The address cache pays while every address is read many times; a live update re-plans one Service and reads
+        // its few addresses again, so the full build's cache (an entry and an array per address) is not kept.
+        _addresses = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
         return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store);
     }
 

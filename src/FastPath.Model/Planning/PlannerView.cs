@@ -60,7 +60,8 @@ internal sealed class PlannerView
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
-    public Dictionary<string, List<(SliceView Slice, Endpoint Endpoint)>> EndpointsByIp { get; } = new(StringComparer.Ordinal);
+    /// <summary>The ready endpoints holding each address; arrays (usually of one), not lists: kept for the live table's lifetime.</summary>
+    public Dictionary<string, (SliceView Slice, Endpoint Endpoint)[]> EndpointsByIp { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
     /// <summary>Every slice of the cluster it was built from, in the cluster's order (namespace/name), as the informer lists them.</summary>
     public List<SliceView> AllSlices { get; } = new();
@@ -168,16 +169,25 @@ internal sealed class PlannerView
             {
                 if (EndpointsByIp.TryGetValue(ip, out var l))
                 {
-                    l.RemoveAll(x => ReferenceEquals(x.Slice, sl));
-                    if (l.Count == 0) EndpointsByIp.Remove(ip);
+                    int keep = 0;
+                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) keep++;
+                    if (keep == 0) { EndpointsByIp.Remove(ip); continue; }
+                    var kept = new (SliceView, Endpoint)[keep];
+                    keep = 0;
+                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) kept[keep++] = x;
+                    EndpointsByIp[ip] = kept;
                 }
                 continue;
             }
-            if (!EndpointsByIp.TryGetValue(ip, out var list)) EndpointsByIp[ip] = list = new List<(SliceView, Endpoint)>(1);
+            var list = EndpointsByIp.TryGetValue(ip, out var found) ? found : [];
             // After every entry of an earlier or the same slice: the informer's order, endpoints in slice order.
-            int at = list.Count;
+            int at = list.Length;
             while (at > 0 && string.CompareOrdinal(list[at - 1].Slice.Key, sl.Key) > 0) at--;
-            list.Insert(at, (sl, e));
+            var grown = new (SliceView, Endpoint)[list.Length + 1];
+            Array.Copy(list, grown, at);
+            grown[at] = (sl, e);
+            Array.Copy(list, at, grown, at + 1, list.Length - at);
+            EndpointsByIp[ip] = grown;
         }
     }
 
