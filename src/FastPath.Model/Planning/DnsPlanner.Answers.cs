@@ -35,6 +35,7 @@ public sealed partial class DnsPlanner
 
     private readonly AnswerWriter _w = new();
     private readonly int[] _rcodes = new int[CompiledLayout.ClassCount];
+    private readonly int[] _ids = new int[Classes.Length]; // scratch: the set table keeps a copy
     private int _nxId = -1, _nodataId = -1;
 
     /// <summary>
@@ -56,12 +57,12 @@ public sealed partial class DnsPlanner
             if (qc != QClass.SOA && _rcodes[(int)qc] != NXDomain) exists = true;
         }
         if (!exists) return null;
-        var ids = new int[Classes.Length];
+        var ids = _ids;
         foreach (var qc in Classes) ids[(int)qc] = Encode(name, z, qc, raw, nsName);
         var flags = EntryFlags.None;
         if (name == z) flags |= EntryFlags.NsNeedsLowerCase;
         if (nsName) flags |= EntryFlags.ZoneNeedsLowerCase;
-        return new PlanEntry(name, zi, flags, ids, c.Source, c.Endpoint);
+        return new PlanEntry(name, zi, flags, _sets.Add(ids), c.Source, c.Endpoint);
     }
 
     /// <summary>The reverse name's address (canonical), or null: found once per entry, read by PTR.</summary>

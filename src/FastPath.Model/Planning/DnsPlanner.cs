@@ -6,6 +6,7 @@ using System.Net;
 using FastPath.Model.Corefile;
 using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
 
@@ -24,6 +25,7 @@ public sealed partial class DnsPlanner
     private readonly uint _ttl;
 
     private readonly AnswerStore _store;
+    private readonly SetTable _sets;
     private readonly bool _loadBalance;
 
     private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
@@ -32,6 +34,7 @@ public sealed partial class DnsPlanner
         _view = new PlannerView(cluster, k);
         _store = StoreFor(_view, out int names);
         _addresses = new Dictionary<string, byte[]?>(names / 2, StringComparer.Ordinal);
+        _sets = new SetTable(names);
         _options = k;
         _dnsIps = dnsIps;
         _ttl = (uint)k.Ttl;
@@ -45,7 +48,7 @@ public sealed partial class DnsPlanner
         var routes = Routes(cluster.Corefile);
         var plugins = PlanPlugins(cluster, routes);
         if (block is null)
-            return new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore()) { Plugins = plugins };
+            return new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore(), new SetTable()) { Plugins = plugins };
         var p = block.Plugins;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
         return planner.Build(routes) with { Plugins = plugins };
@@ -89,7 +92,7 @@ public sealed partial class DnsPlanner
         // The address cache pays while every address is read many times; a live update re-plans one Service and reads
         // its few addresses again, so the full build's cache (an entry and an array per address) is not kept.
         _addresses = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store);
+        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store, _sets);
     }
 
     /// <summary>

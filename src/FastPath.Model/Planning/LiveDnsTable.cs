@@ -20,7 +20,6 @@ namespace FastPath.Model.Planning;
 internal sealed class LiveDnsTable
 {
     private readonly DnsPlanner _planner;
-    private readonly SetTable _sets;
     private byte[] _keys, _dotted;
     private int _keysLength;
     private readonly CopyOnWriteChunks _rows;
@@ -38,7 +37,6 @@ internal sealed class LiveDnsTable
     {
         _planner = planner;
         int n = plan.Entries.Count;
-        _sets = new SetTable(n);
         _hashes = new ulong[Math.Max(16, n)];
         _dottedHashes = new ulong[_hashes.Length];
         int keyBytes = 0;
@@ -117,7 +115,7 @@ internal sealed class LiveDnsTable
         }
         if (exists)
         {
-            int set = _sets.Add(entry.Answers);
+            int set = entry.Set;
             var row = _rows.Read(i);
             if (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.AnswerSet)) == set && row[EntryField.Flags] == (byte)entry.Flags) return true;
             int keyOffset = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.KeyOffset));
@@ -168,7 +166,7 @@ internal sealed class LiveDnsTable
         }
         _hashes[i] = NameHash.Hash(_keys.AsSpan(_keysLength, len));
         _dottedHashes[i] = NameHash.Hash(_dotted.AsSpan(_keysLength, Math.Max(0, len - 2)));
-        CompiledLayout.WriteEntry(_rows.Write(i), _keysLength, len, e.Zone, e.Flags, _sets.Add(e.Answers));
+        CompiledLayout.WriteEntry(_rows.Write(i), _keysLength, len, e.Zone, e.Flags, e.Set);
         _keysLength += len;
     }
 
@@ -206,7 +204,7 @@ internal sealed class LiveDnsTable
         var index = new SegmentedIndex(_count, _rows.Publish(), _wire.BucketCount, disp, _wire.SlotCount, slots,
             _dottedHash.BucketCount, dottedDisp, _dottedHash.SlotCount, dottedSlots);
         var store = _planner.Store;
-        return new Tables(_keys, _sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, _dotted, index);
+        return new Tables(_keys, _planner.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, _dotted, index);
     }
 
     /// <summary>One state of the tables (the append-only ones may be longer than this state uses).</summary>

@@ -23,7 +23,6 @@ internal static class SnapshotTables
         var dottedHashes = new ulong[n];
         var rows = new byte[Math.Max(1, (n + SegmentedIndex.Mask) >> SegmentedIndex.Shift)][];
         for (int c = 0; c < rows.Length; c++) rows[c] = new byte[SegmentedIndex.UnitsPerChunk * CompiledLayout.EntrySize];
-        var sets = new SetTable(n);
         int at = 0;
         for (int i = 0; i < n; i++)
         {
@@ -32,7 +31,7 @@ internal static class SnapshotTables
             hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
             dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
             var row = rows[i >> SegmentedIndex.Shift].AsSpan((i & SegmentedIndex.Mask) * CompiledLayout.EntrySize, CompiledLayout.EntrySize);
-            CompiledLayout.WriteEntry(row, at, len, e.Zone, e.Flags, sets.Add(e.Answers));
+            CompiledLayout.WriteEntry(row, at, len, e.Zone, e.Flags, e.Set);
             at += len;
         }
         var ph = PerfectHash.Build(hashes);
@@ -41,6 +40,6 @@ internal static class SnapshotTables
             SegmentedIndex.Split(ph.Slots), dph.Displacements.Length, SegmentedIndex.Split(dph.Displacements), dph.Slots.Length,
             SegmentedIndex.Split(dph.Slots));
         var store = plan.Store;
-        return new LiveDnsTable.Tables(keys, sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, dotted, index);
+        return new LiveDnsTable.Tables(keys, plan.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, dotted, index);
     }
 }

@@ -45,7 +45,6 @@ public sealed class CompiledLayout
     {
         int n = plan.Entries.Count;
         var entries = new byte[n * EntrySize];
-        var sets = new SetTable(n);
         int keyBytes = 0;
         foreach (var e in plan.Entries) keyBytes += WireLength(e.Name);
         var keys = new byte[keyBytes];
@@ -59,7 +58,7 @@ public sealed class CompiledLayout
             int len = WriteKey(e.Name, keys.AsSpan(at), dotted.AsSpan(at));
             hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
             dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
-            WriteEntry(entries.AsSpan(i * EntrySize), at, len, e.Zone, e.Flags, sets.Add(e.Answers));
+            WriteEntry(entries.AsSpan(i * EntrySize), at, len, e.Zone, e.Flags, e.Set);
             at += len;
         }
         var ph = PerfectHash.Build(hashes);
@@ -67,11 +66,11 @@ public sealed class CompiledLayout
         var store = plan.Store;
         return new CompiledLayout
         {
-            Keys = keys, Entries = entries, Sets = sets.ToArray(), Answers = store.Rows(),
+            Keys = keys, Entries = entries, Sets = plan.Sets.ToArray(), Answers = store.Rows(),
             AnswerData = store.Data(), RecordOffsets = store.Offsets(), Fixups = store.Fixups(),
             Displacements = Ints(ph.Displacements), Slots = Ints(ph.Slots),
             DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = Ints(dph.Slots),
-            EntryCount = n, AnswerCount = store.Count, SetCount = sets.Count,
+            EntryCount = n, AnswerCount = store.Count, SetCount = plan.Sets.Count,
         };
     }
 
