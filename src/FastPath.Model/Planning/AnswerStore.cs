@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Collections.Generic;
 using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
@@ -19,13 +18,33 @@ public sealed class AnswerStore
         public readonly int Rcode = rcode, An = an, Ns = ns, Ar = ar, Af = af, Ac = ac, Xf = xf, Xc = xc;
     }
 
-    private byte[] _rows = new byte[CompiledLayout.AnswerSize * 64];
-    private byte[] _data = new byte[4096];
-    private byte[] _offsets = new byte[1024];
-    private byte[] _fixups = new byte[1024];
+    private byte[] _rows, _data, _offsets, _fixups;
     private int _dataLen, _offsetsLen, _fixupsLen;
-    private readonly Dictionary<ulong, int> _firstByHash = new();
-    private int[] _next = new int[64];
+    // Dedup index, open addressing: slot → id + 1 (0 empty), and each id's hash, so growing rehashes no bytes.
+    // A dictionary of hash → first id plus a chain array cost 3× the memory, kept for as long as the live table lives.
+    private int[] _slots;
+    private uint[] _hashOf;
+
+    public AnswerStore() : this(64, 4096) { }
+
+    /// <summary>A store sized for about <paramref name="answers"/> answers of <paramref name="dataBytes"/> bytes in all (it grows past them).</summary>
+    public AnswerStore(int answers, int dataBytes)
+    {
+        answers = Math.Max(64, answers);
+        _rows = new byte[CompiledLayout.AnswerSize * answers];
+        _data = new byte[Math.Max(4096, dataBytes)];
+        _offsets = new byte[answers * 12];
+        _fixups = new byte[Math.Max(1024, answers * 8)];
+        _hashOf = new uint[answers];
+        _slots = new int[Pow2(answers * 2)];
+    }
+
+    private static int Pow2(int v)
+    {
+        int p = 1;
+        while (p < v) p <<= 1;
+        return p;
+    }
 
     public int Count { get; private set; }
     /// <summary>Bytes of answer data held (for sizing and compaction decisions).</summary>
@@ -51,17 +70,15 @@ public sealed class AnswerStore
 
     internal int Add(in Header h, ReadOnlySpan<byte> bytes, ReadOnlySpan<int> starts, ReadOnlySpan<int> fixups)
     {
-        ulong hash = Hash(h, bytes);
-        if (_firstByHash.TryGetValue(hash, out int id))
-        {
-            for (int i = id; i >= 0; i = _next[i])
-                if (Same(i, h, bytes)) return i;
-        }
-        else id = -1;
+        uint hash = (uint)Hash(h, bytes);
+        int mask = _slots.Length - 1, at = (int)(hash & (uint)mask);
+        for (int id; (id = _slots[at] - 1) >= 0; at = (at + 1) & mask)
+            if (_hashOf[id] == hash && Same(id, h, bytes)) return id;
         int nid = Count;
-        if (nid == _next.Length) Array.Resize(ref _next, nid * 2);
-        _next[nid] = id; // chain to the earlier answers with this hash
-        _firstByHash[hash] = nid;
+        if (nid == _hashOf.Length) Array.Resize(ref _hashOf, nid * 2);
+        _hashOf[nid] = hash;
+        _slots[at] = nid + 1;
+        if ((nid + 1) * 2 > _slots.Length) Rehash(_slots.Length * 2);
         Grow(ref _rows, (nid + 1) * CompiledLayout.AnswerSize);
         var row = _rows.AsSpan(nid * CompiledLayout.AnswerSize, CompiledLayout.AnswerSize);
         BinaryPrimitives.WriteInt32LittleEndian(row, _dataLen);
@@ -87,6 +104,19 @@ public sealed class AnswerStore
         _dataLen += bytes.Length;
         Count = nid + 1;
         return nid;
+    }
+
+    private void Rehash(int size)
+    {
+        var slots = new int[size];
+        int mask = size - 1;
+        for (int id = 0; id <= Count; id++)
+        {
+            int at = (int)(_hashOf[id] & (uint)mask);
+            while (slots[at] != 0) at = (at + 1) & mask;
+            slots[at] = id + 1;
+        }
+        _slots = slots;
     }
 
     private bool Same(int id, in Header h, ReadOnlySpan<byte> bytes)

@@ -26,12 +26,11 @@ internal sealed class CopyOnWriteChunks
         _madeIn = new int[chunks];
     }
 
-    /// <summary>Takes flat units (a perfect hash's table as <see cref="CompiledLayout.Ints(int[])"/> writes it).</summary>
-    public CopyOnWriteChunks(int width, ReadOnlySpan<byte> flat) : this(width, flat.Length / width)
+    /// <summary>Takes full chunks (as <see cref="SegmentedIndex.Split(int[])"/> makes them) as they are.</summary>
+    public CopyOnWriteChunks(int width, byte[][] chunks) : this(width, chunks.Length << SegmentedIndex.Shift)
     {
-        var split = SegmentedIndex.Split(flat, width);
-        Array.Copy(split, _chunks, split.Length);
-        for (int i = 0; i < split.Length; i++) _madeIn[i] = _generation;
+        Array.Copy(chunks, _chunks, chunks.Length);
+        for (int i = 0; i < chunks.Length; i++) _madeIn[i] = _generation;
     }
 
     public ReadOnlySpan<byte> Read(int unit) =>

@@ -33,36 +33,56 @@ public static class DataPlanePlanner
             .Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
 
     /// <summary>One Service's ports (none when it is not proxied), from its slices, for the given nodes.</summary>
+    /// <remarks>Plain loops, no LINQ: this runs for every port of every Service on a full build (18,000 ports at 10,000 Services).</remarks>
     public static IReadOnlyList<PortPlan> PlanService(Service s, IReadOnlyList<EndpointSlice> slices, IReadOnlyList<string> nodes, Func<string, Node?> findNode)
     {
         var plans = new List<PortPlan>();
         if (!s.IsProxied) return plans;
-        foreach (var port in s.Ports)
+        string? vip = FirstVip(s);
+        string? externalVip = vip ?? (s.ExternalIPs.Count > 0 ? s.ExternalIPs[0] : null);
+        var weightMap = s.Annotations.TryGetValue(ServiceAnnotations.Weights, out var weightText) ? ServiceAnnotations.ParseWeights(weightText) : null;
+        string source = $"Service {s.Meta.Key}" + (s.Meta.Location is null ? "" : $" ({s.Meta.Location.Path}:{s.Meta.Location.Line})");
+        string scheduler = ServiceAnnotations.SchedulerOf(s);
+        for (int pi = 0; pi < s.Ports.Count; pi++)
         {
+            var port = s.Ports[pi];
             var eps = Endpoints(slices, s, port);
-            var first = eps.Select(c => c[0]).ToList();
-            bool accessible = port.NodePort != 0 || s.ExternalIPs.Count > 0 || Vips(s).Any();
+            bool accessible = port.NodePort != 0 || s.ExternalIPs.Count > 0 || vip is not null;
+            bool nodeDependent = NodeDependent(s, eps);
             var decisions = new List<PortDecision>();
-            foreach (var external in accessible ? new[] { false, true } : new[] { false })
+            for (int x = 0; x < (accessible ? 2 : 1); x++)
             {
+                bool external = x == 1;
                 // A node's decision is kept only where it differs from the node-less one: with Cluster policies and
                 // no hints every node decides alike, and the plan stays small for large clusters.
-                var common = Decide(findNode, s, port, eps, null, external, accessible);
+                var common = Decide(findNode, s, eps, null, external, accessible);
                 decisions.Add(common);
-                if (!NodeDependent(s, eps)) continue;
+                if (!nodeDependent) continue;
                 foreach (var node in nodes)
                 {
-                    var d = Decide(findNode, s, port, eps, node, external, accessible);
-                    if (d.Action != common.Action || !d.Eligible.SequenceEqual(common.Eligible) || d.Reason != common.Reason) decisions.Add(d);
+                    var d = Decide(findNode, s, eps, node, external, accessible);
+                    if (d.Action != common.Action || !SameIndexes(d.Eligible, common.Eligible) || d.Reason != common.Reason) decisions.Add(d);
                 }
             }
-            var weights = first.Select(e => ServiceAnnotations.WeightOf(s, e.Ip)).ToList();
+            var keys = new List<string>(eps.Count);
+            var weights = new List<int>(eps.Count);
+            foreach (var c in eps)
+            {
+                keys.Add(c[0].Key);
+                weights.Add(weightMap is not null && weightMap.TryGetValue(c[0].Ip, out int w) ? w : 1);
+            }
             plans.Add(new PortPlan(s.Namespace, s.Name, port.Name, port.Port, port.Protocol, port.NodePort, s.ClusterIPs[0],
-                Vips(s).Concat(s.ExternalIPs).FirstOrDefault(), first.Select(e => e.Key).ToList(), weights,
-                ServiceAnnotations.SchedulerOf(s), s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
-                decisions, $"Service {s.Meta.Key}" + (s.Meta.Location is null ? "" : $" ({s.Meta.Location.Path}:{s.Meta.Location.Line})")));
+                externalVip, keys, weights, scheduler, s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
+                decisions, source));
         }
         return plans;
+    }
+
+    private static bool SameIndexes(IReadOnlyList<int> a, IReadOnlyList<int> b)
+    {
+        if (a.Count != b.Count) return false;
+        for (int i = 0; i < a.Count; i++) if (a[i] != b[i]) return false;
+        return true;
     }
 
     /// <summary>
@@ -81,63 +101,124 @@ public static class DataPlanePlanner
         return false;
     }
 
-    private static IEnumerable<string> Vips(Service s) => s.LoadBalancerIngress.Where(i => i.Ip is not null && (i.IpMode is null || i.IpMode == "VIP")).Select(i => i.Ip!);
+    /// <summary>The first load-balancer ingress address in VIP mode, or null.</summary>
+    private static string? FirstVip(Service s)
+    {
+        foreach (var i in s.LoadBalancerIngress)
+            if (i.Ip is not null && (i.IpMode is null || i.IpMode == "VIP")) return i.Ip;
+        return null;
+    }
+
+    private static readonly Comparison<List<PlannedEndpoint>> ByKey = (a, b) => string.CompareOrdinal(a[0].Key, b[0].Key);
 
     /// <summary>The port's endpoints of the service's primary family, first address only, sorted by ip:port; the first copy of a duplicate is kept.</summary>
     private static List<List<PlannedEndpoint>> Endpoints(IReadOnlyList<EndpointSlice> slices, Service s, ServicePort port)
     {
         string family = IpText.IsIPv6(s.ClusterIPs[0]) ? "IPv6" : "IPv4";
         var seen = new Dictionary<string, List<PlannedEndpoint>>(StringComparer.Ordinal);
-        foreach (var slice in slices.Where(sl => sl.AddressType == family))
+        var all = new List<List<PlannedEndpoint>>();
+        foreach (var slice in slices)
         {
-            var sp = slice.Ports.FirstOrDefault(p => (p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol);
+            if (slice.AddressType != family) continue;
+            EndpointPort? sp = null;
+            foreach (var p in slice.Ports)
+                if ((p.Name ?? "") == (port.Name ?? "") && p.Protocol == port.Protocol) { sp = p; break; }
             if (sp is null) continue;
+            string portText = sp.Port.ToString(CultureInfo.InvariantCulture);
             foreach (var e in slice.Endpoints)
             {
-                if (e.Addresses.Count == 0 || IpText.CanonicalOrNull(e.Addresses[0]) is not { } ip) continue;
-                var key = ip.IndexOf(':') >= 0 ? $"[{ip}]:{sp.Port.ToString(CultureInfo.InvariantCulture)}" : $"{ip}:{sp.Port.ToString(CultureInfo.InvariantCulture)}";
+                if (e.Addresses.Count == 0) continue;
+                // A canonical IPv4 address is its own canonical text: no parse, no new string.
+                var address = e.Addresses[0];
+                if ((DnsPlanner.CanonicalV4(address) ? address : IpText.CanonicalOrNull(address)) is not { } ip) continue;
+                var key = ip.IndexOf(':') >= 0 ? "[" + ip + "]:" + portText : ip + ":" + portText;
                 var ep = new PlannedEndpoint(ip, sp.Port, key, e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints);
                 // Every copy is kept: which one kube-proxy uses depends on the node (a local copy wins).
-                if (!seen.TryGetValue(key, out var copies)) seen[key] = copies = new List<PlannedEndpoint>();
+                if (!seen.TryGetValue(key, out var copies))
+                {
+                    seen[key] = copies = new List<PlannedEndpoint>(1);
+                    all.Add(copies);
+                }
                 copies.Add(ep);
             }
         }
-        return seen.Values.OrderBy(e => e[0].Key, StringComparer.Ordinal).ToList();
+        all.Sort(ByKey); // keys are distinct: the order is total
+        return all;
     }
 
-    private static PortDecision Decide(Func<string, Node?> findNode, Service s, ServicePort port, List<List<PlannedEndpoint>> copies, string? node, bool external, bool accessible)
+    private static PortDecision Decide(Func<string, Node?> findNode, Service s, List<List<PlannedEndpoint>> copies, string? node, bool external, bool accessible)
     {
-        bool Local(PlannedEndpoint e) => node is { Length: > 0 } && e.Node == node;
-        var eps = copies.Select(c => c.FirstOrDefault(Local) ?? c[0]).ToList();
-        bool servTerm(PlannedEndpoint e) => e.Serving && e.Terminating;
+        bool local = node is { Length: > 0 };
+        // The copy this node uses: its own when it has one, else the first.
+        var eps = new PlannedEndpoint[copies.Count];
+        bool anyUsable = false;
+        for (int i = 0; i < eps.Length; i++)
+        {
+            var c = copies[i];
+            var pick = c[0];
+            if (local)
+                foreach (var e in c)
+                    if (e.Node == node) { pick = e; break; }
+            eps[i] = pick;
+            anyUsable |= pick.Ready || ServingTerminating(pick);
+        }
         bool usesCluster = s.InternalTrafficPolicy != TrafficPolicy.Local || accessible;
         bool usesLocal = s.InternalTrafficPolicy == TrafficPolicy.Local || (s.ExternalTrafficPolicy == TrafficPolicy.Local && accessible);
         bool localPolicy = (external ? s.ExternalTrafficPolicy : s.InternalTrafficPolicy) == TrafficPolicy.Local;
 
         // Everything usable anywhere (hasAny): ready endpoints, or serving-terminating ones when none is ready.
-        bool any = eps.Any(e => e.Ready) || eps.Any(servTerm);
-        if (!any) return new PortDecision(node, external, Reject, [], "the service has no usable endpoints");
+        if (!anyUsable) return new PortDecision(node, external, Reject, [], "the service has no usable endpoints");
 
-        List<PlannedEndpoint> chosen;
+        // Indexes into eps, ascending (each filter keeps eps's order).
+        var chosen = new List<int>();
         if (localPolicy && usesLocal)
         {
-            chosen = eps.Where(e => Local(e) && e.Ready).ToList();
-            if (chosen.Count == 0) chosen = eps.Where(e => Local(e) && !e.Ready && servTerm(e)).ToList();
+            for (int i = 0; i < eps.Length; i++) if (local && eps[i].Node == node && eps[i].Ready) chosen.Add(i);
+            if (chosen.Count == 0)
+                for (int i = 0; i < eps.Length; i++) if (local && eps[i].Node == node && !eps[i].Ready && ServingTerminating(eps[i])) chosen.Add(i);
         }
         else if (usesCluster)
         {
             var zone = node is null ? null : findNode(node)?.Zone;
-            var ready = eps.Where(e => e.Ready).ToList();
-            chosen = ready;
+            for (int i = 0; i < eps.Length; i++) if (eps[i].Ready) chosen.Add(i);
             // Topology hints: all-or-nothing, node hints before zone hints, never in the terminating fallback.
-            if (ready.Count > 0 && node is { Length: > 0 } && ready.All(e => e.Nodes is { Count: > 0 }) && ready.Any(e => e.Nodes!.Contains(node)))
-                chosen = ready.Where(e => e.Nodes!.Contains(node)).ToList();
-            else if (ready.Count > 0 && zone is { Length: > 0 } && ready.All(e => e.Zones is { Count: > 0 }) && ready.Any(e => e.Zones!.Contains(zone)))
-                chosen = ready.Where(e => e.Zones!.Contains(zone)).ToList();
-            if (chosen.Count == 0) chosen = eps.Where(servTerm).ToList();
+            if (chosen.Count > 0 && local && AllHinted(eps, chosen, byNode: true) && AnyHint(eps, chosen, node!, byNode: true))
+                chosen = OnlyHinted(eps, chosen, node!, byNode: true);
+            else if (chosen.Count > 0 && zone is { Length: > 0 } && AllHinted(eps, chosen, byNode: false) && AnyHint(eps, chosen, zone, byNode: false))
+                chosen = OnlyHinted(eps, chosen, zone, byNode: false);
+            if (chosen.Count == 0)
+                for (int i = 0; i < eps.Length; i++) if (ServingTerminating(eps[i])) chosen.Add(i);
         }
-        else chosen = [];
         if (chosen.Count == 0) return new PortDecision(node, external, Drop, [], "the Local traffic policy leaves no endpoint on this node");
-        return new PortDecision(node, external, Forward, chosen.Select(e => eps.IndexOf(e)).OrderBy(i => i).ToList(), localPolicy ? "local endpoints" : "cluster endpoints");
+        return new PortDecision(node, external, Forward, chosen, localPolicy ? "local endpoints" : "cluster endpoints");
+    }
+
+    private static bool ServingTerminating(PlannedEndpoint e) => e.Serving && e.Terminating;
+
+    private static IReadOnlyList<string>? Hints(PlannedEndpoint e, bool byNode) => byNode ? e.Nodes : e.Zones;
+
+    private static bool AllHinted(PlannedEndpoint[] eps, List<int> chosen, bool byNode)
+    {
+        foreach (var i in chosen) if (Hints(eps[i], byNode) is not { Count: > 0 }) return false;
+        return true;
+    }
+
+    private static bool AnyHint(PlannedEndpoint[] eps, List<int> chosen, string value, bool byNode)
+    {
+        foreach (var i in chosen) if (Contains(Hints(eps[i], byNode)!, value)) return true;
+        return false;
+    }
+
+    private static List<int> OnlyHinted(PlannedEndpoint[] eps, List<int> chosen, string value, bool byNode)
+    {
+        var kept = new List<int>();
+        foreach (var i in chosen) if (Contains(Hints(eps[i], byNode)!, value)) kept.Add(i);
+        return kept;
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        for (int i = 0; i < list.Count; i++) if (list[i] == value) return true;
+        return false;
     }
 }

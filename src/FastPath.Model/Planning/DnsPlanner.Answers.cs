@@ -13,7 +13,8 @@ namespace FastPath.Model.Planning;
 public sealed partial class DnsPlanner
 {
     /// <summary>Something a name resolves to: an IP (its bytes) or a name (ExternalName), a port, the name it lives at, or TXT.</summary>
-    private sealed class RecordTarget
+    /// <remarks>A struct: the planner makes one per address of every planned name.</remarks>
+    private readonly struct RecordTarget
     {
         public RecordTarget(string host, int port, NameRef target, uint ttl, byte[]? address)
         {
@@ -38,6 +39,7 @@ public sealed partial class DnsPlanner
 
     private readonly AnswerWriter _w = new();
     private readonly int[] _rcodes = new int[CompiledLayout.ClassCount];
+    private readonly int[] _ids = new int[Classes.Length]; // scratch: the set table keeps a copy
     private int _nxId = -1, _nodataId = -1;
 
     /// <summary>
@@ -59,12 +61,12 @@ public sealed partial class DnsPlanner
             if (qc != QClass.SOA && _rcodes[(int)qc] != NXDomain) exists = true;
         }
         if (!exists) return null;
-        var ids = new int[Classes.Length];
+        var ids = _ids;
         foreach (var qc in Classes) ids[(int)qc] = Encode(name, z, qc, raw, nsName);
         var flags = EntryFlags.None;
         if (name == z) flags |= EntryFlags.NsNeedsLowerCase;
         if (nsName) flags |= EntryFlags.ZoneNeedsLowerCase;
-        return new PlanEntry(name, zi, flags, ids, c.Source, c.Endpoint);
+        return new PlanEntry(name, zi, flags, _sets.Add(ids), c.Source, c.Endpoint);
     }
 
     /// <summary>The reverse name's address (canonical), or null: found once per entry, read by PTR.</summary>
@@ -171,7 +173,7 @@ public sealed partial class DnsPlanner
             var target = Fqdn(b.Host);
             int depth = previous?.Count ?? 0;
             if (string.Equals(target, name, StringComparison.OrdinalIgnoreCase) || depth > 7) continue;
-            if (previous is not null && previous.Exists(p => string.Equals(p, target, StringComparison.OrdinalIgnoreCase))) continue;
+            if (previous is not null && Contains(previous, target)) continue;
             var lower = target.ToLowerInvariant();
             var literal = NameRef.Literal(target);
             if (ZoneName.IsSubdomain(z, lower))
@@ -198,6 +200,13 @@ public sealed partial class DnsPlanner
     }
 
     private HashSet<string>? _topSeen = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the chain already holds the name (case-insensitive); a loop, so no closure is made per record.</summary>
+    private static bool Contains(List<string> chain, string name)
+    {
+        foreach (var p in chain) if (string.Equals(p, name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>What A or AAAA finds at a name reached through a CNAME.</summary>
     private List<RecordTarget>? ServicesAt(string name, string z, PlanType family) =>
@@ -284,7 +293,8 @@ public sealed partial class DnsPlanner
             _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal($"{s.Name}.{s.Namespace}.svc.{primary}"));
             return;
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = _ptrSeen;
+        seen.Clear();
         if (_view.EndpointsByIp.TryGetValue(ip, out var eps))
             foreach (var (sl, e) in eps)
             {
@@ -294,6 +304,7 @@ public sealed partial class DnsPlanner
     }
 
     private string? _primary;
+    private readonly HashSet<string> _ptrSeen = new(StringComparer.Ordinal);
 
     /// <summary>The canonical address a full in-addr.arpa or ip6.arpa name stands for; null otherwise.</summary>
     internal static string? AddressOfReverseName(string name)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using FastPath.Model.Corefile;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
 
@@ -17,7 +18,7 @@ public sealed partial class DnsPlanner
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
         var plugins = PlanPlugins(cluster, routes);
-        if (block is null) return (null, new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore()) { Plugins = plugins });
+        if (block is null) return (null, new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore(), new SetTable()) { Plugins = plugins });
         var p = block.Plugins;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
         return (planner, planner.Build(routes) with { Plugins = plugins });
@@ -25,6 +26,7 @@ public sealed partial class DnsPlanner
 
     internal PlannerView View => _view;
     internal AnswerStore Store => _store;
+    internal SetTable Sets => _sets;
     internal IReadOnlyList<IPAddress> ServerIps => _dnsIps;
 
     /// <summary>The forward names a Service owns in every forward zone (as a full build enumerates them), with their zone.</summary>

@@ -13,7 +13,8 @@ namespace FastPath.Model.Planning;
 public sealed partial class DnsPlanner
 {
     /// <summary>The labels of a name under a kubernetes zone, right to left: (svc|pod).namespace.service[.endpoint | .port.proto].</summary>
-    internal sealed record Request(string Kind, string Ns, string Svc, string Endpoint, string Port, string Proto)
+    /// <remarks>A struct: one is made per planned name.</remarks>
+    internal readonly record struct Request(string Kind, string Ns, string Svc, string Endpoint, string Port, string Proto)
     {
         public static readonly Request Subtree = new("", "", "", "", "", "");
     }
@@ -40,16 +41,16 @@ public sealed partial class DnsPlanner
     private List<RecordTarget>? Records(string name, string z) => Records(name, Parse(name, z));
 
     /// <summary>The same, for a name whose labels are already known (<paramref name="r"/> is what <see cref="Parse"/> gives for it).</summary>
-    private List<RecordTarget>? Records(string name, Request? r)
+    private List<RecordTarget>? Records(string name, Request? known)
     {
-        if (r is null) return null;
+        if (known is not { } r) return null;
         if (r.Kind == "") return [];
         if (name.EndsWith(".in-addr.arpa.", StringComparison.Ordinal) || name.EndsWith(".ip6.arpa.", StringComparison.Ordinal)) return null;
         if (!_view.IsExposed(r.Ns)) return null;
         return r.Kind == "pod" ? Pods(r) : ServicesOf(r);
     }
 
-    private List<RecordTarget>? Pods(Request r)
+    private List<RecordTarget>? Pods(in Request r)
     {
         if (_options.Pods == PodMode.Disabled) return null;
         if (r.Svc == "") return [];
@@ -62,23 +63,22 @@ public sealed partial class DnsPlanner
         return found.Count == 0 ? null : found;
     }
 
-    private List<RecordTarget>? ServicesOf(Request r)
+    private List<RecordTarget>? ServicesOf(in Request r)
     {
         if (r.Svc == "") return [];
         var result = new List<RecordTarget>();
         bool found = false;
         // Names are lower case (DNS-1123/1035) and so are the query's labels: one lookup finds the service.
         var only = _view.FindService(r.Ns, r.Svc);
-        foreach (var s in only is null ? [] : new[] { only })
+        if (only is { } s)
         {
             var slices = _view.SlicesOf(s);
-            if (_options.IgnoreEmptyService && !s.IsExternalName && !s.IsHeadless && slices.Sum(x => x.Ready.Count) == 0) continue;
+            if (_options.IgnoreEmptyService && !s.IsExternalName && !s.IsHeadless && ReadyCount(slices) == 0) return null;
             if (s.IsExternalName)
             {
-                if (r.Endpoint.Length + r.Port.Length + r.Proto.Length > 0 || IpText.IsValid(s.ExternalName)) continue;
+                if (r.Endpoint.Length + r.Port.Length + r.Proto.Length > 0 || IpText.IsValid(s.ExternalName)) return null;
                 result.Add(new RecordTarget(s.ExternalName!, 0, ServiceName(s), _ttl, null));
-                found = true;
-                continue;
+                return result;
             }
             if (s.IsHeadless || r.Endpoint.Length > 0)
             {
@@ -96,37 +96,62 @@ public sealed partial class DnsPlanner
                                 found = true;
                             }
                     }
-                continue;
+                return found ? result : null;
             }
-            var ports = s.Ports.Count == 0 ? [new ServicePort { Port = -1, Protocol = "" }] : s.Ports;
-            foreach (var p in ports)
+            var ports = s.Ports.Count == 0 ? NoPorts : s.Ports;
+            for (int pi = 0; pi < ports.Count; pi++)
             {
+                var p = ports[pi];
                 if (!Matches(r, p.Name, p.Protocol)) continue;
                 found = true;
-                foreach (var ip in s.ClusterIPs) result.Add(new RecordTarget(ip, p.Port, ServiceName(s), _ttl, AddressOf(ip)));
+                for (int i = 0; i < s.ClusterIPs.Count; i++) result.Add(new RecordTarget(s.ClusterIPs[i], p.Port, ServiceName(s), _ttl, AddressOf(s.ClusterIPs[i])));
             }
         }
         return found ? result : null;
     }
 
-    /// <summary>&lt;service&gt;.&lt;namespace&gt;.svc under the zone, made once per service.</summary>
-    private NameRef ServiceName(Service s)
+    /// <summary>A Service without ports answers as one with the sentinel port -1.</summary>
+    private static readonly ServicePort[] NoPorts = [new ServicePort { Port = -1, Protocol = "" }];
+
+    private static int ReadyCount(List<SliceView> slices)
     {
-        if (!_serviceNames.TryGetValue(s.Meta.Key, out var n)) _serviceNames[s.Meta.Key] = n = NameRef.InZone(s.Name + "." + s.Namespace + ".svc");
+        int n = 0;
+        foreach (var sl in slices) n += sl.Ready.Length;
         return n;
     }
 
-    private readonly Dictionary<string, NameRef> _serviceNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]?> _addresses = new(StringComparer.Ordinal);
+    /// <summary>&lt;service&gt;.&lt;namespace&gt;.svc under the zone, made once per service.</summary>
+    private NameRef ServiceName(Service s)
+    {
+        if (!_serviceNames.TryGetValue((s.Namespace, s.Name), out var n)) _serviceNames[(s.Namespace, s.Name)] = n = NameRef.InZone(s.Name + "." + s.Namespace + ".svc");
+        return n;
+    }
+
+    private readonly Dictionary<(string Ns, string Name), NameRef> _serviceNames = new();
+    private Dictionary<string, byte[]?> _addresses;
 
     /// <summary>An address's bytes (4 or 16), or null when the text is not an address; each text is parsed once.</summary>
     private byte[]? AddressOf(string host)
     {
-        if (!_addresses.TryGetValue(host, out var b)) _addresses[host] = b = IpText.TryParse(host, out var ip) ? ip.GetAddressBytes() : null;
+        if (!_addresses.TryGetValue(host, out var b))
+            _addresses[host] = b = CanonicalV4(host) ? V4Bytes(host) : IpText.TryParse(host, out var ip) ? ip.GetAddressBytes() : null;
         return b;
     }
 
-    private static bool Matches(Request r, string? portName, string protocol) =>
+    /// <summary>The four bytes of a canonical dotted quad (what IpText.TryParse gives, without its split and IPAddress).</summary>
+    private static byte[] V4Bytes(string t)
+    {
+        var b = new byte[4];
+        int k = 0;
+        foreach (char c in t)
+        {
+            if (c == '.') k++;
+            else b[k] = (byte)(b[k] * 10 + (c - '0'));
+        }
+        return b;
+    }
+
+    private static bool Matches(in Request r, string? portName, string protocol) =>
         (r.Port == "" || string.Equals(r.Port, portName ?? "", StringComparison.OrdinalIgnoreCase)) &&
         (r.Proto == "" || string.Equals(r.Proto, protocol, StringComparison.OrdinalIgnoreCase));
 }

@@ -6,6 +6,7 @@ using System.Net;
 using FastPath.Model.Corefile;
 using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
+using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
 
@@ -23,13 +24,17 @@ public sealed partial class DnsPlanner
     private readonly uint _serial;
     private readonly uint _ttl;
 
-    private readonly AnswerStore _store = new();
+    private readonly AnswerStore _store;
+    private readonly SetTable _sets;
     private readonly bool _loadBalance;
 
     private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
         _loadBalance = loadBalance;
         _view = new PlannerView(cluster, k);
+        _store = StoreFor(_view, out int names);
+        _addresses = new Dictionary<string, byte[]?>(names / 2, StringComparer.Ordinal);
+        _sets = new SetTable(names);
         _options = k;
         _dnsIps = dnsIps;
         _ttl = (uint)k.Ttl;
@@ -43,7 +48,7 @@ public sealed partial class DnsPlanner
         var routes = Routes(cluster.Corefile);
         var plugins = PlanPlugins(cluster, routes);
         if (block is null)
-            return new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore()) { Plugins = plugins };
+            return new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore(), new SetTable()) { Plugins = plugins };
         var p = block.Plugins;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
         return planner.Build(routes) with { Plugins = plugins };
@@ -84,7 +89,26 @@ public sealed partial class DnsPlanner
         }
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
-        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store);
+        // The address cache pays while every address is read many times; a live update re-plans one Service and reads
+        // its few addresses again, so the full build's cache (an entry and an array per address) is not kept.
+        _addresses = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store, _sets);
+    }
+
+    /// <summary>
+    /// A store sized for the cluster, so the buffers are not grown by doubling (at 10,000 Services the copies were as
+    /// large as the final buffers). Names are counted as the planner makes them (a Service, its port/protocol spellings,
+    /// its clusterIPs' reverse names; an endpoint's name and reverse name); answers and bytes per name are what the
+    /// synthetic clusters of the benchmarks use (1.25 and ~100): an estimate, past which the store still grows.
+    /// </summary>
+    private static AnswerStore StoreFor(PlannerView v, out int estimate)
+    {
+        long names = 8;
+        foreach (var s in v.Cluster.Services) names += 2 + 2 * (s.Ports.Count + 1) + s.ClusterIPs.Count;
+        foreach (var sl in v.AllSlices) names += 2L * sl.ReadyIps.Length;
+        estimate = (int)Math.Min(names, 1 << 22);
+        names = estimate;
+        return new AnswerStore((int)(names + names / 4), (int)(names * 100));
     }
 
     /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>
@@ -159,23 +183,29 @@ public sealed partial class DnsPlanner
         var protos = new List<string>();
         void AddPort(string? name) { if (!string.IsNullOrEmpty(name) && !ports.Contains(name!)) ports.Add(name!); }
         void AddProto(string p) { if (p.Length > 0 && !protos.Contains(p.ToLowerInvariant())) protos.Add(p.ToLowerInvariant()); }
-        foreach (var p in s.Ports) AddPort(p.Name);
+        for (int i = 0; i < s.Ports.Count; i++) AddPort(s.Ports[i].Name);
         foreach (var sl in slices) foreach (var p in sl.Ports) AddPort(p.Name);
-        foreach (var p in s.Ports) AddProto(p.Protocol);
+        for (int i = 0; i < s.Ports.Count; i++) AddProto(s.Ports[i].Protocol);
         foreach (var sl in slices) foreach (var p in sl.Ports) AddProto(p.Protocol);
         ports.Add("");
         protos.Add("");
+        // Each label's "_x." prefix made once, so a name is one concatenation.
+        var protoLabels = new string[protos.Count];
+        for (int i = 0; i < protos.Count; i++) protoLabels[i] = Underscored(protos[i]) + ".";
         foreach (var port in ports)
-            foreach (var proto in protos)
-                yield return new Candidate($"{Underscored(port)}.{Underscored(proto)}.{bas}", src, known: new Request("svc", s.Namespace, s.Name, "", port, proto));
+        {
+            var portLabel = Underscored(port) + ".";
+            for (int i = 0; i < protos.Count; i++)
+                yield return new Candidate(string.Concat(portLabel, protoLabels[i], bas), src, known: new Request("svc", s.Namespace, s.Name, "", port, protos[i]));
+        }
         foreach (var sl in slices)
             for (int i = 0; i < sl.Names.Length; i++)
             {
                 var epName = sl.Names[i].ToLowerInvariant();
                 if (epName.Length == 0 || epName.Length > 63) continue;
                 // A name with dots (a pod name) is read back label by label, as a query for it would be.
-                var known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
-                yield return new Candidate($"{epName}.{bas}", src, sl.ReadyIps[i], known);
+                Request? known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
+                yield return new Candidate(string.Concat(epName, ".", bas), src, sl.ReadyIps[i], known);
             }
     }
 
@@ -216,6 +246,8 @@ public sealed partial class DnsPlanner
         return string.Join(".", parts) + ".ip6.arpa.";
     }
 
+    [ThreadStatic] private static char[]? _reverseBuffer;
+
     /// <summary>Whether the text is an IPv4 address already in canonical form (four decimal octets, no leading zeros).</summary>
     internal static bool CanonicalV4(string t)
     {
@@ -236,10 +268,10 @@ public sealed partial class DnsPlanner
         return dots == 3 && digits > 0;
     }
 
-    /// <summary>d.c.b.a.in-addr.arpa. for a canonical a.b.c.d, in one allocation.</summary>
+    /// <summary>d.c.b.a.in-addr.arpa. for a canonical a.b.c.d, in one allocation (the string: the buffer is reused).</summary>
     private static string V4Reverse(string t)
     {
-        var chars = new char[t.Length + 14];
+        var chars = _reverseBuffer ??= new char[32]; // a canonical address is at most 15 characters, its name 29
         int w = 0, end = t.Length;
         for (int i = t.Length - 1; i >= -1; i--)
         {

@@ -17,18 +17,23 @@ internal sealed class IncrementalPerfectHash
 
     private readonly CopyOnWriteChunks _slots, _disp;
     private readonly int _slotMask, _bucketMask;
-    private readonly List<int>?[] _members;
+    // A bucket's keys as a chain through two arrays (bucket → first entry + 1, entry → next entry + 1, 0 ends): a
+    // list per bucket cost ~70 bytes per key, kept for as long as the live table lives.
+    private readonly int[] _first;
+    private int[] _next;
+    private readonly List<int> _keys = new();
     private readonly Func<int, ulong> _hashOf;
 
     /// <param name="hashOf">The hash of an entry (by its current index).</param>
     public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf)
     {
-        _slots = new CopyOnWriteChunks(4, CompiledLayout.Ints(built.Slots));
-        _disp = new CopyOnWriteChunks(4, CompiledLayout.Ints(built.Displacements));
+        _slots = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Slots));
+        _disp = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Displacements));
         _slotMask = built.Slots.Length - 1;
         _bucketMask = built.Displacements.Length - 1;
-        _members = new List<int>?[built.Displacements.Length];
-        for (int i = 0; i < hashes.Count; i++) (_members[NameHash.Bucket(hashes[i], _bucketMask)] ??= new List<int>(4)).Add(i);
+        _first = new int[built.Displacements.Length];
+        _next = new int[Math.Max(16, hashes.Count + hashes.Count / 8)];
+        for (int i = hashes.Count - 1; i >= 0; i--) Link(NameHash.Bucket(hashes[i], _bucketMask), i);
         _hashOf = hashOf;
     }
 
@@ -55,7 +60,7 @@ internal sealed class IncrementalPerfectHash
     public bool Insert(int entry, ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        var keys = _members[b] ??= new List<int>(4);
+        var keys = Members(b);
         keys.Add(entry);
         uint old = Disp(b);
         Span<int> placed = keys.Count <= 64 ? stackalloc int[keys.Count] : new int[keys.Count];
@@ -75,10 +80,17 @@ internal sealed class IncrementalPerfectHash
             for (int k = 0; k < keys.Count - 1; k++) SetSlot(NameHash.Slot(_hashOf(keys[k]), old, _slotMask), 0);
             for (int k = 0; k < keys.Count; k++) SetSlot(placed[k], keys[k] + 1);
             SetDisp(b, d);
+            Link(b, entry);
             return true;
         }
-        keys.RemoveAt(keys.Count - 1);
         return false;
+    }
+
+    /// <summary>The entry in the slot <paramref name="hash"/> maps to, or -1 (the caller compares the key: another may be there).</summary>
+    public int Find(ulong hash)
+    {
+        int b = NameHash.Bucket(hash, _bucketMask);
+        return SlotValue(NameHash.Slot(hash, Disp(b), _slotMask)) - 1;
     }
 
     /// <summary>Removes entry <paramref name="entry"/>.</summary>
@@ -86,7 +98,7 @@ internal sealed class IncrementalPerfectHash
     {
         int b = NameHash.Bucket(hash, _bucketMask);
         SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), 0);
-        _members[b]!.Remove(entry);
+        Unlink(b, entry, replacement: -1);
     }
 
     /// <summary>The entry at index <paramref name="from"/> now lives at <paramref name="to"/> (a removal filled the gap).</summary>
@@ -94,7 +106,44 @@ internal sealed class IncrementalPerfectHash
     {
         int b = NameHash.Bucket(hash, _bucketMask);
         SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), to + 1);
-        var keys = _members[b]!;
-        keys[keys.IndexOf(from)] = to;
+        Unlink(b, from, replacement: to);
+    }
+
+    /// <summary>The bucket's keys, in a list reused by the next call.</summary>
+    private List<int> Members(int b)
+    {
+        _keys.Clear();
+        for (int k = _first[b]; k != 0; k = _next[k - 1]) _keys.Add(k - 1);
+        return _keys;
+    }
+
+    /// <summary>Puts the entry at the head of the bucket's chain.</summary>
+    private void Link(int b, int entry)
+    {
+        if (entry >= _next.Length) Array.Resize(ref _next, Math.Max(entry + 1, _next.Length * 2));
+        _next[entry] = _first[b];
+        _first[b] = entry + 1;
+    }
+
+    /// <summary>Takes the entry out of the bucket's chain, or puts <paramref name="replacement"/> (when not -1) in its place.</summary>
+    private void Unlink(int b, int entry, int replacement)
+    {
+        int prev = -1;
+        for (int k = _first[b]; k != 0; prev = k - 1, k = _next[k - 1])
+        {
+            if (k - 1 != entry) continue;
+            int after = _next[entry];
+            int link = after;
+            if (replacement >= 0)
+            {
+                if (replacement >= _next.Length) Array.Resize(ref _next, Math.Max(replacement + 1, _next.Length * 2));
+                _next[replacement] = after;
+                link = replacement + 1;
+            }
+            if (prev < 0) _first[b] = link;
+            else _next[prev] = link;
+            _next[entry] = 0;
+            return;
+        }
     }
 }

@@ -20,27 +20,25 @@ namespace FastPath.Model.Planning;
 internal sealed class LiveDnsTable
 {
     private readonly DnsPlanner _planner;
-    private readonly SetTable _sets = new();
     private byte[] _keys, _dotted;
     private int _keysLength;
     private readonly CopyOnWriteChunks _rows;
     private readonly int _dataAtBuild, _keysAtBuild;
     private int _count;
-    private string[] _names;
+    // No name strings are kept: a name is found through the dotted perfect hash and its key bytes, and a Service's old
+    // names are enumerated from the view before it changes (a string per name, an index and a list per Service were
+    // ~45 MB at 10,000 Services).
     private ulong[] _hashes, _dottedHashes;
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly byte[] _probe = new byte[256];
     private IncrementalPerfectHash _wire = null!, _dottedHash = null!;
-    private readonly Dictionary<string, List<string>> _namesOfService = new(StringComparer.Ordinal);
     private readonly HashSet<string> _externalIntoZones = new(StringComparer.Ordinal);
 
     public LiveDnsTable(DnsPlanner planner, DnsPlan plan)
     {
         _planner = planner;
-        Plan = plan;
         int n = plan.Entries.Count;
-        _names = new string[Math.Max(16, n)];
-        _hashes = new ulong[_names.Length];
-        _dottedHashes = new ulong[_names.Length];
+        _hashes = new ulong[Math.Max(16, n)];
+        _dottedHashes = new ulong[_hashes.Length];
         int keyBytes = 0;
         foreach (var e in plan.Entries) keyBytes += CompiledLayout.WireLength(e.Name);
         _keys = new byte[keyBytes + 4096];
@@ -50,21 +48,15 @@ internal sealed class LiveDnsTable
         {
             var e = plan.Entries[i];
             WriteRow(i, e);
-            _index[e.Name] = i;
         }
         _count = n;
         _dataAtBuild = planner.Store.DataLength;
         _keysAtBuild = _keysLength;
         RebuildHashes();
         foreach (var s in planner.View.Services)
-        {
-            _namesOfService[s.Meta.Key] = planner.ForwardNames(s).Select(c => c.Name.Name).ToList();
             if (planner.PointsIntoZones(s)) _externalIntoZones.Add(s.Meta.Key);
-        }
     }
 
-    /// <summary>Zones, routes and options of the plan the table started from (they change only with a full build).</summary>
-    public DnsPlan Plan { get; }
     public int Count => _count;
     public IReadOnlyList<IPAddress> ServerIps => _planner.ServerIps;
 
@@ -80,6 +72,10 @@ internal sealed class LiveDnsTable
     /// </summary>
     public bool ReplaceService(string key, Service? service, IReadOnlyList<EndpointSlice> slices)
     {
+        // The names it has now, read from the view before the view changes.
+        int slash = key.IndexOf('/');
+        var old = _planner.View.FindService(key.Substring(0, slash), key.Substring(slash + 1));
+        var before = old is null ? null : _planner.ForwardNames(old);
         var touched = _planner.View.ReplaceService(key, service, slices);
         foreach (var ip in _planner.ServerIps)
             if (touched.Contains(ip.ToString())) return false; // NS and ns.dns answers name the server's Services
@@ -91,11 +87,9 @@ internal sealed class LiveDnsTable
         var now = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (c, zone) in fresh)
             if (now.Add(c.Name) && !Put(c.Name, _planner.PlanName(c, zone))) return false;
-        if (_namesOfService.TryGetValue(key, out var before))
-            foreach (var name in before)
-                if (!now.Contains(name)) Put(name, null);
-        if (service is null) _namesOfService.Remove(key);
-        else _namesOfService[key] = now.ToList();
+        if (before is not null)
+            foreach (var (c, _) in before)
+                if (!now.Contains(c.Name)) Put(c.Name, null);
 
         // PTR answers of every address it held or holds (another Service may hold it too).
         foreach (var ip in touched)
@@ -112,7 +106,8 @@ internal sealed class LiveDnsTable
     /// <summary>Sets a name's entry (null removes it); false when the perfect hash cannot take it (rebuild).</summary>
     private bool Put(string name, PlanEntry? entry)
     {
-        bool exists = _index.TryGetValue(name, out int i);
+        int i = IndexOf(name);
+        bool exists = i >= 0;
         if (entry is null)
         {
             if (exists) RemoveAt(i);
@@ -120,7 +115,7 @@ internal sealed class LiveDnsTable
         }
         if (exists)
         {
-            int set = _sets.Add(entry.Answers);
+            int set = entry.Set;
             var row = _rows.Read(i);
             if (System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.AnswerSet)) == set && row[EntryField.Flags] == (byte)entry.Flags) return true;
             int keyOffset = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.KeyOffset));
@@ -131,7 +126,6 @@ internal sealed class LiveDnsTable
         if ((_count + 1) * 13L > _wire.SlotCount * 10L) return false; // keep the load where displacements are found quickly
         i = _count;
         WriteRow(i, entry);
-        _index[name] = i;
         _count++;
         return _wire.Insert(i, _hashes[i]) && _dottedHash.Insert(i, _dottedHashes[i]);
     }
@@ -140,7 +134,6 @@ internal sealed class LiveDnsTable
     {
         _wire.Remove(i, _hashes[i]);
         _dottedHash.Remove(i, _dottedHashes[i]);
-        _index.Remove(_names[i]);
         int last = _count - 1;
         if (i != last)
         {
@@ -148,14 +141,11 @@ internal sealed class LiveDnsTable
             Span<byte> row = stackalloc byte[CompiledLayout.EntrySize];
             _rows.Read(last).CopyTo(row);
             row.CopyTo(_rows.Write(i));
-            _names[i] = _names[last];
             _hashes[i] = _hashes[last];
             _dottedHashes[i] = _dottedHashes[last];
-            _index[_names[i]] = i;
             _wire.Move(last, i, _hashes[i]);
             _dottedHash.Move(last, i, _dottedHashes[i]);
         }
-        _names[last] = null!;
         _count = last;
     }
 
@@ -169,17 +159,30 @@ internal sealed class LiveDnsTable
             Array.Resize(ref _dotted, _keys.Length);
         }
         CompiledLayout.WriteKey(e.Name, _keys.AsSpan(_keysLength), _dotted.AsSpan(_keysLength));
-        if (i >= _names.Length)
+        if (i >= _hashes.Length)
         {
-            Array.Resize(ref _names, _names.Length * 2);
-            Array.Resize(ref _hashes, _names.Length);
-            Array.Resize(ref _dottedHashes, _names.Length);
+            Array.Resize(ref _hashes, _hashes.Length * 2);
+            Array.Resize(ref _dottedHashes, _hashes.Length);
         }
-        _names[i] = e.Name;
         _hashes[i] = NameHash.Hash(_keys.AsSpan(_keysLength, len));
         _dottedHashes[i] = NameHash.Hash(_dotted.AsSpan(_keysLength, Math.Max(0, len - 2)));
-        CompiledLayout.WriteEntry(_rows.Write(i), _keysLength, len, e.Zone, e.Flags, _sets.Add(e.Answers));
+        CompiledLayout.WriteEntry(_rows.Write(i), _keysLength, len, e.Zone, e.Flags, e.Set);
         _keysLength += len;
+    }
+
+    /// <summary>The entry holding <paramref name="name"/>, or -1: its dotted key's slot in the perfect hash, then a compare of the key bytes.</summary>
+    private int IndexOf(string name)
+    {
+        int len = CompiledLayout.WireLength(name);
+        if (len > _probe.Length) return -1; // longer than any DNS name: never planned
+        int dottedLen = Math.Max(0, len - 2);
+        for (int k = 0; k < dottedLen; k++) _probe[k] = (byte)name[k];
+        int i = _dottedHash.Find(NameHash.Hash(_probe.AsSpan(0, dottedLen)));
+        if (i < 0 || i >= _count) return -1;
+        var row = _rows.Read(i);
+        if (row[EntryField.KeyLength] != len) return -1;
+        int offset = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.KeyOffset));
+        return _dotted.AsSpan(offset, dottedLen).SequenceEqual(_probe.AsSpan(0, dottedLen)) ? i : -1;
     }
 
     /// <summary>Rebuilds both perfect hashes over the current entries (the start, and when one is too full to take a key).</summary>
@@ -201,17 +204,12 @@ internal sealed class LiveDnsTable
         var index = new SegmentedIndex(_count, _rows.Publish(), _wire.BucketCount, disp, _wire.SlotCount, slots,
             _dottedHash.BucketCount, dottedDisp, _dottedHash.SlotCount, dottedSlots);
         var store = _planner.Store;
-        return new Tables(_keys, _sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, _dotted, index);
+        return new Tables(_keys, _planner.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, _dotted, index);
     }
 
     /// <summary>One state of the tables (the append-only ones may be longer than this state uses).</summary>
     public sealed record Tables(byte[] Keys, byte[] Sets, byte[] Answers, byte[] AnswerData, byte[] RecordOffsets, byte[] Fixups,
-        byte[] DottedKeys, SegmentedIndex Index)
-    {
-        /// <summary>The tables of a full layout (the index cut into chunks).</summary>
-        public static Tables Of(CompiledLayout l) => new(l.Keys, l.Sets, l.Answers, l.AnswerData, l.RecordOffsets, l.Fixups, l.DottedKeys,
-            SegmentedIndex.FromFlat(l.Entries, l.Displacements, l.Slots, l.DottedDisplacements, l.DottedSlots));
-    }
+        byte[] DottedKeys, SegmentedIndex Index);
 
     /// <summary>Bytes held by the current tables (shared buffers counted once), for the retained-memory figure.</summary>
     public long RetainedBytes()

@@ -30,13 +30,17 @@ public sealed record NameRef(NameKind Kind, string Text)
 /// <summary>Record types the planner writes.</summary>
 public enum PlanType : ushort { A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, TXT = 16, AAAA = 28, SRV = 33 }
 
-/// <summary>One name the cluster answers: per question class (by <see cref="QueryTypeGroup"/> value) the id of its answer in the plan's <see cref="AnswerStore"/>, and where it came from.</summary>
-public sealed class PlanEntry(string name, int zone, EntryFlags flags, int[] answers, string source, string? endpoint = null)
+/// <summary>
+/// One name the cluster answers: its answer set (in the plan's <see cref="SetTable"/>: per question class, by
+/// <see cref="QueryTypeGroup"/> value, the id of its answer in the plan's <see cref="AnswerStore"/>), and where it came from.
+/// </summary>
+public sealed class PlanEntry(string name, int zone, EntryFlags flags, int set, string source, string? endpoint = null)
 {
     public string Name { get; } = name;
     public int Zone { get; } = zone;
     public EntryFlags Flags { get; } = flags;
-    public int[] Answers { get; } = answers;
+    /// <summary>The id of the name's answer set: set as the name is planned, so no array of answer ids is made per name.</summary>
+    public int Set { get; } = set;
     /// <summary>The object the name comes from (and the endpoint's address for an endpoint name), written when read.</summary>
     public string Source => endpoint is null ? source : source + " endpoint " + endpoint;
 }
@@ -60,7 +64,8 @@ public sealed record DnsPlan(
     bool LoadBalance,
     IReadOnlyList<string> ExposedNamespaces,
     IReadOnlyList<string> Fallthrough,
-    AnswerStore Store)
+    AnswerStore Store,
+    SetTable Sets)
 {
     /// <summary>rewrite, autopath and hosts, compiled ahead of the lookup; null when no server block uses them.</summary>
     public PluginPlan? Plugins { get; init; }

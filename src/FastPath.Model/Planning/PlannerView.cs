@@ -23,7 +23,8 @@ internal sealed class PlannerView
 
     private readonly HashSet<string> _exposed;
     private readonly bool _restricted;
-    private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
+    // By (namespace, name): a lookup per planned name must not concatenate a key string.
+    private readonly Dictionary<(string Ns, string Name), Service> _services = new();
     private readonly Dictionary<string, List<Service>> _servicesByIp = new(StringComparer.Ordinal);
     private Dictionary<string, List<Pod>>? _podsByIp;
 
@@ -38,7 +39,7 @@ internal sealed class PlannerView
         {
             if (slice.ServiceName is null || k.NoEndpoints) continue;
             var key = slice.Namespace + "/" + slice.ServiceName;
-            if (!Slices.TryGetValue(key, out var list)) Slices[key] = list = new List<SliceView>();
+            if (!Slices.TryGetValue(key, out var list)) _slicesOf[(slice.Namespace, slice.ServiceName)] = Slices[key] = list = new List<SliceView>();
             var view = new SliceView(slice, this);
             list.Add(view);
             AllSlices.Add(view);
@@ -46,7 +47,7 @@ internal sealed class PlannerView
         // Reverse lookups: the first service holding an IP, and every ready endpoint with it (in the informer's order).
         foreach (var s in cluster.Services)
         {
-            _services[s.Meta.Key] = s;
+            _services[(s.Namespace, s.Name)] = s;
             if (!_restricted || IsExposed(s.Namespace))
                 foreach (var ip in s.ClusterIPs)
                 {
@@ -59,7 +60,8 @@ internal sealed class PlannerView
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
-    public Dictionary<string, List<(SliceView Slice, Endpoint Endpoint)>> EndpointsByIp { get; } = new(StringComparer.Ordinal);
+    /// <summary>The ready endpoints holding each address; arrays (usually of one), not lists: kept for the live table's lifetime.</summary>
+    public Dictionary<string, (SliceView Slice, Endpoint Endpoint)[]> EndpointsByIp { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
     /// <summary>Every slice of the cluster it was built from, in the cluster's order (namespace/name), as the informer lists them.</summary>
     public List<SliceView> AllSlices { get; } = new();
@@ -68,12 +70,26 @@ internal sealed class PlannerView
     public IEnumerable<Pod> Pods => Cluster.Pods;
 
     public bool IsExposed(string ns) => _exposed.Contains(ns);
-    public Service? FindService(string ns, string name) => _services.TryGetValue(ns + "/" + name, out var s) ? s : null;
+    public Service? FindService(string ns, string name) => _services.TryGetValue((ns, name), out var s) ? s : null;
 
     /// <summary>The first service (by namespace/name) holding the clusterIP, or null.</summary>
     public Service? ServiceWithIp(string ip) => _servicesByIp.TryGetValue(ip, out var l) && l.Count > 0 ? l[0] : null;
 
-    public IReadOnlyList<SliceView> SlicesOf(Service s) => Slices.TryGetValue(s.Meta.Key, out var l) ? l : (IReadOnlyList<SliceView>)Array.Empty<SliceView>();
+    /// <summary>A Service's slices; a List (not an interface) so callers' foreach does not box an enumerator per name.</summary>
+    public List<SliceView> SlicesOf(Service s) => _slicesOf.TryGetValue((s.Namespace, s.Name), out var l) ? l : NoSlices;
+
+    // The lists of Slices by (namespace, service name): Service.Meta.Key builds a new string on every read.
+    private readonly Dictionary<(string Ns, string Name), List<SliceView>> _slicesOf = new();
+
+    private static readonly List<SliceView> NoSlices = new(0);
+
+    private Service? FindByKey(string key) => _services.TryGetValue(Split(key), out var s) ? s : null;
+
+    private static (string Ns, string Name) Split(string key)
+    {
+        int slash = key.IndexOf('/');
+        return (key.Substring(0, slash), key.Substring(slash + 1));
+    }
 
     /// <summary>Watched pods (not deleting, not finished, with an address) whose first address is <paramref name="ip"/>.</summary>
     public IReadOnlyList<Pod> PodsWithIp(string ip)
@@ -98,14 +114,14 @@ internal sealed class PlannerView
     public HashSet<string> ReplaceService(string key, Service? service, IReadOnlyList<EndpointSlice> slices)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        if (_services.TryGetValue(key, out var old))
+        if (FindByKey(key) is { } old)
         {
             foreach (var ip in old.ClusterIPs)
             {
                 touched.Add(ip);
                 if (_servicesByIp.TryGetValue(ip, out var holders) && holders.Remove(old) && holders.Count == 0) _servicesByIp.Remove(ip);
             }
-            _services.Remove(key);
+            _services.Remove((old.Namespace, old.Name));
         }
         if (Slices.TryGetValue(key, out var oldSlices))
         {
@@ -115,10 +131,11 @@ internal sealed class PlannerView
                 IndexEndpoints(sl, add: false);
             }
             Slices.Remove(key);
+            _slicesOf.Remove(Split(key));
         }
         if (service is not null)
         {
-            _services[key] = service;
+            _services[(service.Namespace, service.Name)] = service;
             if (!_restricted || IsExposed(service.Namespace))
                 foreach (var ip in service.ClusterIPs)
                 {
@@ -138,7 +155,7 @@ internal sealed class PlannerView
                 foreach (var ip in view.ReadyIps) touched.Add(ip);
                 IndexEndpoints(view, add: true);
             }
-            Slices[key] = list;
+            _slicesOf[Split(key)] = Slices[key] = list;
         }
         return touched;
     }
@@ -152,16 +169,25 @@ internal sealed class PlannerView
             {
                 if (EndpointsByIp.TryGetValue(ip, out var l))
                 {
-                    l.RemoveAll(x => ReferenceEquals(x.Slice, sl));
-                    if (l.Count == 0) EndpointsByIp.Remove(ip);
+                    int keep = 0;
+                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) keep++;
+                    if (keep == 0) { EndpointsByIp.Remove(ip); continue; }
+                    var kept = new (SliceView, Endpoint)[keep];
+                    keep = 0;
+                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) kept[keep++] = x;
+                    EndpointsByIp[ip] = kept;
                 }
                 continue;
             }
-            if (!EndpointsByIp.TryGetValue(ip, out var list)) EndpointsByIp[ip] = list = new List<(SliceView, Endpoint)>(1);
+            var list = EndpointsByIp.TryGetValue(ip, out var found) ? found : [];
             // After every entry of an earlier or the same slice: the informer's order, endpoints in slice order.
-            int at = list.Count;
+            int at = list.Length;
             while (at > 0 && string.CompareOrdinal(list[at - 1].Slice.Key, sl.Key) > 0) at--;
-            list.Insert(at, (sl, e));
+            var grown = new (SliceView, Endpoint)[list.Length + 1];
+            Array.Copy(list, grown, at);
+            grown[at] = (sl, e);
+            Array.Copy(list, at, grown, at + 1, list.Length - at);
+            EndpointsByIp[ip] = grown;
         }
     }
 
@@ -182,20 +208,29 @@ internal sealed class SliceView
     public SliceView(EndpointSlice s, PlannerView v)
     {
         Ports = s.Ports.Count == 0 ? new[] { new EndpointPort(null, -1, "") } : s.Ports.ToArray();
-        var ready = new List<(Endpoint, string)>();
+        int n = 0;
+        foreach (var e in s.Endpoints)
+            if (e.Ready ?? true) n += e.Addresses.Count;
+        Ready = new (Endpoint, string)[n];
+        ReadyIps = new string[n];
+        Names = new string[n];
+        int i = 0;
         foreach (var e in s.Endpoints)
             if (e.Ready ?? true)
-                foreach (var a in e.Addresses) ready.Add((e, a));
-        Ready = ready;
-        ReadyIps = ready.Select(r => r.Item2).ToArray();
-        Names = ready.Select(r => v.NameOf(r.Item1, r.Item2)).ToArray();
+                foreach (var a in e.Addresses)
+                {
+                    Ready[i] = (e, a);
+                    ReadyIps[i] = a;
+                    Names[i++] = v.NameOf(e, a);
+                }
         Namespace = s.Namespace;
         Service = s.ServiceName!;
         Key = s.Meta.Key;
     }
 
-    public IReadOnlyList<EndpointPort> Ports { get; }
-    public IReadOnlyList<(Endpoint Endpoint, string Ip)> Ready { get; }
+    // Arrays, not interfaces: the planner walks them once per planned name.
+    public EndpointPort[] Ports { get; }
+    public (Endpoint Endpoint, string Ip)[] Ready { get; }
     public string[] ReadyIps { get; }
     /// <summary>The DNS name of each ready address (see <see cref="PlannerView.NameOf"/>), by the same index.</summary>
     public string[] Names { get; }

@@ -1,6 +1,5 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
+using System.Buffers.Binary;
 using FastPath.Model.Planning;
 
 namespace FastPath.Model.Tables;
@@ -46,7 +45,6 @@ public sealed class CompiledLayout
     {
         int n = plan.Entries.Count;
         var entries = new byte[n * EntrySize];
-        var sets = new SetTable();
         int keyBytes = 0;
         foreach (var e in plan.Entries) keyBytes += WireLength(e.Name);
         var keys = new byte[keyBytes];
@@ -60,7 +58,7 @@ public sealed class CompiledLayout
             int len = WriteKey(e.Name, keys.AsSpan(at), dotted.AsSpan(at));
             hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
             dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
-            WriteEntry(entries.AsSpan(i * EntrySize), at, len, e.Zone, e.Flags, sets.Add(e.Answers));
+            WriteEntry(entries.AsSpan(i * EntrySize), at, len, e.Zone, e.Flags, e.Set);
             at += len;
         }
         var ph = PerfectHash.Build(hashes);
@@ -68,16 +66,22 @@ public sealed class CompiledLayout
         var store = plan.Store;
         return new CompiledLayout
         {
-            Keys = keys, Entries = entries, Sets = sets.ToArray(), Answers = store.Rows(),
+            Keys = keys, Entries = entries, Sets = plan.Sets.ToArray(), Answers = store.Rows(),
             AnswerData = store.Data(), RecordOffsets = store.Offsets(), Fixups = store.Fixups(),
             Displacements = Ints(ph.Displacements), Slots = Ints(ph.Slots),
             DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = Ints(dph.Slots),
-            EntryCount = n, AnswerCount = store.Count, SetCount = sets.Count,
+            EntryCount = n, AnswerCount = store.Count, SetCount = plan.Sets.Count,
         };
     }
 
     /// <summary>The length of a dotted name in wire format: a length byte per label and the final zero.</summary>
-    public static int WireLength(string name) => name == "." || name.Length == 0 ? 1 : name.TrimEnd('.').Length + 2;
+    public static int WireLength(string name)
+    {
+        // Counted in place: TrimEnd would make a string (and, on netstandard2.0, a char array) per name.
+        int end = name.Length;
+        while (end > 0 && name[end - 1] == '.') end--;
+        return name.Length == 0 || name == "." ? 1 : end + 2;
+    }
 
     /// <summary>
     /// Writes the name in lower-case wire format to <paramref name="wire"/> and in dotted form (no trailing dot, zero
@@ -129,47 +133,78 @@ public sealed class CompiledLayout
 /// <summary>Distinct answer sets (an answer id per <see cref="QueryTypeGroup"/>), each stored once; append-only.</summary>
 public sealed class SetTable
 {
-    private byte[] _rows = new byte[CompiledLayout.ClassCount * 4 * 64];
-    private readonly Dictionary<ulong, int> _firstByHash = new();
-    private int[] _next = new int[64];
+    private static readonly int RowSize = CompiledLayout.ClassCount * 4;
+    private byte[] _rows;
+    // Dedup index, open addressing: slot → id + 1 (0 empty); a row is its own key, so growing reads the rows.
+    private int[] _slots;
+
+    public SetTable() : this(64) { }
+
+    /// <summary>A table sized for about <paramref name="sets"/> sets (it grows past them).</summary>
+    public SetTable(int sets)
+    {
+        sets = Math.Max(64, sets);
+        _rows = new byte[RowSize * sets];
+        int slots = 1;
+        while (slots < sets * 2) slots <<= 1;
+        _slots = new int[slots];
+    }
 
     public int Count { get; private set; }
     /// <summary>The buffer as it is now (rows past <see cref="Count"/> are unused).</summary>
     public byte[] Buffer => _rows;
     public byte[] ToArray()
     {
-        var r = new byte[Count * CompiledLayout.ClassCount * 4];
+        var r = new byte[Count * RowSize];
         System.Buffer.BlockCopy(_rows, 0, r, 0, r.Length);
         return r;
     }
 
     public int Add(int[] answers)
     {
-        ulong h = 0x9E3779B97F4A7C15UL;
-        foreach (var a in answers) h = (h ^ (uint)a) * 0xC2B2AE3D27D4EB4FUL;
-        h = SplitMix64.Mix(h);
-        int rowSize = CompiledLayout.ClassCount * 4;
-        if (_firstByHash.TryGetValue(h, out int first))
-            for (int i = first; i >= 0; i = _next[i])
-            {
-                bool same = true;
-                for (int k = 0; k < answers.Length && same; k++)
-                    same = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_rows.AsSpan(i * rowSize + k * 4)) == answers[k];
-                if (same) return i;
-            }
-        else first = -1;
-        int id = Count;
-        if (id == _next.Length) Array.Resize(ref _next, id * 2);
-        _next[id] = first;
-        _firstByHash[h] = id;
-        if ((id + 1) * rowSize > _rows.Length)
+        int mask = _slots.Length - 1, at = (int)(Hash(answers) & (uint)mask);
+        for (int id; (id = _slots[at] - 1) >= 0; at = (at + 1) & mask)
+            if (Same(id, answers)) return id;
+        int nid = Count;
+        if ((nid + 1) * RowSize > _rows.Length)
         {
-            var grown = new byte[Math.Max(_rows.Length * 2, (id + 1) * rowSize)];
+            var grown = new byte[Math.Max(_rows.Length * 2, (nid + 1) * RowSize)];
             System.Buffer.BlockCopy(_rows, 0, grown, 0, _rows.Length);
             _rows = grown;
         }
-        for (int k = 0; k < answers.Length; k++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_rows.AsSpan(id * rowSize + k * 4), answers[k]);
-        Count = id + 1;
-        return id;
+        for (int k = 0; k < answers.Length; k++) BinaryPrimitives.WriteInt32LittleEndian(_rows.AsSpan(nid * RowSize + k * 4), answers[k]);
+        _slots[at] = nid + 1;
+        Count = nid + 1;
+        if (Count * 2 > _slots.Length) Rehash(_slots.Length * 2);
+        return nid;
+    }
+
+    private bool Same(int id, int[] answers)
+    {
+        for (int k = 0; k < answers.Length; k++)
+            if (BinaryPrimitives.ReadInt32LittleEndian(_rows.AsSpan(id * RowSize + k * 4)) != answers[k]) return false;
+        return true;
+    }
+
+    private static ulong Hash(int[] answers)
+    {
+        ulong h = 0x9E3779B97F4A7C15UL;
+        foreach (var a in answers) h = (h ^ (uint)a) * 0xC2B2AE3D27D4EB4FUL;
+        return SplitMix64.Mix(h);
+    }
+
+    private void Rehash(int size)
+    {
+        var slots = new int[size];
+        int mask = size - 1;
+        var row = new int[CompiledLayout.ClassCount];
+        for (int id = 0; id < Count; id++)
+        {
+            for (int k = 0; k < row.Length; k++) row[k] = BinaryPrimitives.ReadInt32LittleEndian(_rows.AsSpan(id * RowSize + k * 4));
+            int at = (int)(Hash(row) & (uint)mask);
+            while (slots[at] != 0) at = (at + 1) & mask;
+            slots[at] = id + 1;
+        }
+        _slots = slots;
     }
 }

@@ -34,6 +34,31 @@ internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCou
         return chunks;
     }
 
+    /// <summary>32-bit values as full chunks of little-endian units, written straight from the array (no flat copy first).</summary>
+    public static byte[][] Split(int[] values)
+    {
+        var chunks = new byte[Math.Max(1, (values.Length + Mask) >> Shift)][];
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            var chunk = chunks[c] = new byte[UnitsPerChunk * 4];
+            int from = c << Shift, to = Math.Min(values.Length, from + UnitsPerChunk);
+            for (int i = from; i < to; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan((i - from) * 4), values[i]);
+        }
+        return chunks;
+    }
+
+    public static byte[][] Split(uint[] values)
+    {
+        var chunks = new byte[Math.Max(1, (values.Length + Mask) >> Shift)][];
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            var chunk = chunks[c] = new byte[UnitsPerChunk * 4];
+            int from = c << Shift, to = Math.Min(values.Length, from + UnitsPerChunk);
+            for (int i = from; i < to; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(chunk.AsSpan((i - from) * 4), values[i]);
+        }
+        return chunks;
+    }
+
     /// <summary>Bytes held, each chunk counted (for the retained-memory figure).</summary>
     public long Bytes()
     {

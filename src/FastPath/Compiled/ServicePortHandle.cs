@@ -33,11 +33,14 @@ public sealed class ServicePortHandle
     private readonly AffinityState _owner;
     private ServicePortHandle? _previous;
     private readonly CompiledDecision[] _decisions;
-    private readonly Dictionary<string, int> _internal = new(StringComparer.Ordinal), _external = new(StringComparer.Ordinal);
+    // Per-node decisions, null when every node decides as the node-less one (the common case: an empty dictionary each
+    // was 160 bytes per port).
+    private readonly Dictionary<string, int>? _internal, _external;
     private readonly int _internalDefault, _externalDefault;
     private readonly int[] _weights;
     // One selector per node and source: every node's kube-proxy keeps its own scheduler state, even where nodes decide alike.
-    private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector> _selectors = new();
+    // Made on first use: a port's first selection always starts a generation, which replaced an eager one unused.
+    private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector>? _selectors;
     private int _generation = -1;
     private LastSelector? _last;
 
@@ -60,7 +63,8 @@ public sealed class ServicePortHandle
         {
             var d = decisions[i];
             if (d.Node is null) { if (d.External) _externalDefault = i; else _internalDefault = i; }
-            else (d.External ? _external : _internal)[d.Node] = i;
+            else if (d.External) (_external ??= new Dictionary<string, int>(StringComparer.Ordinal))[d.Node] = i;
+            else (_internal ??= new Dictionary<string, int>(StringComparer.Ordinal))[d.Node] = i;
         }
     }
 
@@ -83,7 +87,7 @@ public sealed class ServicePortHandle
 
     private int IndexOf(string? node, bool external)
     {
-        if (node is not null && (external ? _external : _internal).TryGetValue(node, out int i)) return i;
+        if (node is not null && (external ? _external : _internal) is { } byNode && byNode.TryGetValue(node, out int i)) return i;
         int d = external ? _externalDefault : _internalDefault;
         if (d < 0) return external ? throw new InvalidOperationException($"{Namespace}/{Service} port {Port} is not reachable from outside") : 0;
         return d;
@@ -134,7 +138,14 @@ public sealed class ServicePortHandle
             _selectors = new();
             _generation = generation;
         }
-        if (!_selectors.TryGetValue((node, external), out var selector)) selector = _selectors.GetOrAdd((node, external), Create(i, node, external));
+        // Another thread may have moved the generation but not yet published its dictionary.
+        var selectors = _selectors;
+        if (selectors is null)
+        {
+            Interlocked.CompareExchange(ref _selectors, new(), null);
+            selectors = _selectors!;
+        }
+        if (!selectors.TryGetValue((node, external), out var selector)) selector = selectors.GetOrAdd((node, external), Create(i, node, external));
         Volatile.Write(ref _last, new LastSelector(node, external, generation, selector, d.Eligible));
         int pick = selector.Choose(client, out sticky);
         return pick < 0 ? -1 : d.Eligible[pick];
@@ -168,7 +179,7 @@ public sealed class ServicePortHandle
     {
         var p = _previous;
         if (p is null || p._generation != _owner.Generation) return null;
-        return p._selectors.TryGetValue((node, external), out var s) ? s : null;
+        return p._selectors is { } selectors && selectors.TryGetValue((node, external), out var s) ? s : null;
     }
 
     private static bool Same(IReadOnlyList<string> a, string[] b)

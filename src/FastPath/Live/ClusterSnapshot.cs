@@ -52,8 +52,7 @@ public sealed class ClusterSnapshot
     public static ClusterSnapshot Build(Cluster cluster, IReadOnlyList<IPAddress>? dnsIps = null, long version = 1, TimeProvider? time = null)
     {
         var plan = DnsPlanner.Plan(cluster, dnsIps);
-        var layout = CompiledLayout.Build(plan);
-        var dns = DnsOf(LiveDnsTable.Tables.Of(layout), plan);
+        var dns = DnsOf(SnapshotTables.Build(plan), plan);
         var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
         var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
         return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());

@@ -308,7 +308,9 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         _builtNamespaces = new HashSet<string>(_objects.Namespaces, StringComparer.Ordinal);
         _builtNamespacesVersion = _objects.NamespacesVersion;
         var (planner, plan) = DnsPlanner.PlanForUpdates(cluster, _options.DnsIps);
-        _plan = plan;
+        // Only zones, routes and options are read again: the entries (a name, answer ids and source per name) are in
+        // the tables now and kept alive nowhere else.
+        _plan = plan with { Entries = [] };
         CompiledDns dns;
         if (planner is not null)
         {
@@ -319,7 +321,7 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         {
             // No kubernetes block: every change is a full build.
             _dns = null;
-            dns = ClusterSnapshot.DnsOf(LiveDnsTable.Tables.Of(CompiledLayout.Build(plan)), plan);
+            dns = ClusterSnapshot.DnsOf(SnapshotTables.Build(plan), plan);
         }
         _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);
