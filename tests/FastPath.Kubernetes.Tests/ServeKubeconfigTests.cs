@@ -44,7 +44,7 @@ public sealed class ServeKubeconfigTests
                 user: tester
             current-context: fake
             """);
-        int port = FreePort();
+        int port = FastPath.Tests.Server.LoopbackPorts.Free(1)[0];
         var cli = CliPath();
         var psi = new ProcessStartInfo("dotnet", ["exec", cli, "serve", "--kubeconfig", kubeconfig, "--listen", "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)])
         { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -91,13 +91,6 @@ public sealed class ServeKubeconfigTests
         var cli = Path.Combine(root!.FullName, "src", "FastPath.Cli", "bin", config, tfm, "FastPath.Cli.dll");
         Assert.True(File.Exists(cli), "the CLI is built with the tests: " + cli);
         return cli;
-    }
-
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
     private static string Dig(int port, string name)

@@ -70,10 +70,7 @@ public sealed class ServeCommandProcessTests
         var manifests = Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests")).FullName;
         File.WriteAllText(Path.Combine(manifests, "web.yaml"), Service("10.96.0.20"));
         var corefile = Path.Combine(dir.FullName, "Corefile");
-        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        int port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        probe.Close(); // a free port for the Corefile to name
+        int port = LoopbackPorts.Free(1)[0]; // a free port for the Corefile to name
         File.WriteAllText(corefile, $".:{port} {{\n  bind 127.0.0.1\n  kubernetes cluster.local\n}}\n");
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "FastPath.Cli"),
             ["serve", "--manifests", manifests, "--corefile", corefile, "--udp-loops", "1"])
