@@ -186,22 +186,7 @@ public class FastYamlReaderEquivalenceTests
         [.. CorpusFiles().Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).Select(File.ReadAllText), KubectlJson.FromYaml(SyntheticCluster.Yaml(3, 2))];
 
     private static Gen<string> Mutated(string text) =>
-        from ops in Gen.ListOf(
-            from at in Gen.Choose(0, Math.Max(0, text.Length - 1))
-            from kind in Gen.Choose(0, 4)
-            from piece in Gen.Elements(":", "-", " ", "\n", "{", "}", "[", "]", "'", "\"", "#", "x", "9", ",", "\\", "&a", "*a", "!!int", "---", "...", ": ", "- ", " #", "\n  ", "\n- ", "'it''s'", "\"a\\nb\"", "[1, 2]", "{a: 1}", "|", "?")
-            select (at, kind, piece))
-        select ops.Aggregate(text, (t, op) =>
-        {
-            int at = Math.Min(op.at, t.Length);
-            return op.kind switch
-            {
-                0 => t.Remove(at, Math.Min(3, t.Length - at)),
-                1 => t.Insert(at, op.piece),
-                2 => t.Substring(0, at),
-                _ => t.Insert(at, op.piece + op.piece),
-            };
-        });
+        TextMutations.Of(text, 4, ":", "-", " ", "\n", "{", "}", "[", "]", "'", "\"", "#", "x", "9", ",", "\\", "&a", "*a", "!!int", "---", "...", ": ", "- ", " #", "\n  ", "\n- ", "'it''s'", "\"a\\nb\"", "[1, 2]", "{a: 1}", "|", "?");
 
     [Property(MaxTest = 2000)]
     public Property Mutated_manifests_are_read_the_same_or_declined() =>

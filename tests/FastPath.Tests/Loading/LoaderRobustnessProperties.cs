@@ -16,22 +16,7 @@ public class LoaderRobustnessProperties
     private static readonly string[] Seeds = Directory.GetFiles(TestClusters.DemoPath, "*.yaml").OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
 
     private static Gen<string> Mutated(string text) =>
-        from ops in Gen.ListOf(
-            from at in Gen.Choose(0, Math.Max(0, text.Length - 1))
-            from kind in Gen.Choose(0, 5)
-            from piece in Gen.Elements(":", "-", " ", "\n", "{", "}", "[", "]", "'", "\"", "#", "x", "9", "None", "\t", "&a", "*a", "!!int", "---")
-            select (at, kind, piece))
-        select ops.Aggregate(text, (t, op) =>
-        {
-            int at = Math.Min(op.at, t.Length);
-            return op.kind switch
-            {
-                0 => t.Remove(at, Math.Min(3, t.Length - at)),
-                1 => t.Insert(at, op.piece),
-                2 => t.Substring(0, at),
-                _ => t.Insert(at, op.piece + op.piece),
-            };
-        });
+        TextMutations.Of(text, 5, ":", "-", " ", "\n", "{", "}", "[", "]", "'", "\"", "#", "x", "9", "None", "\t", "&a", "*a", "!!int", "---");
 
     private static void AssertLoadsOrExplains(LoadResult r)
     {
