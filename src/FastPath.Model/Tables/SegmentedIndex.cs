@@ -35,19 +35,13 @@ internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCou
     }
 
     /// <summary>32-bit values as full chunks of little-endian units, written straight from the array (no flat copy first).</summary>
-    public static byte[][] Split(int[] values)
-    {
-        var chunks = new byte[Math.Max(1, (values.Length + Mask) >> Shift)][];
-        for (int c = 0; c < chunks.Length; c++)
-        {
-            var chunk = chunks[c] = new byte[UnitsPerChunk * 4];
-            int from = c << Shift, to = Math.Min(values.Length, from + UnitsPerChunk);
-            for (int i = from; i < to; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan((i - from) * 4), values[i]);
-        }
-        return chunks;
-    }
+    public static byte[][] Split(int[] values) => Split(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>(values));
 
-    public static byte[][] Split(uint[] values)
+    /// <inheritdoc cref="Split(int[])"/>
+    public static byte[][] Split(uint[] values) => Split((ReadOnlySpan<uint>)values);
+
+    // At least one chunk, even for no values: chunks are always full-size and a lookup reads them without a length check.
+    private static byte[][] Split(ReadOnlySpan<uint> values)
     {
         var chunks = new byte[Math.Max(1, (values.Length + Mask) >> Shift)][];
         for (int c = 0; c < chunks.Length; c++)
