@@ -146,35 +146,19 @@ internal sealed class ManifestWatcher : IDisposable
             parser.MoveNext();
             var root = parser.Current!;
             string? kind = null, name = null, ns = null;
-            bool hasMetadata = false;
             if (root is MappingStart)
-            {
-                parser.MoveNext();
-                while (parser.Current is not MappingEnd)
+                EachEntry(parser, key =>
                 {
-                    var key = (parser.Current as Scalar)?.Value;
-                    SkipNode(parser);
-                    parser.MoveNext();
                     if (key == "kind" && parser.Current is Scalar k) kind = k.Value;
                     else if (key == "metadata" && parser.Current is MappingStart)
-                    {
-                        hasMetadata = true;
-                        parser.MoveNext();
-                        while (parser.Current is not MappingEnd)
+                        EachEntry(parser, metaKey =>
                         {
-                            var metaKey = (parser.Current as Scalar)?.Value;
-                            SkipNode(parser);
-                            parser.MoveNext();
                             if (metaKey == "name" && parser.Current is Scalar n) name = n.Value;
                             else if (metaKey == "namespace" && parser.Current is Scalar s) ns = s.Value;
                             else SkipNode(parser);
-                            parser.MoveNext();
-                        }
-                    }
+                        });
                     else SkipNode(parser);
-                    parser.MoveNext();
-                }
-            }
+                });
             else SkipNode(parser);
             parser.MoveNext(); // the DocumentEnd: implicit ends sit where the next "---" or the end begins
             if (root is not MappingStart) continue;
@@ -186,7 +170,24 @@ internal sealed class ManifestWatcher : IDisposable
                 yield return (new ObjectKey(kind ?? "Document", "", $"{path}#{index}"), body);
                 continue;
             }
-            yield return (new ObjectKey(kind, hasMetadata ? ns ?? "" : "", name), body);
+            yield return (new ObjectKey(kind, ns ?? "", name), body);
+        }
+    }
+
+    /// <summary>
+    /// Walks the mapping whose start the parser is on, to its end: <paramref name="visit"/> gets each key with the parser
+    /// on that key's value, and must leave it on the value's last event (<see cref="SkipNode"/> does).
+    /// </summary>
+    private static void EachEntry(Parser parser, Action<string?> visit)
+    {
+        parser.MoveNext();
+        while (parser.Current is not MappingEnd)
+        {
+            var key = (parser.Current as Scalar)?.Value;
+            SkipNode(parser);
+            parser.MoveNext();
+            visit(key);
+            parser.MoveNext();
         }
     }
 
