@@ -13,27 +13,11 @@ internal static class SnapshotTables
 {
     public static LiveDnsTable.Tables Build(DnsPlan plan)
     {
-        var entries = plan.Entries;
-        int n = entries.Count;
-        int keyBytes = 0;
-        for (int i = 0; i < n; i++) keyBytes += CompiledLayout.WireLength(entries[i].Name);
-        var keys = new byte[keyBytes];
-        var dotted = new byte[keyBytes];
-        var hashes = new ulong[n];
-        var dottedHashes = new ulong[n];
+        int n = plan.Entries.Count;
         var rows = new byte[Math.Max(1, (n + SegmentedIndex.Mask) >> SegmentedIndex.Shift)][];
         for (int c = 0; c < rows.Length; c++) rows[c] = new byte[SegmentedIndex.UnitsPerChunk * CompiledLayout.EntrySize];
-        int at = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var e = entries[i];
-            int len = CompiledLayout.WriteKey(e.Name, keys.AsSpan(at), dotted.AsSpan(at));
-            hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
-            dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
-            var row = rows[i >> SegmentedIndex.Shift].AsSpan((i & SegmentedIndex.Mask) * CompiledLayout.EntrySize, CompiledLayout.EntrySize);
-            CompiledLayout.WriteEntry(row, at, len, e.Zone, e.Flags, e.Set);
-            at += len;
-        }
+        var (keys, dotted, hashes, dottedHashes) = CompiledLayout.WriteNames(plan.Entries,
+            i => rows[i >> SegmentedIndex.Shift].AsSpan((i & SegmentedIndex.Mask) * CompiledLayout.EntrySize, CompiledLayout.EntrySize));
         var ph = PerfectHash.Build(hashes);
         var dph = PerfectHash.Build(dottedHashes);
         var index = new SegmentedIndex(n, rows, ph.Displacements.Length, SegmentedIndex.Split(ph.Displacements), ph.Slots.Length,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Buffers.Binary;
 using FastPath.Model.Planning;
 
@@ -45,22 +46,7 @@ public sealed class CompiledLayout
     {
         int n = plan.Entries.Count;
         var entries = new byte[n * EntrySize];
-        int keyBytes = 0;
-        foreach (var e in plan.Entries) keyBytes += WireLength(e.Name);
-        var keys = new byte[keyBytes];
-        var dotted = new byte[keyBytes];
-        var hashes = new ulong[n];
-        var dottedHashes = new ulong[n];
-        int at = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var e = plan.Entries[i];
-            int len = WriteKey(e.Name, keys.AsSpan(at), dotted.AsSpan(at));
-            hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
-            dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
-            WriteEntry(entries.AsSpan(i * EntrySize), at, len, e.Zone, e.Flags, e.Set);
-            at += len;
-        }
+        var (keys, dotted, hashes, dottedHashes) = WriteNames(plan.Entries, i => entries.AsSpan(i * EntrySize, EntrySize));
         var ph = PerfectHash.Build(hashes);
         var dph = PerfectHash.Build(dottedHashes);
         var store = plan.Store;
@@ -72,6 +58,35 @@ public sealed class CompiledLayout
             DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = Ints(dph.Slots),
             EntryCount = n, AnswerCount = store.Count, SetCount = plan.Sets.Count,
         };
+    }
+
+    /// <summary>Where entry <c>i</c>'s row is written: the flat table, or the snapshot's chunk holding it.</summary>
+    internal delegate Span<byte> RowAt(int index);
+
+    /// <summary>
+    /// Writes every entry's key (wire form and dotted form, at the same offsets) and its row, and hashes both keys for
+    /// the two perfect hashes: the pass the flat layout and the in-memory snapshot share.
+    /// </summary>
+    internal static (byte[] Keys, byte[] Dotted, ulong[] Hashes, ulong[] DottedHashes) WriteNames(IReadOnlyList<PlanEntry> entries, RowAt row)
+    {
+        int n = entries.Count;
+        int keyBytes = 0;
+        for (int i = 0; i < n; i++) keyBytes += WireLength(entries[i].Name);
+        var keys = new byte[keyBytes];
+        var dotted = new byte[keyBytes];
+        var hashes = new ulong[n];
+        var dottedHashes = new ulong[n];
+        int at = 0;
+        for (int i = 0; i < n; i++)
+        {
+            var e = entries[i];
+            int len = WriteKey(e.Name, keys.AsSpan(at), dotted.AsSpan(at));
+            hashes[i] = NameHash.Hash(keys.AsSpan(at, len));
+            dottedHashes[i] = NameHash.Hash(dotted.AsSpan(at, Math.Max(0, len - 2)));
+            WriteEntry(row(i), at, len, e.Zone, e.Flags, e.Set);
+            at += len;
+        }
+        return (keys, dotted, hashes, dottedHashes);
     }
 
     /// <summary>The length of a dotted name in wire format: a length byte per label and the final zero.</summary>
