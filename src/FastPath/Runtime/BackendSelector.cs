@@ -71,7 +71,9 @@ public sealed class BackendSelector
     /// <see cref="Select"/> as the endpoint's index (-1 for none) and whether a template chose it. The per-connection
     /// paths in this assembly call this: a <see cref="Selection"/> returned from a call the JIT does not inline is
     /// assembled on the stack from two narrow stores and read back as one word, a store-forwarding stall on every pick.
+    /// Inlined into <see cref="Compiled.ServicePortHandle.SelectIndex"/> (itself inlined into a YARP pick): one call less.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal int Choose(UInt128 client, out bool sticky)
     {
         sticky = false;
