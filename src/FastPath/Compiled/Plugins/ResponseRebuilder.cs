@@ -11,7 +11,7 @@ namespace FastPath.Compiled.Plugins;
 /// data read out of the first response (its pointers point into a question that is not there any more) and written
 /// out again, optionally with autopath's CNAME in front and the rewrite rules' owner mapping applied.
 /// </summary>
-internal static class ResponseRebuilder
+internal static partial class ResponseRebuilder
 {
     /// <summary>
     /// <paramref name="inner"/> is the response to rewrite; the new question is <paramref name="query"/>[12, nameEnd + 4).

@@ -34,11 +34,16 @@ internal sealed class RewriteRules
     /// </summary>
     public int Rewrite(ReadOnlySpan<byte> qname, Span<byte> wire, Span<bool> applied)
     {
+        // Rules that cannot match the name as asked are skipped by its length alone, so a name no rule touches (most
+        // of them, behind exact rules) is never turned into text.
+        int first = 0, dotted = qname.Length <= 1 ? 1 : qname.Length - 1;
+        while (first < _rules.Length && !_rules[first].MayMatch(dotted)) first++;
+        if (first == _rules.Length) return 0;
         Span<byte> a = stackalloc byte[Scratch], b = stackalloc byte[Scratch];
         int n = WireNames.ToDotted(qname, a);
         WireNames.ToLower(a.Slice(0, n), a);
         bool any = false;
-        for (int i = 0; i < _rules.Length; i++)
+        for (int i = first; i < _rules.Length; i++)
         {
             int m = _rules[i].Apply(a.Slice(0, n), b);
             if (m == 0) continue;
@@ -72,6 +77,22 @@ internal sealed class RewriteRules
         return length;
     }
 
+    /// <summary>
+    /// Whether <see cref="MapOwner"/> does no more than turn the rewritten name back into the one asked: an exact rule
+    /// fired and no <c>answer name</c> clause did.
+    /// </summary>
+    public bool MapsOwnersBack(ReadOnlySpan<bool> applied)
+    {
+        bool exact = false;
+        for (int i = 0; i < _rules.Length; i++)
+        {
+            if (!applied[i]) continue;
+            if (_rules[i].AnswerPattern is not null) return false;
+            exact |= _rules[i].Exact;
+        }
+        return exact;
+    }
+
     private sealed class Rule
     {
         private readonly RewriteMatch _match;
@@ -101,6 +122,14 @@ internal sealed class RewriteRules
         public bool Continue { get; }
         public bool Exact => _match == RewriteMatch.Exact;
         public Regex? AnswerPattern { get; }
+
+        /// <summary>Whether the rule can match a dotted name of this length: an exact name has its own length, a prefix, suffix or substring fits in it.</summary>
+        public bool MayMatch(int dottedLength) => _match switch
+        {
+            RewriteMatch.Exact => _from.Length == dottedLength,
+            RewriteMatch.Regex => true,
+            _ => _from.Length <= dottedLength,
+        };
 
         /// <summary>CoreDNS writes groups as {1}; .NET's replacement syntax is ${1}.</summary>
         private static string GoGroups(string to) => Regex.Replace(to, @"\{(\d+)\}", "$${$1}");
