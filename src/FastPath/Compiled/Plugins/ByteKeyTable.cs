@@ -50,7 +50,7 @@ internal sealed class ByteKeyTable
     /// <summary>The index of the key, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {
-        if ((uint)key.Length > 255 || (_lengths[key.Length >> 6] & (1UL << (key.Length & 63))) == 0) return -1;
+        if (!MayHold(key.Length)) return -1;
         int s = (int)Hash(key) & _mask;
         while (true)
         {
@@ -60,6 +60,9 @@ internal sealed class ByteKeyTable
             s = (s + 1) & _mask;
         }
     }
+
+    /// <summary>Whether some key is this long.</summary>
+    public bool MayHold(int length) => (uint)length <= 255 && (_lengths[length >> 6] & (1UL << (length & 63))) != 0;
 
     /// <summary>FNV-1a, then a multiply so the low bits used for the slot depend on every byte.</summary>
     private static uint Hash(ReadOnlySpan<byte> key)

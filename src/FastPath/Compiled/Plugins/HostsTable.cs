@@ -71,11 +71,13 @@ internal sealed class HostsTable
     public int Answer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, long rotation)
     {
         var qname = query.Slice(12, nameEnd - 12);
-        if (qtype != DnsType.PTR && !InAny(qname, _zones)) return -1;
+        if (qtype != DnsType.PTR && !WireNames.InAny(qname, _zones)) return -1;
         Span<byte> lower = stackalloc byte[WireNames.MaxLength];
         lower = lower.Slice(0, qname.Length);
-        WireNames.ToLower(qname, lower);
-        int name = _names.Find(lower);
+        // Only a PTR query or a name as long as some entry's is lowered: the rest are misses (records stay empty).
+        bool lowered = qtype == DnsType.PTR || _names.MayHold(qname.Length);
+        if (lowered) WireNames.ToLower(qname, lower);
+        int name = lowered ? _names.Find(lower) : -1;
         byte[][] records = [];
         bool ptr = false;
         switch (qtype)
@@ -94,7 +96,7 @@ internal sealed class HostsTable
                 break;
         }
         if (records.Length == 0 && name < 0)
-            return _fallthrough is not null && InAny(qname, _fallthrough) ? -1
+            return _fallthrough is not null && WireNames.InAny(qname, _fallthrough) ? -1
                 : DnsResponseHeader.Write(query, response, Rcode.ServFail, authoritative: false, nameEnd + 4);
         int w = DnsResponseHeader.Write(query, response, Rcode.NoError, authoritative: true, nameEnd + 4);
         DnsResponseHeader.SetCounts(response, records.Length, 0, 0);
@@ -116,12 +118,6 @@ internal sealed class HostsTable
             w += 10 + data.Length;
         }
         return w;
-    }
-
-    private static bool InAny(ReadOnlySpan<byte> qname, byte[][] zones)
-    {
-        foreach (var z in zones) if (WireNames.IsSubdomain(qname, z)) return true;
-        return false;
     }
 
     /// <summary>
