@@ -95,7 +95,7 @@ internal static partial class ResponseRebuilder
             p += fixedBefore;
             for (int k = 0; k < names; k++)
                 if (p >= end || !map.Move(inner, ref p, response)) return Cannot;
-            if (type == DnsType.SOA) p += 20;
+            if (type == DnsType.SOA) p += SoaFixedAfter;
             if (p != end) return Cannot;
         }
         if (p != inner.Length) return Cannot;
@@ -119,7 +119,10 @@ internal static partial class ResponseRebuilder
         return true;
     }
 
-    /// <summary>Where names sit in record data (<see cref="Data"/> reads the same types): the bytes before the first name, and how many names.</summary>
+    /// <summary>An SOA's serial, refresh, retry, expire and minimum, after its two names.</summary>
+    private const int SoaFixedAfter = 20;
+
+    /// <summary>Where names sit in record data, for both roads: the bytes before the first name, and how many names (an SOA's are followed by <see cref="SoaFixedAfter"/> bytes).</summary>
     private static (int FixedBefore, int Names) NamesIn(DnsType type, int rdLength) => type switch
     {
         DnsType.CNAME or DnsType.NS or DnsType.PTR => (0, 1),
