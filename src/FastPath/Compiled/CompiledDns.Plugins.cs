@@ -4,6 +4,7 @@ using System.Threading;
 using FastPath.Compiled.Plugins;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
+using FastPath.Model.Corefile.Plugins;
 
 namespace FastPath.Compiled;
 
@@ -69,9 +70,11 @@ public sealed partial class CompiledDns
         try
         {
             // The first try is usually the question itself (a name under the client's own namespace, its suffix in
-            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN.
+            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. A try that is surely
+            // NXDOMAIN costs a table probe and is not written at all.
+            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]);
             int first = -1;
-            if (qname.Slice(baseLength).SequenceEqual(search[0]))
+            if (inPlace && !SurelyNxDomain(qname, qtype, route, chain))
             {
                 first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
                 if (outcome == DnsOutcome.Forward) return first;
@@ -84,10 +87,10 @@ public sealed partial class CompiledDns
             }
             Span<byte> attempt = stackalloc byte[QuestionRoom];
             query.Slice(0, 12 + baseLength).CopyTo(attempt);
-            for (int i = first < 0 ? 0 : 1; i < search.Length; i++)
+            for (int i = inPlace ? 1 : 0; i < search.Length; i++)
             {
                 int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
-                if (end < 0) continue; // longer than a name can be: no such name
+                if (end < 0 || SurelyNxDomain(attempt.Slice(12, end - 12), qtype, route, chain)) continue; // no such name
                 int n = NextPlugin(attempt.Slice(0, end + 4), inner, end, qtype, route, chain, out outcome);
                 bool nx = outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain;
                 if (nx) continue;
@@ -96,11 +99,35 @@ public sealed partial class CompiledDns
             // Every try was NXDOMAIN: the first one's answer, for the question as asked.
             outcome = DnsOutcome.Answered;
             if (first >= 0) return first;
+            if (inPlace) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
             int firstEnd = Attempt(attempt, query, nameEnd, baseLength, search[0]);
             int m = NextPlugin(attempt.Slice(0, firstEnd + 4), inner, firstEnd, qtype, route, chain, out outcome);
             return ResponseRebuilder.Write(inner.Slice(0, m), query, nameEnd, response, cnamer: false, null, default, default, ownersToQuestion: false);
         }
         finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    /// <summary>
+    /// Whether a search-path try is NXDOMAIN without writing it: hosts passes it on, and in <see cref="Kubernetes"/>
+    /// no entry holds it and no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's
+    /// NODATA). True only when sure; anything else is tried in full.
+    /// </summary>
+    private bool SurelyNxDomain(ReadOnlySpan<byte> name, DnsType qtype, int route, CompiledChain chain)
+    {
+        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !_d.Routes[route].Kubernetes) return false;
+        if (chain.Hosts is { } hosts && !hosts.Passes(name)) return false;
+        int zone = LongestZone(name);
+        if (zone < 0) return false;
+        var z = _d.Zones[zone];
+        if (z.IsReverse || FindEntry(name) >= 0 || FindCanonical(name, z) >= 0 || FallsThrough(name)) return false;
+        return _d.PodMode == PodMode.Disabled || !HasLabel(name, "pod"u8);
+    }
+
+    private static bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> label)
+    {
+        for (int p = 0; name[p] != 0; p += name[p] + 1)
+            if (System.Text.Ascii.EqualsIgnoreCase(name.Slice(p + 1, name[p]), label)) return true;
+        return false;
     }
 
     /// <summary>The query with its name's base (kept as asked) under one search suffix; returns the name's end, -1 when too long.</summary>

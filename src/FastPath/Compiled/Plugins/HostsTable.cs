@@ -74,10 +74,7 @@ internal sealed class HostsTable
         if (qtype != DnsType.PTR && !WireNames.InAny(qname, _zones)) return -1;
         Span<byte> lower = stackalloc byte[WireNames.MaxLength];
         lower = lower.Slice(0, qname.Length);
-        // Only a PTR query or a name as long as some entry's is lowered: the rest are misses (records stay empty).
-        bool lowered = qtype == DnsType.PTR || _names.MayHold(qname.Length);
-        if (lowered) WireNames.ToLower(qname, lower);
-        int name = lowered ? _names.Find(lower) : -1;
+        int name = FindName(qname, lower, lowerAnyway: qtype == DnsType.PTR);
         byte[][] records = [];
         bool ptr = false;
         switch (qtype)
@@ -118,6 +115,28 @@ internal sealed class HostsTable
             w += 10 + data.Length;
         }
         return w;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Answer"/> passes an A, AAAA or other non-PTR query on without writing anything: the name is
+    /// outside the plugin's zones, or it holds no entry and falls through. Autopath asks this before trying a name.
+    /// </summary>
+    public bool Passes(ReadOnlySpan<byte> qname)
+    {
+        if (!WireNames.InAny(qname, _zones)) return true;
+        Span<byte> lower = stackalloc byte[WireNames.MaxLength];
+        return FindName(qname, lower.Slice(0, qname.Length), lowerAnyway: false) < 0 && _fallthrough is not null && WireNames.InAny(qname, _fallthrough);
+    }
+
+    /// <summary>
+    /// The entry of a name, with the name lower-cased into <paramref name="lower"/>. Only a name as long as some entry's
+    /// is lowered and looked up (the rest are misses), unless <paramref name="lowerAnyway"/> (a PTR query reads it).
+    /// </summary>
+    private int FindName(ReadOnlySpan<byte> qname, Span<byte> lower, bool lowerAnyway)
+    {
+        bool held = _names.MayHold(qname.Length);
+        if (held || lowerAnyway) WireNames.ToLower(qname, lower);
+        return held ? _names.Find(lower) : -1;
     }
 
     /// <summary>
