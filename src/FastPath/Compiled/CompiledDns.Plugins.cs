@@ -71,10 +71,14 @@ public sealed partial class CompiledDns
         {
             // The first try is usually the question itself (a name under the client's own namespace, its suffix in
             // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. A try that is surely
-            // NXDOMAIN costs a table probe and is not written at all.
+            // NXDOMAIN costs a table probe and is not written at all. The first is probed only when its base has two
+            // labels or more (svc.other.NS.svc…, a resolver's search expansion of another namespace's name, which
+            // misses): a one-label base (svc.NS.svc…) names a Service of the client's namespace and mostly hits, and
+            // probing it would look the same name up twice.
             bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]);
+            bool firstMisses = inPlace && qname[0] + 1 < baseLength && SurelyNxDomain(qname, qtype, route, chain);
             int first = -1;
-            if (inPlace && !SurelyNxDomain(qname, qtype, route, chain))
+            if (inPlace && !firstMisses)
             {
                 first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
                 if (outcome == DnsOutcome.Forward) return first;
