@@ -15,31 +15,51 @@ public static class NameHash
     /// <summary>xxHash64's PRIME64_2: the second lane's (and the slot's) mixer, independent of the first.</summary>
     private const ulong XxPrime2 = 0xC2B2AE3D27D4EB4FUL;
 
+    /// <summary>Odd multipliers for the third and fourth words (from xxHash64's and splitmix64's constants).</summary>
+    private const ulong XxPrime3 = 0x165667B19E3779F9UL, Mix1 = 0xBF58476D1CE4E5B9UL;
+
     public static ulong Hash(ReadOnlySpan<byte> name)
     {
-        // Two independent lanes take 16 bytes a step, so the multiply chains overlap; the last 8 bytes are read as one
-        // (overlapping) load instead of byte by byte. A typical service name is two steps.
+        // Four lanes, each word multiplied by its lane's own odd constant: the multiplies of a name up to 32 bytes are
+        // independent of each other, so the hash costs one multiply's latency plus the one in the finaliser (the
+        // two-lane chain before cost four: two words a lane, then splitmix64's two). The last word is one overlapping
+        // load ending at the name's end, never read byte by byte. Longer names (endpoint and SRV names) take 32 bytes
+        // a round.
         int len = name.Length;
-        ulong a = (ulong)len * GoldenRatio, b = 0x7F4A7C159E3779B9UL;
+        ulong a = (ulong)len * GoldenRatio, b = 0x7F4A7C159E3779B9UL, c = 0, d = 0;
         if (len >= 8)
         {
             int i = 0;
-            for (; i + 16 <= len; i += 16)
+            for (; i + 32 < len; i += 32)
             {
-                a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(i)) | Fold)) * GoldenRatio;
-                b = (b ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(i + 8)) | Fold)) * XxPrime2;
+                a = (a ^ Word(name, i)) * GoldenRatio;
+                b = (b ^ Word(name, i + 8)) * XxPrime2;
+                c = (c ^ Word(name, i + 16)) * XxPrime3;
+                d = (d ^ Word(name, i + 24)) * Mix1;
             }
-            if (i + 8 <= len) { a = (a ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(i)) | Fold)) * GoldenRatio; i += 8; }
-            if (i < len) b = (b ^ (BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(len - 8)) | Fold)) * XxPrime2;
+            // 1 to 32 bytes left: whole words from i, and the final 8 bytes (overlapping) in the fourth lane.
+            int left = len - i;
+            if (left > 8) a = (a ^ Word(name, i)) * GoldenRatio;
+            if (left > 16) b = (b ^ Word(name, i + 8)) * XxPrime2;
+            if (left > 24) c = (c ^ Word(name, i + 16)) * XxPrime3;
+            d = (d ^ Word(name, len - 8)) * Mix1;
         }
         else
         {
             ulong tail = 0;
             for (int i = 0; i < len; i++) tail |= (ulong)(name[i] | 0x20) << (8 * i);
-            b = (b ^ tail) * XxPrime2;
+            d = (d ^ tail) * Mix1;
         }
-        return SplitMix64.Mix(a ^ (b >> 29) ^ (b << 35));
+        // One multiply mixes the lanes: its high bits (the bucket) depend on every bit below them, and the xor-shifts
+        // bring them down for the slot.
+        ulong x = a ^ Rotate(b, 16) ^ Rotate(c, 32) ^ Rotate(d, 48);
+        x = (x ^ (x >> 32)) * XxPrime2;
+        return x ^ (x >> 29);
     }
+
+    private static ulong Word(ReadOnlySpan<byte> name, int at) => BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(at)) | Fold;
+
+    private static ulong Rotate(ulong v, int by) => (v << by) | (v >> (64 - by));
 
     /// <summary>
     /// The slot a key takes under its bucket's displacement: the displacement is xor-ed in before one multiply and the
