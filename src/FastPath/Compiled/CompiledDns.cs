@@ -95,7 +95,7 @@ public sealed partial class CompiledDns
         int e = SlotUnit.Entry(slot);
         // An empty slot has length 0, and a wire name is at least one byte: it fails the length test.
         return SlotUnit.KeyLength(slot) == wireName.Length
-            && System.Text.Ascii.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(SlotUnit.KeyOffset(slot), wireName.Length)) ? e : -1;
+            && NameCompare.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(SlotUnit.KeyOffset(slot), wireName.Length)) ? e : -1;
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ public sealed partial class CompiledDns
         // The row is read while the name is compared: the key's place came with the slot.
         var entry = Entry(e);
         int len = SlotUnit.KeyLength(slot) - 2; // the wire key's length, less its first length byte and final zero
-        if (dottedUtf8.Length != Math.Max(len, 0) || !System.Text.Ascii.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(SlotUnit.KeyOffset(slot), dottedUtf8.Length))) return -1;
+        if (dottedUtf8.Length != Math.Max(len, 0) || !NameCompare.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(SlotUnit.KeyOffset(slot), dottedUtf8.Length))) return -1;
         return AnswerOf(entry, ClassOf(type));
     }
 
@@ -141,6 +141,7 @@ public sealed partial class CompiledDns
         return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static QueryTypeGroup ClassOf(DnsType t) => t switch
     {
         DnsType.A => QueryTypeGroup.A, DnsType.AAAA => QueryTypeGroup.AAAA, DnsType.CNAME => QueryTypeGroup.CNAME, DnsType.TXT => QueryTypeGroup.TXT,
