@@ -31,7 +31,7 @@ internal sealed class IncrementalPerfectHash
         var slots = SegmentedIndex.EmptyChunks(built.Slots.Length, SlotUnit.Size);
         SlotUnit.WriteAll(built.Slots, unitOf, SegmentedIndex.UnitAt(slots, SlotUnit.Size));
         _slots = new CopyOnWriteChunks(SlotUnit.Size, slots);
-        _disp = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Displacements));
+        _disp = new CopyOnWriteChunks(NameHash.DisplacementSize, SegmentedIndex.SplitDisplacements(built.Displacements));
         _slotMask = built.Slots.Length - 1;
         _bucketMask = built.Displacements.Length - 1;
         _first = new int[built.Displacements.Length];
@@ -51,7 +51,8 @@ internal sealed class IncrementalPerfectHash
 
     /// <summary>The slot's entry + 1, 0 when empty.</summary>
     private int SlotValue(int s) => SlotUnit.Entry(Unit(s)) + 1;
-    private uint Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_disp.Read(b));
+    /// <summary>The bucket's displacement as stored (<see cref="NameHash.Displacement"/>).</summary>
+    private ulong Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_disp.Read(b));
 
     /// <summary>Points the slot at entry <paramref name="value"/> - 1 (its key read from its row), or empties it (0).</summary>
     private void SetSlot(int s, int value)
@@ -62,7 +63,8 @@ internal sealed class IncrementalPerfectHash
 
     private void SetDisp(int b, uint d)
     {
-        if (Disp(b) != d) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_disp.Write(b), d);
+        ulong stored = NameHash.Displacement(d);
+        if (Disp(b) != stored) System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_disp.Write(b), stored);
     }
 
     /// <summary>Adds entry <paramref name="entry"/> with <paramref name="hash"/>; false when its bucket finds no displacement (rebuild).</summary>
@@ -71,7 +73,7 @@ internal sealed class IncrementalPerfectHash
         int b = NameHash.Bucket(hash, _bucketMask);
         var keys = Members(b);
         keys.Add(entry);
-        uint old = Disp(b);
+        ulong old = Disp(b);
         Span<int> placed = keys.Count <= 64 ? stackalloc int[keys.Count] : new int[keys.Count];
         for (uint d = 0; d < SearchLimit; d++)
         {
@@ -81,12 +83,12 @@ internal sealed class IncrementalPerfectHash
                 int s = NameHash.Slot(k == keys.Count - 1 ? hash : _hashOf(keys[k]), d, _slotMask);
                 int v = SlotValue(s);
                 // Free, or held by a key of this bucket under its old displacement (it moves too).
-                ok = v == 0 || (keys.Contains(v - 1) && v - 1 != entry && NameHash.Slot(_hashOf(v - 1), old, _slotMask) == s);
+                ok = v == 0 || (keys.Contains(v - 1) && v - 1 != entry && NameHash.SlotOf(_hashOf(v - 1), old, _slotMask) == s);
                 for (int j = 0; j < k && ok; j++) ok = placed[j] != s;
                 placed[k] = s;
             }
             if (!ok) continue;
-            for (int k = 0; k < keys.Count - 1; k++) SetSlot(NameHash.Slot(_hashOf(keys[k]), old, _slotMask), 0);
+            for (int k = 0; k < keys.Count - 1; k++) SetSlot(NameHash.SlotOf(_hashOf(keys[k]), old, _slotMask), 0);
             for (int k = 0; k < keys.Count; k++) SetSlot(placed[k], keys[k] + 1);
             SetDisp(b, d);
             Link(b, entry);
@@ -99,14 +101,14 @@ internal sealed class IncrementalPerfectHash
     public int Find(ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        return SlotValue(NameHash.Slot(hash, Disp(b), _slotMask)) - 1;
+        return SlotValue(NameHash.SlotOf(hash, Disp(b), _slotMask)) - 1;
     }
 
     /// <summary>Removes entry <paramref name="entry"/>.</summary>
     public void Remove(int entry, ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), 0);
+        SetSlot(NameHash.SlotOf(hash, Disp(b), _slotMask), 0);
         Unlink(b, entry, replacement: -1);
     }
 
@@ -114,7 +116,7 @@ internal sealed class IncrementalPerfectHash
     public void Move(int from, int to, ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), to + 1);
+        SetSlot(NameHash.SlotOf(hash, Disp(b), _slotMask), to + 1);
         Unlink(b, from, replacement: to);
     }
 

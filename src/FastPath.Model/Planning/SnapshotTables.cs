@@ -19,8 +19,8 @@ internal static class SnapshotTables
         var (keys, dotted, hashes, dottedHashes) = CompiledLayout.WriteNames(plan.Entries, rowAt);
         var ph = PerfectHash.Build(hashes);
         var dph = PerfectHash.Build(dottedHashes);
-        var index = new SegmentedIndex(n, rows, ph.Displacements.Length, SegmentedIndex.Split(ph.Displacements), ph.Slots.Length,
-            SlotChunks(ph.Slots, rowAt), dph.Displacements.Length, SegmentedIndex.Split(dph.Displacements), dph.Slots.Length,
+        var index = new SegmentedIndex(n, rows, ph.Displacements.Length, SegmentedIndex.SplitDisplacements(ph.Displacements), ph.Slots.Length,
+            SlotChunks(ph.Slots, rowAt), dph.Displacements.Length, SegmentedIndex.SplitDisplacements(dph.Displacements), dph.Slots.Length,
             SlotChunks(dph.Slots, rowAt));
         var store = plan.Store;
         return new LiveDnsTable.Tables(keys, plan.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, dotted, index);

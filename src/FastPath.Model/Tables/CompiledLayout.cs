@@ -16,7 +16,7 @@ namespace FastPath.Model.Tables;
 /// zone-pointer fixups (u16), the index of its record offsets (i32), the index of its fixups (i32).</item>
 /// <item><c>AnswerData</c>: the sections' bytes; <c>RecordOffsets</c>: each answer's record starts and its end (i32);
 /// <c>Fixups</c>: offsets in the answer's data of the zone pointers the engine patches (i32).</item>
-/// <item><c>Displacements</c> (u32 per bucket) and <c>Slots</c> (a <see cref="SlotUnit"/> per slot: entry + 1, key length
+/// <item><c>Displacements</c> (u64 per bucket, premultiplied: <see cref="NameHash.Displacement"/>) and <c>Slots</c> (a <see cref="SlotUnit"/> per slot: entry + 1, key length
 /// and offset): the perfect hash.</item>
 /// </list>
 /// </summary>
@@ -55,8 +55,8 @@ public sealed class CompiledLayout
         {
             Keys = keys, Entries = entries, Sets = plan.Sets.ToArray(), Answers = store.Rows(),
             AnswerData = store.Data(), RecordOffsets = store.Offsets(), Fixups = store.Fixups(),
-            Displacements = Ints(ph.Displacements), Slots = SlotBytes(ph.Slots, entries),
-            DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = SlotBytes(dph.Slots, entries),
+            Displacements = DisplacementBytes(ph.Displacements), Slots = SlotBytes(ph.Slots, entries),
+            DottedKeys = dotted, DottedDisplacements = DisplacementBytes(dph.Displacements), DottedSlots = SlotBytes(dph.Slots, entries),
             EntryCount = n, AnswerCount = store.Count, SetCount = plan.Sets.Count,
         };
     }
@@ -131,10 +131,12 @@ public sealed class CompiledLayout
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(row.Slice(8), set);
     }
 
-    internal static byte[] Ints(uint[] values)
+    /// <summary>A perfect hash's displacements as the tables store them (<see cref="NameHash.Displacement"/>, u64 each).</summary>
+    internal static byte[] DisplacementBytes(uint[] displacements)
     {
-        var b = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(i * 4), values[i]);
+        var b = new byte[displacements.Length * NameHash.DisplacementSize];
+        for (int i = 0; i < displacements.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(i * NameHash.DisplacementSize), NameHash.Displacement(displacements[i]));
         return b;
     }
 

@@ -94,8 +94,19 @@ public static class NameHash
     /// in step for every d on small tables).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Slot(ulong hash, uint displacement, int slotMask) =>
-        (int)(((hash ^ (displacement * GoldenRatio)) * XxPrime2) >> 32) & slotMask;
+    public static int Slot(ulong hash, uint displacement, int slotMask) => SlotOf(hash, Displacement(displacement), slotMask);
+
+    /// <summary>Bytes of a displacement as the tables store it: the displacement already multiplied (<see cref="Displacement"/>).</summary>
+    public const int DisplacementSize = 8;
+
+    /// <summary>A displacement as the tables store it: multiplied at build time, so a lookup's slot step after the
+    /// displacement's load is one multiply instead of two.</summary>
+    public static ulong Displacement(uint displacement) => displacement * GoldenRatio;
+
+    /// <summary><see cref="Slot"/> from a stored (<see cref="Displacement"/>) displacement.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SlotOf(ulong hash, ulong storedDisplacement, int slotMask) =>
+        (int)(((hash ^ storedDisplacement) * XxPrime2) >> 32) & slotMask;
 
     /// <summary>The bucket comes from the top bits, the slot from the low half (h1) and the bits above it (h2), so the
     /// displacement search sees keys of one bucket spread independently.</summary>

@@ -50,31 +50,21 @@ public sealed partial class CompiledDns
     {
         if (slots.Length == 0) return 0;
         ulong h = NameHash.Hash(name);
-        uint disp = (uint)Unit32(displacements, NameHash.Bucket(h, bucketMask));
-        return Unit64(slots, NameHash.Slot(h, disp, slotMask));
+        ulong disp = Unit64(displacements, NameHash.Bucket(h, bucketMask));
+        return Unit64(slots, NameHash.SlotOf(h, disp, slotMask));
     }
 
     // Every chunk is full (SegmentedIndex.Split pads the last one, CopyOnWriteChunks publishes a zero chunk for one
     // never written), so an offset inside a chunk is in range by construction: only the chunk index is bounds-checked.
     // Reading the unit without a span's checks is what keeps a lookup on chunks as fast as on the flat tables.
 
-    /// <summary>A 4-byte unit of a chunked table.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Unit32(byte[][] chunks, int i)
-    {
-        byte[] chunk = chunks[i >> SegmentedIndex.Shift];
-        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * 4);
-        int v = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (i & SegmentedIndex.Mask) * 4));
-        return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
-    }
-
-    /// <summary>An 8-byte unit of a chunked table (a <see cref="SlotUnit"/>).</summary>
+    /// <summary>An 8-byte unit of a chunked table (a <see cref="SlotUnit"/>, a stored displacement).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Unit64(byte[][] chunks, int i)
     {
         byte[] chunk = chunks[i >> SegmentedIndex.Shift];
-        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * SlotUnit.Size);
-        ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (i & SegmentedIndex.Mask) * SlotUnit.Size));
+        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * 8);
+        ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (i & SegmentedIndex.Mask) * 8));
         return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
     }
 
