@@ -22,19 +22,23 @@ internal sealed class IncrementalPerfectHash
     private readonly int[] _first;
     private int[] _next;
     private readonly List<int> _keys = new();
-    private readonly Func<int, ulong> _hashOf;
+    private readonly Func<int, ulong> _hashOf, _unitOf;
 
     /// <param name="hashOf">The hash of an entry (by its current index).</param>
-    public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf)
+    /// <param name="unitOf">The <see cref="SlotUnit"/> of an entry (by its current index; its row must be written).</param>
+    public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf, Func<int, ulong> unitOf)
     {
-        _slots = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Slots));
-        _disp = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Displacements));
+        var slots = SegmentedIndex.EmptyChunks(built.Slots.Length, SlotUnit.Size);
+        SlotUnit.WriteAll(built.Slots, unitOf, SegmentedIndex.UnitAt(slots, SlotUnit.Size));
+        _slots = new CopyOnWriteChunks(SlotUnit.Size, slots);
+        _disp = new CopyOnWriteChunks(NameHash.DisplacementSize, SegmentedIndex.SplitDisplacements(built.Displacements));
         _slotMask = built.Slots.Length - 1;
         _bucketMask = built.Displacements.Length - 1;
         _first = new int[built.Displacements.Length];
         _next = new int[Math.Max(16, hashes.Count + hashes.Count / 8)];
         for (int i = hashes.Count - 1; i >= 0; i--) Link(NameHash.Bucket(hashes[i], _bucketMask), i);
         _hashOf = hashOf;
+        _unitOf = unitOf;
     }
 
     public int SlotCount => _slotMask + 1;
@@ -43,17 +47,24 @@ internal sealed class IncrementalPerfectHash
     /// <summary>The current tables, handed to readers: later changes write copies of the chunks they touch.</summary>
     public (byte[][] Displacements, byte[][] Slots) Publish() => (_disp.Publish(), _slots.Publish());
 
-    private int SlotValue(int s) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_slots.Read(s));
-    private uint Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_disp.Read(b));
+    private ulong Unit(int s) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_slots.Read(s));
 
+    /// <summary>The slot's entry + 1, 0 when empty.</summary>
+    private int SlotValue(int s) => SlotUnit.Entry(Unit(s)) + 1;
+    /// <summary>The bucket's displacement as stored (<see cref="NameHash.Displacement"/>).</summary>
+    private ulong Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_disp.Read(b));
+
+    /// <summary>Points the slot at entry <paramref name="value"/> - 1 (its key read from its row), or empties it (0).</summary>
     private void SetSlot(int s, int value)
     {
-        if (SlotValue(s) != value) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_slots.Write(s), value);
+        ulong unit = value == 0 ? 0 : _unitOf(value - 1);
+        if (Unit(s) != unit) System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_slots.Write(s), unit);
     }
 
     private void SetDisp(int b, uint d)
     {
-        if (Disp(b) != d) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_disp.Write(b), d);
+        ulong stored = NameHash.Displacement(d);
+        if (Disp(b) != stored) System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_disp.Write(b), stored);
     }
 
     /// <summary>Adds entry <paramref name="entry"/> with <paramref name="hash"/>; false when its bucket finds no displacement (rebuild).</summary>
@@ -62,7 +73,7 @@ internal sealed class IncrementalPerfectHash
         int b = NameHash.Bucket(hash, _bucketMask);
         var keys = Members(b);
         keys.Add(entry);
-        uint old = Disp(b);
+        ulong old = Disp(b);
         Span<int> placed = keys.Count <= 64 ? stackalloc int[keys.Count] : new int[keys.Count];
         for (uint d = 0; d < SearchLimit; d++)
         {
@@ -72,12 +83,12 @@ internal sealed class IncrementalPerfectHash
                 int s = NameHash.Slot(k == keys.Count - 1 ? hash : _hashOf(keys[k]), d, _slotMask);
                 int v = SlotValue(s);
                 // Free, or held by a key of this bucket under its old displacement (it moves too).
-                ok = v == 0 || (keys.Contains(v - 1) && v - 1 != entry && NameHash.Slot(_hashOf(v - 1), old, _slotMask) == s);
+                ok = v == 0 || (keys.Contains(v - 1) && v - 1 != entry && NameHash.SlotOf(_hashOf(v - 1), old, _slotMask) == s);
                 for (int j = 0; j < k && ok; j++) ok = placed[j] != s;
                 placed[k] = s;
             }
             if (!ok) continue;
-            for (int k = 0; k < keys.Count - 1; k++) SetSlot(NameHash.Slot(_hashOf(keys[k]), old, _slotMask), 0);
+            for (int k = 0; k < keys.Count - 1; k++) SetSlot(NameHash.SlotOf(_hashOf(keys[k]), old, _slotMask), 0);
             for (int k = 0; k < keys.Count; k++) SetSlot(placed[k], keys[k] + 1);
             SetDisp(b, d);
             Link(b, entry);
@@ -90,14 +101,14 @@ internal sealed class IncrementalPerfectHash
     public int Find(ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        return SlotValue(NameHash.Slot(hash, Disp(b), _slotMask)) - 1;
+        return SlotValue(NameHash.SlotOf(hash, Disp(b), _slotMask)) - 1;
     }
 
     /// <summary>Removes entry <paramref name="entry"/>.</summary>
     public void Remove(int entry, ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), 0);
+        SetSlot(NameHash.SlotOf(hash, Disp(b), _slotMask), 0);
         Unlink(b, entry, replacement: -1);
     }
 
@@ -105,7 +116,7 @@ internal sealed class IncrementalPerfectHash
     public void Move(int from, int to, ulong hash)
     {
         int b = NameHash.Bucket(hash, _bucketMask);
-        SetSlot(NameHash.Slot(hash, Disp(b), _slotMask), to + 1);
+        SetSlot(NameHash.SlotOf(hash, Disp(b), _slotMask), to + 1);
         Unlink(b, from, replacement: to);
     }
 
