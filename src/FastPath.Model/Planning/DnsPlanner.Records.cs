@@ -92,7 +92,7 @@ public sealed partial class DnsPlanner
                             if (Matches(r, p.Name, p.Protocol))
                             {
                                 target ??= NameRef.InZone(epName + "." + ServiceName(s).Text);
-                                result.Add(new RecordTarget(sl.ReadyIps[i], p.Port, target, _ttl, AddressOf(sl.ReadyIps[i])));
+                                result.Add(new RecordTarget(sl.Ready[i].Ip, p.Port, target, _ttl, AddressOf(sl.Ready[i].Ip)));
                                 found = true;
                             }
                     }

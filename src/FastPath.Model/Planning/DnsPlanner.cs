@@ -105,7 +105,7 @@ public sealed partial class DnsPlanner
     {
         long names = 8;
         foreach (var s in v.Cluster.Services) names += 2 + 2 * (s.Ports.Count + 1) + s.ClusterIPs.Count;
-        foreach (var sl in v.AllSlices) names += 2L * sl.ReadyIps.Length;
+        foreach (var sl in v.AllSlices) names += 2L * sl.Ready.Length;
         estimate = (int)Math.Min(names, 1 << 22);
         names = estimate;
         return new AnswerStore((int)(names + names / 4), (int)(names * 100));
@@ -205,7 +205,7 @@ public sealed partial class DnsPlanner
                 if (epName.Length == 0 || epName.Length > 63) continue;
                 // A name with dots (a pod name) is read back label by label, as a query for it would be.
                 Request? known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
-                yield return new Candidate(string.Concat(epName, ".", bas), src, sl.ReadyIps[i], known);
+                yield return new Candidate(string.Concat(epName, ".", bas), src, sl.Ready[i].Ip, known);
             }
     }
 
@@ -220,7 +220,7 @@ public sealed partial class DnsPlanner
     private IEnumerable<Candidate> ReverseNames(SliceView sl)
     {
         string? source = null;
-        foreach (var ip in sl.ReadyIps)
+        foreach (var (_, ip) in sl.Ready)
             if (ReverseNameOf(ip) is { } name) yield return new Candidate(name, source ??= $"endpoint of {sl.Namespace}/{sl.Service}", reverse: true, ip: ip);
     }
 

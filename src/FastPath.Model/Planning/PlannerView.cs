@@ -127,7 +127,7 @@ internal sealed class PlannerView
         {
             foreach (var sl in oldSlices)
             {
-                foreach (var ip in sl.ReadyIps) touched.Add(ip);
+                foreach (var (_, ip) in sl.Ready) touched.Add(ip);
                 IndexEndpoints(sl, add: false);
             }
             Slices.Remove(key);
@@ -152,7 +152,7 @@ internal sealed class PlannerView
             {
                 var view = new SliceView(s, this);
                 list.Add(view);
-                foreach (var ip in view.ReadyIps) touched.Add(ip);
+                foreach (var (_, ip) in view.Ready) touched.Add(ip);
                 IndexEndpoints(view, add: true);
             }
             _slicesOf[Split(key)] = Slices[key] = list;
@@ -205,24 +205,22 @@ internal sealed class PlannerView
 /// <summary>One slice: its ports (or the -1 sentinel) and its ready addresses with their names.</summary>
 internal sealed class SliceView
 {
+    private readonly PlannerView _view;
+    private string[]? _names;
+
     public SliceView(EndpointSlice s, PlannerView v)
     {
+        _view = v;
         Ports = s.Ports.Count == 0 ? new[] { new EndpointPort(null, -1, "") } : s.Ports.ToArray();
         int n = 0;
         foreach (var e in s.Endpoints)
             if (e.Ready ?? true) n += e.Addresses.Count;
         Ready = new (Endpoint, string)[n];
-        ReadyIps = new string[n];
-        Names = new string[n];
         int i = 0;
         foreach (var e in s.Endpoints)
             if (e.Ready ?? true)
                 foreach (var a in e.Addresses)
-                {
-                    Ready[i] = (e, a);
-                    ReadyIps[i] = a;
-                    Names[i++] = v.NameOf(e, a);
-                }
+                    Ready[i++] = (e, a);
         Namespace = s.Namespace;
         Service = s.ServiceName!;
         Key = s.Meta.Key;
@@ -231,9 +229,26 @@ internal sealed class SliceView
     // Arrays, not interfaces: the planner walks them once per planned name.
     public EndpointPort[] Ports { get; }
     public (Endpoint Endpoint, string Ip)[] Ready { get; }
-    public string[] ReadyIps { get; }
-    /// <summary>The DNS name of each ready address (see <see cref="PlannerView.NameOf"/>), by the same index.</summary>
-    public string[] Names { get; }
+
+    /// <summary>
+    /// The DNS name of each ready address (see <see cref="PlannerView.NameOf"/>), by the same index; made when first
+    /// read (a headless Service's planning reads them once per endpoint name).
+    /// </summary>
+    public string[] Names => _names ??= MakeNames();
+
+    /// <summary>
+    /// Drops the names once a plan is made: a live cluster keeps the view for its updates, which read only the changed
+    /// Service's names again (a dashed address per endpoint was about 50 bytes each, kept for nothing).
+    /// </summary>
+    public void ReleaseNames() => _names = null;
+
+    private string[] MakeNames()
+    {
+        var names = new string[Ready.Length];
+        for (int i = 0; i < names.Length; i++) names[i] = _view.NameOf(Ready[i].Endpoint, Ready[i].Ip);
+        return names;
+    }
+
     public string Namespace { get; }
     public string Service { get; }
     /// <summary>namespace/name: the order the informer lists slices in.</summary>
