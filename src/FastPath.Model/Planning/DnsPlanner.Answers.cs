@@ -296,8 +296,9 @@ public sealed partial class DnsPlanner
         var seen = _ptrSeen;
         seen.Clear();
         if (_view.EndpointsByIp.TryGetValue(ip, out var eps))
-            foreach (var (sl, e) in eps)
+            for (int i = 0; i < eps.Count; i++)
             {
+                var (sl, e) = eps[i];
                 var t = $"{_view.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
                 if (seen.Add(t)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal(t));
             }

@@ -60,8 +60,8 @@ internal sealed class PlannerView
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
-    /// <summary>The ready endpoints holding each address; arrays (usually of one), not lists: kept for the live table's lifetime.</summary>
-    public Dictionary<string, (SliceView Slice, Endpoint Endpoint)[]> EndpointsByIp { get; } = new(StringComparer.Ordinal);
+    /// <summary>The ready endpoints holding each address (usually one, held inline): kept for the live table's lifetime.</summary>
+    public Dictionary<string, EndpointsAt> EndpointsByIp { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
     /// <summary>Every slice of the cluster it was built from, in the cluster's order (namespace/name), as the informer lists them.</summary>
     public List<SliceView> AllSlices { get; } = new();
@@ -165,29 +165,24 @@ internal sealed class PlannerView
         if (_restricted && !IsExposed(sl.Namespace)) return;
         foreach (var (e, ip) in sl.Ready)
         {
+            bool held = EndpointsByIp.TryGetValue(ip, out var found);
             if (!add)
             {
-                if (EndpointsByIp.TryGetValue(ip, out var l))
-                {
-                    int keep = 0;
-                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) keep++;
-                    if (keep == 0) { EndpointsByIp.Remove(ip); continue; }
-                    var kept = new (SliceView, Endpoint)[keep];
-                    keep = 0;
-                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) kept[keep++] = x;
-                    EndpointsByIp[ip] = kept;
-                }
+                if (!held) continue;
+                var kept = new List<(SliceView, Endpoint)>(found.Count);
+                for (int i = 0; i < found.Count; i++) if (!ReferenceEquals(found[i].Slice, sl)) kept.Add(found[i]);
+                if (kept.Count == 0) EndpointsByIp.Remove(ip);
+                else EndpointsByIp[ip] = EndpointsAt.Of(kept);
                 continue;
             }
-            var list = EndpointsByIp.TryGetValue(ip, out var found) ? found : [];
+            if (!held) { EndpointsByIp[ip] = new EndpointsAt((sl, e), null); continue; }
             // After every entry of an earlier or the same slice: the informer's order, endpoints in slice order.
-            int at = list.Length;
-            while (at > 0 && string.CompareOrdinal(list[at - 1].Slice.Key, sl.Key) > 0) at--;
-            var grown = new (SliceView, Endpoint)[list.Length + 1];
-            Array.Copy(list, grown, at);
-            grown[at] = (sl, e);
-            Array.Copy(list, at, grown, at + 1, list.Length - at);
-            EndpointsByIp[ip] = grown;
+            var list = new List<(SliceView, Endpoint)>(found.Count + 1);
+            for (int i = 0; i < found.Count; i++) list.Add(found[i]);
+            int at = list.Count;
+            while (at > 0 && string.CompareOrdinal(list[at - 1].Item1.Key, sl.Key) > 0) at--;
+            list.Insert(at, (sl, e));
+            EndpointsByIp[ip] = EndpointsAt.Of(list);
         }
     }
 
@@ -200,6 +195,23 @@ internal sealed class PlannerView
         if (ip.IndexOf(':') >= 0) { var d = ip.Replace(':', '-'); return d.EndsWith("-", StringComparison.Ordinal) ? d + "0" : d; }
         return "";
     }
+}
+
+/// <summary>
+/// The ready endpoints holding one address, in the informer's order: the first inline (an address nearly always has
+/// one), any others in an array. An array per address was 40 bytes kept for each of a live cluster's endpoints.
+/// </summary>
+internal readonly struct EndpointsAt((SliceView Slice, Endpoint Endpoint) first, (SliceView Slice, Endpoint Endpoint)[]? rest)
+{
+    private readonly (SliceView Slice, Endpoint Endpoint) _first = first;
+    private readonly (SliceView Slice, Endpoint Endpoint)[]? _rest = rest;
+
+    public int Count => 1 + (_rest?.Length ?? 0);
+    public (SliceView Slice, Endpoint Endpoint) this[int i] => i == 0 ? _first : _rest![i - 1];
+
+    /// <summary>At least one endpoint, in order.</summary>
+    public static EndpointsAt Of(List<(SliceView, Endpoint)> all) =>
+        new(all[0], all.Count == 1 ? null : all.GetRange(1, all.Count - 1).ToArray());
 }
 
 /// <summary>One slice: its ports (or the -1 sentinel) and its ready addresses with their names.</summary>
