@@ -27,12 +27,15 @@ public sealed partial class DnsPlanner
     private readonly AnswerStore _store;
     private readonly SetTable _sets;
     private readonly bool _loadBalance;
+    // How many names the cluster plans, as StoreFor counts them: the entry list and name set are sized once.
+    private readonly int _nameEstimate;
 
     private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
         _loadBalance = loadBalance;
         _view = new PlannerView(cluster, k);
         _store = StoreFor(_view, out int names);
+        _nameEstimate = names;
         _addresses = new Dictionary<string, byte[]?>(names / 2, StringComparer.Ordinal);
         _sets = new SetTable(names);
         _options = k;
@@ -74,8 +77,12 @@ public sealed partial class DnsPlanner
     {
         var zones = _options.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
         // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
-        var entries = new List<PlanEntry>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<PlanEntry>(_nameEstimate);
+#if NET
+        var seen = new HashSet<string>(_nameEstimate, StringComparer.Ordinal);
+#else
+        var seen = new HashSet<string>(StringComparer.Ordinal); // netstandard2.0 has no sized constructor
+#endif
         for (int zi = 0; zi < zones.Count; zi++)
         {
             var z = zones[zi].Name;
