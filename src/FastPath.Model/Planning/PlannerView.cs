@@ -172,6 +172,7 @@ internal sealed class PlannerView
             if (!add)
             {
                 if (!held) continue;
+                if (found.Count == 1 && ReferenceEquals(found[0].Slice, sl)) { EndpointsByIp.Remove(ip); continue; } // the usual case, no list
                 var kept = new List<(SliceView, Endpoint)>(found.Count);
                 for (int i = 0; i < found.Count; i++) if (!ReferenceEquals(found[i].Slice, sl)) kept.Add(found[i]);
                 if (kept.Count == 0) EndpointsByIp.Remove(ip);
