@@ -61,7 +61,7 @@ internal sealed class AutopathTable
     public byte[][]? SearchPath(ReadOnlySpan<byte> qname, ReadOnlySpan<byte> client, out int baseLength)
     {
         baseLength = 0;
-        if (client.IsEmpty || !InAny(qname, _zones)) return null;
+        if (client.IsEmpty || !WireNames.InAny(qname, _zones)) return null;
         int zone = -1;
         for (int i = 0; i < _kubernetesZones.Length; i++)
             if ((zone < 0 || _kubernetesZones[i].Length > _kubernetesZones[zone].Length) && WireNames.IsSubdomain(qname, _kubernetesZones[i])) zone = i;
@@ -72,11 +72,5 @@ internal sealed class AutopathTable
         if (qname.Length <= search[0].Length || !WireNames.IsSubdomain(qname, search[0])) return null;
         baseLength = qname.Length - search[0].Length;
         return search;
-    }
-
-    private static bool InAny(ReadOnlySpan<byte> qname, byte[][] zones)
-    {
-        foreach (var z in zones) if (WireNames.IsSubdomain(qname, z)) return true;
-        return false;
     }
 }

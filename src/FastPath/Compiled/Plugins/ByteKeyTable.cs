@@ -7,6 +7,7 @@ namespace FastPath.Compiled.Plugins;
 /// A read-only open-addressing table from byte keys (lower-case wire names, or address bytes) to their index in the
 /// list it was built from: built once, looked up without allocating. The plugins' tables are small (hosts entries,
 /// pod addresses), so linear probing at a load of at most one half keeps a lookup to a hash, a probe or two and a compare.
+/// Most lookups are misses (a Service name asked past hosts), so a key length no key has is answered before hashing.
 /// </summary>
 internal sealed class ByteKeyTable
 {
@@ -15,6 +16,8 @@ internal sealed class ByteKeyTable
     /// <summary>Per slot the key's index + 1, or 0 when empty.</summary>
     private readonly int[] _slots;
     private readonly int _mask;
+    /// <summary>Bit n set when some key is n bytes long (keys are names or addresses: at most 255 bytes).</summary>
+    private readonly ulong[] _lengths = new ulong[4];
 
     public ByteKeyTable(IReadOnlyList<byte[]> keys)
     {
@@ -30,6 +33,8 @@ internal sealed class ByteKeyTable
         int at = 0;
         for (int i = 0; i < keys.Count; i++)
         {
+            if (keys[i].Length > 255) throw new ArgumentException("a key is longer than 255 bytes", nameof(keys));
+            _lengths[keys[i].Length >> 6] |= 1UL << (keys[i].Length & 63);
             keys[i].CopyTo(_keys, at);
             _keyStart[i] = at; _keyLength[i] = keys[i].Length;
             at += keys[i].Length;
@@ -45,6 +50,7 @@ internal sealed class ByteKeyTable
     /// <summary>The index of the key, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {
+        if (!MayHold(key.Length)) return -1;
         int s = (int)Hash(key) & _mask;
         while (true)
         {
@@ -54,6 +60,9 @@ internal sealed class ByteKeyTable
             s = (s + 1) & _mask;
         }
     }
+
+    /// <summary>Whether some key is this long.</summary>
+    public bool MayHold(int length) => (uint)length <= 255 && (_lengths[length >> 6] & (1UL << (length & 63))) != 0;
 
     /// <summary>FNV-1a, then a multiply so the low bits used for the slot depend on every byte.</summary>
     private static uint Hash(ReadOnlySpan<byte> key)

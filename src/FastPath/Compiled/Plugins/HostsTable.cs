@@ -71,11 +71,10 @@ internal sealed class HostsTable
     public int Answer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, long rotation)
     {
         var qname = query.Slice(12, nameEnd - 12);
-        if (qtype != DnsType.PTR && !InAny(qname, _zones)) return -1;
+        if (qtype != DnsType.PTR && !WireNames.InAny(qname, _zones)) return -1;
         Span<byte> lower = stackalloc byte[WireNames.MaxLength];
         lower = lower.Slice(0, qname.Length);
-        WireNames.ToLower(qname, lower);
-        int name = _names.Find(lower);
+        int name = FindName(qname, lower, lowerAnyway: qtype == DnsType.PTR);
         byte[][] records = [];
         bool ptr = false;
         switch (qtype)
@@ -94,7 +93,7 @@ internal sealed class HostsTable
                 break;
         }
         if (records.Length == 0 && name < 0)
-            return _fallthrough is not null && InAny(qname, _fallthrough) ? -1
+            return _fallthrough is not null && WireNames.InAny(qname, _fallthrough) ? -1
                 : DnsResponseHeader.Write(query, response, Rcode.ServFail, authoritative: false, nameEnd + 4);
         int w = DnsResponseHeader.Write(query, response, Rcode.NoError, authoritative: true, nameEnd + 4);
         DnsResponseHeader.SetCounts(response, records.Length, 0, 0);
@@ -118,10 +117,26 @@ internal sealed class HostsTable
         return w;
     }
 
-    private static bool InAny(ReadOnlySpan<byte> qname, byte[][] zones)
+    /// <summary>
+    /// Whether <see cref="Answer"/> passes an A, AAAA or other non-PTR query on without writing anything: the name is
+    /// outside the plugin's zones, or it holds no entry and falls through. Autopath asks this before trying a name.
+    /// </summary>
+    public bool Passes(ReadOnlySpan<byte> qname)
     {
-        foreach (var z in zones) if (WireNames.IsSubdomain(qname, z)) return true;
-        return false;
+        if (!WireNames.InAny(qname, _zones)) return true;
+        Span<byte> lower = stackalloc byte[WireNames.MaxLength];
+        return FindName(qname, lower.Slice(0, qname.Length), lowerAnyway: false) < 0 && _fallthrough is not null && WireNames.InAny(qname, _fallthrough);
+    }
+
+    /// <summary>
+    /// The entry of a name, with the name lower-cased into <paramref name="lower"/>. Only a name as long as some entry's
+    /// is lowered and looked up (the rest are misses), unless <paramref name="lowerAnyway"/> (a PTR query reads it).
+    /// </summary>
+    private int FindName(ReadOnlySpan<byte> qname, Span<byte> lower, bool lowerAnyway)
+    {
+        bool held = _names.MayHold(qname.Length);
+        if (held || lowerAnyway) WireNames.ToLower(qname, lower);
+        return held ? _names.Find(lower) : -1;
     }
 
     /// <summary>

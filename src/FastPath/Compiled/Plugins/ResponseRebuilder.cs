@@ -9,9 +9,11 @@ namespace FastPath.Compiled.Plugins;
 /// Writes a response answered for one question (a rewritten name, an autopath try) as the response to another: the
 /// question as the client asked it, every record's owner name and the names inside CNAME, NS, PTR, MX, SRV and SOA
 /// data read out of the first response (its pointers point into a question that is not there any more) and written
-/// out again, optionally with autopath's CNAME in front and the rewrite rules' owner mapping applied.
+/// out again, optionally with autopath's CNAME in front and the rewrite rules' owner mapping applied. This is the
+/// road every response can take; <see cref="Write"/> takes the cheap one (pointers moved, names left compressed)
+/// when it can.
 /// </summary>
-internal static class ResponseRebuilder
+internal static partial class ResponseRebuilder
 {
     /// <summary>
     /// <paramref name="inner"/> is the response to rewrite; the new question is <paramref name="query"/>[12, nameEnd + 4).
@@ -89,15 +91,8 @@ internal static class ResponseRebuilder
     /// <summary>Record data, its names written out in full; -1 when malformed, <see cref="Overflow"/> when it does not fit.</summary>
     private static int Data(ReadOnlySpan<byte> inner, int p, int end, DnsType type, Span<byte> response, int w, Span<byte> name)
     {
-        int fixedBefore, names, fixedAfter;
-        switch (type)
-        {
-            case DnsType.CNAME: case DnsType.NS: case DnsType.PTR: fixedBefore = 0; names = 1; fixedAfter = 0; break;
-            case DnsType.MX: fixedBefore = 2; names = 1; fixedAfter = 0; break;
-            case DnsType.SRV: fixedBefore = 6; names = 1; fixedAfter = 0; break;
-            case DnsType.SOA: fixedBefore = 0; names = 2; fixedAfter = 20; break;
-            default: fixedBefore = end - p; names = 0; fixedAfter = 0; break;
-        }
+        var (fixedBefore, names) = NamesIn(type, end - p);
+        int fixedAfter = type == DnsType.SOA ? SoaFixedAfter : 0;
         if (p + fixedBefore > end) return -1;
         if (w + fixedBefore > response.Length) return Overflow;
         inner.Slice(p, fixedBefore).CopyTo(response.Slice(w));

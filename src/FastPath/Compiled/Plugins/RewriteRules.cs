@@ -34,11 +34,31 @@ internal sealed class RewriteRules
     /// </summary>
     public int Rewrite(ReadOnlySpan<byte> qname, Span<byte> wire, Span<bool> applied)
     {
+        // Rules that cannot match the name as asked are skipped by its length, and exact rules by a compare on the wire
+        // (a name with no '.' byte reads the same as text and on the wire), so a name no rule touches is never made
+        // text, and an exact rule that stops the chain writes its precomputed wire name.
+        int first = 0, dotted = qname.Length <= 1 ? 1 : qname.Length - 1;
+        bool onWire = qname.IndexOf((byte)'.') < 0;
+        while (first < _rules.Length && !_rules[first].MayMatch(qname, dotted, onWire)) first++;
+        if (first == _rules.Length) return 0;
+        var rule = _rules[first];
+        if (onWire && rule.ToWire is { } to && !rule.Continue)
+        {
+            applied[first] = true;
+            to.CopyTo(wire);
+            return to.Length;
+        }
+        return RewriteAsText(qname, first, wire, applied);
+    }
+
+    /// <summary><see cref="Rewrite"/> from rule <paramref name="first"/> on, on the lower-cased dotted name.</summary>
+    private int RewriteAsText(ReadOnlySpan<byte> qname, int first, Span<byte> wire, Span<bool> applied)
+    {
         Span<byte> a = stackalloc byte[Scratch], b = stackalloc byte[Scratch];
         int n = WireNames.ToDotted(qname, a);
         WireNames.ToLower(a.Slice(0, n), a);
         bool any = false;
-        for (int i = 0; i < _rules.Length; i++)
+        for (int i = first; i < _rules.Length; i++)
         {
             int m = _rules[i].Apply(a.Slice(0, n), b);
             if (m == 0) continue;
@@ -72,10 +92,28 @@ internal sealed class RewriteRules
         return length;
     }
 
+    /// <summary>
+    /// Whether <see cref="MapOwner"/> does no more than turn the rewritten name back into the one asked: an exact rule
+    /// fired and no <c>answer name</c> clause did.
+    /// </summary>
+    public bool MapsOwnersBack(ReadOnlySpan<bool> applied)
+    {
+        bool exact = false;
+        for (int i = 0; i < _rules.Length; i++)
+        {
+            if (!applied[i]) continue;
+            if (_rules[i].AnswerPattern is not null) return false;
+            exact |= _rules[i].Exact;
+        }
+        return exact;
+    }
+
     private sealed class Rule
     {
         private readonly RewriteMatch _match;
         private readonly byte[] _from, _to;
+        /// <summary>An exact rule's name on the wire, when it is one (null otherwise: the rule is tried on text).</summary>
+        private readonly byte[]? _fromWire;
         private readonly Regex? _pattern;
         private readonly string? _replacement;
         private readonly string? _answerReplacement;
@@ -86,6 +124,11 @@ internal sealed class RewriteRules
             Continue = r.Continue;
             _from = Encoding.ASCII.GetBytes(r.From);
             _to = Encoding.ASCII.GetBytes(r.To);
+            if (r.Match == RewriteMatch.Exact && !WireNames.HasUpper(_from) && Wire(_from) is { } from)
+            {
+                _fromWire = from;
+                ToWire = Wire(_to);
+            }
             if (r.Match == RewriteMatch.Regex)
             {
                 _pattern = new Regex(r.From, RegexOptions.CultureInvariant | RegexOptions.Compiled);
@@ -101,6 +144,27 @@ internal sealed class RewriteRules
         public bool Continue { get; }
         public bool Exact => _match == RewriteMatch.Exact;
         public Regex? AnswerPattern { get; }
+
+        /// <summary>An exact rule's result on the wire, when both its names are names the wire can carry.</summary>
+        public byte[]? ToWire { get; }
+
+        /// <summary>
+        /// Whether the rule can match the name (<paramref name="dottedLength"/> long as text): an exact name has its own
+        /// length, and is compared on the wire when <paramref name="onWire"/>; a prefix, suffix or substring fits in it.
+        /// </summary>
+        public bool MayMatch(ReadOnlySpan<byte> qname, int dottedLength, bool onWire) => _match switch
+        {
+            RewriteMatch.Exact => _from.Length == dottedLength && (!onWire || _fromWire is null || System.Text.Ascii.EqualsIgnoreCase(qname, _fromWire)),
+            RewriteMatch.Regex => true,
+            _ => _from.Length <= dottedLength,
+        };
+
+        private static byte[]? Wire(byte[] dotted)
+        {
+            Span<byte> wire = stackalloc byte[WireNames.MaxLength];
+            int n = dotted.Length > WireNames.MaxDotted ? -1 : WireNames.FromDotted(dotted, wire);
+            return n < 0 ? null : wire.Slice(0, n).ToArray();
+        }
 
         /// <summary>CoreDNS writes groups as {1}; .NET's replacement syntax is ${1}.</summary>
         private static string GoGroups(string to) => Regex.Replace(to, @"\{(\d+)\}", "$${$1}");

@@ -83,6 +83,13 @@ internal static class WireNames
         return p == start && System.Text.Ascii.EqualsIgnoreCase(name.Slice(start), zone);
     }
 
+    /// <summary>Whether the name lies in any of the zones; the root (the plugins' default zone) holds every name without a walk.</summary>
+    public static bool InAny(ReadOnlySpan<byte> name, byte[][] zones)
+    {
+        foreach (var z in zones) if (z.Length == 1 || IsSubdomain(name, z)) return true;
+        return false;
+    }
+
     /// <summary>The wire name as dotted text with its final dot ("." for the root). Returns the length written.</summary>
     public static int ToDotted(ReadOnlySpan<byte> wire, Span<byte> into)
     {
