@@ -23,7 +23,7 @@ public static partial class ClusterEmitter
             $"{layout.AnswerCount} distinct answers in {layout.SetCount} answer sets, precomputed as wire bytes; names point into the " +
             "question, so one answer serves every spelling and length (zone pointers are patched as the answer is copied).");
         w.CommentLines($"  Dispatch: a perfect hash of the case-folded wire name ({layout.Displacements.Length / 4} buckets, " +
-            $"{layout.Slots.Length / 4} slots), then one compare.");
+            $"{layout.Slots.Length / Tables.SlotUnit.Size} slots, each with its key's place), then one compare.");
         w.CommentLines("  Names not listed answer by rule: NXDOMAIN with the zone's SOA (NODATA for SOA)" +
             (plan.PodMode == PodMode.Insecure ? ", pod names from their dashed IP" : "") + ".");
         foreach (var route in plan.Routes)
@@ -56,7 +56,7 @@ public static partial class ClusterEmitter
         w.Line($"RecordOffsets = {tables.Expression("RecordOffsets", "per answer, where each record starts in its bytes, then their end (i32).", layout.RecordOffsets)},");
         w.Line($"Fixups = {tables.Expression("Fixups", "per answer, offsets of the zone pointers patched per query (i32).", layout.Fixups)},");
         w.Line($"Displacements = {tables.Expression("Displacements", "the perfect hash of the wire names: a displacement per bucket (u32).", layout.Displacements)},");
-        w.Line($"Slots = {tables.Expression("Slots", "the perfect hash of the wire names: entry + 1 per slot, 0 when empty (i32).", layout.Slots)},");
+        w.Line($"Slots = {tables.Expression("Slots", "the perfect hash of the wire names: per slot, entry + 1 (0 when empty), key length and offset (u64).", layout.Slots)},");
         w.Line($"DottedKeys = {tables.Expression("DottedKeys", "every name dotted, at its wire key's offset.", layout.DottedKeys, asText: true)},");
         w.Line($"DottedDisplacements = {tables.Expression("DottedDisplacements", "the perfect hash of the dotted names: displacements.", layout.DottedDisplacements)},");
         w.Line($"DottedSlots = {tables.Expression("DottedSlots", "the perfect hash of the dotted names: slots.", layout.DottedSlots)},");

@@ -26,7 +26,7 @@ internal sealed class CopyOnWriteChunks
         _madeIn = new int[chunks];
     }
 
-    /// <summary>Takes full chunks (as <see cref="SegmentedIndex.Split(int[])"/> makes them) as they are.</summary>
+    /// <summary>Takes full chunks (as <see cref="SegmentedIndex.Split(uint[])"/> makes them) as they are.</summary>
     public CopyOnWriteChunks(int width, byte[][] chunks) : this(width, chunks.Length << SegmentedIndex.Shift)
     {
         Array.Copy(chunks, _chunks, chunks.Length);

@@ -22,12 +22,15 @@ internal sealed class IncrementalPerfectHash
     private readonly int[] _first;
     private int[] _next;
     private readonly List<int> _keys = new();
-    private readonly Func<int, ulong> _hashOf;
+    private readonly Func<int, ulong> _hashOf, _unitOf;
 
     /// <param name="hashOf">The hash of an entry (by its current index).</param>
-    public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf)
+    /// <param name="unitOf">The <see cref="SlotUnit"/> of an entry (by its current index; its row must be written).</param>
+    public IncrementalPerfectHash(PerfectHash built, IReadOnlyList<ulong> hashes, Func<int, ulong> hashOf, Func<int, ulong> unitOf)
     {
-        _slots = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Slots));
+        var slots = SegmentedIndex.EmptyChunks(built.Slots.Length, SlotUnit.Size);
+        SlotUnit.WriteAll(built.Slots, unitOf, SegmentedIndex.UnitAt(slots, SlotUnit.Size));
+        _slots = new CopyOnWriteChunks(SlotUnit.Size, slots);
         _disp = new CopyOnWriteChunks(4, SegmentedIndex.Split(built.Displacements));
         _slotMask = built.Slots.Length - 1;
         _bucketMask = built.Displacements.Length - 1;
@@ -35,6 +38,7 @@ internal sealed class IncrementalPerfectHash
         _next = new int[Math.Max(16, hashes.Count + hashes.Count / 8)];
         for (int i = hashes.Count - 1; i >= 0; i--) Link(NameHash.Bucket(hashes[i], _bucketMask), i);
         _hashOf = hashOf;
+        _unitOf = unitOf;
     }
 
     public int SlotCount => _slotMask + 1;
@@ -43,12 +47,17 @@ internal sealed class IncrementalPerfectHash
     /// <summary>The current tables, handed to readers: later changes write copies of the chunks they touch.</summary>
     public (byte[][] Displacements, byte[][] Slots) Publish() => (_disp.Publish(), _slots.Publish());
 
-    private int SlotValue(int s) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_slots.Read(s));
+    private ulong Unit(int s) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_slots.Read(s));
+
+    /// <summary>The slot's entry + 1, 0 when empty.</summary>
+    private int SlotValue(int s) => SlotUnit.Entry(Unit(s)) + 1;
     private uint Disp(int b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_disp.Read(b));
 
+    /// <summary>Points the slot at entry <paramref name="value"/> - 1 (its key read from its row), or empties it (0).</summary>
     private void SetSlot(int s, int value)
     {
-        if (SlotValue(s) != value) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_slots.Write(s), value);
+        ulong unit = value == 0 ? 0 : _unitOf(value - 1);
+        if (Unit(s) != unit) System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_slots.Write(s), unit);
     }
 
     private void SetDisp(int b, uint d)

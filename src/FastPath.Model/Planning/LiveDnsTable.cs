@@ -192,8 +192,9 @@ internal sealed class LiveDnsTable
         var dotted = new ulong[_count];
         Array.Copy(_hashes, hashes, _count);
         Array.Copy(_dottedHashes, dotted, _count);
-        _wire = new IncrementalPerfectHash(PerfectHash.Build(hashes), hashes, i => _hashes[i]);
-        _dottedHash = new IncrementalPerfectHash(PerfectHash.Build(dotted), dotted, i => _dottedHashes[i]);
+        Func<int, ulong> unitOf = i => SlotUnit.Of(i, _rows.Read(i));
+        _wire = new IncrementalPerfectHash(PerfectHash.Build(hashes), hashes, i => _hashes[i], unitOf);
+        _dottedHash = new IncrementalPerfectHash(PerfectHash.Build(dotted), dotted, i => _dottedHashes[i], unitOf);
     }
 
     /// <summary>The tables as they are now, for a snapshot; from here on, changes write copies of the ones that change.</summary>

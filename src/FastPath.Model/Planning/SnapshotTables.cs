@@ -14,16 +14,23 @@ internal static class SnapshotTables
     public static LiveDnsTable.Tables Build(DnsPlan plan)
     {
         int n = plan.Entries.Count;
-        var rows = new byte[Math.Max(1, (n + SegmentedIndex.Mask) >> SegmentedIndex.Shift)][];
-        for (int c = 0; c < rows.Length; c++) rows[c] = new byte[SegmentedIndex.UnitsPerChunk * CompiledLayout.EntrySize];
-        var (keys, dotted, hashes, dottedHashes) = CompiledLayout.WriteNames(plan.Entries,
-            i => rows[i >> SegmentedIndex.Shift].AsSpan((i & SegmentedIndex.Mask) * CompiledLayout.EntrySize, CompiledLayout.EntrySize));
+        var rows = SegmentedIndex.EmptyChunks(n, CompiledLayout.EntrySize);
+        var rowAt = SegmentedIndex.UnitAt(rows, CompiledLayout.EntrySize);
+        var (keys, dotted, hashes, dottedHashes) = CompiledLayout.WriteNames(plan.Entries, rowAt);
         var ph = PerfectHash.Build(hashes);
         var dph = PerfectHash.Build(dottedHashes);
         var index = new SegmentedIndex(n, rows, ph.Displacements.Length, SegmentedIndex.Split(ph.Displacements), ph.Slots.Length,
-            SegmentedIndex.Split(ph.Slots), dph.Displacements.Length, SegmentedIndex.Split(dph.Displacements), dph.Slots.Length,
-            SegmentedIndex.Split(dph.Slots));
+            SlotChunks(ph.Slots, rowAt), dph.Displacements.Length, SegmentedIndex.Split(dph.Displacements), dph.Slots.Length,
+            SlotChunks(dph.Slots, rowAt));
         var store = plan.Store;
         return new LiveDnsTable.Tables(keys, plan.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, dotted, index);
+    }
+
+    /// <summary>A perfect hash's slots as chunks of <see cref="SlotUnit"/>s, each entry's key read from its row.</summary>
+    private static byte[][] SlotChunks(int[] slots, CompiledLayout.RowAt row)
+    {
+        var chunks = SegmentedIndex.EmptyChunks(slots.Length, SlotUnit.Size);
+        SlotUnit.WriteAll(slots, e => SlotUnit.Of(e, row(e)), SegmentedIndex.UnitAt(chunks, SlotUnit.Size));
+        return chunks;
     }
 }

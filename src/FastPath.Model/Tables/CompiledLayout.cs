@@ -16,7 +16,8 @@ namespace FastPath.Model.Tables;
 /// zone-pointer fixups (u16), the index of its record offsets (i32), the index of its fixups (i32).</item>
 /// <item><c>AnswerData</c>: the sections' bytes; <c>RecordOffsets</c>: each answer's record starts and its end (i32);
 /// <c>Fixups</c>: offsets in the answer's data of the zone pointers the engine patches (i32).</item>
-/// <item><c>Displacements</c> (u32 per bucket) and <c>Slots</c> (i32 per slot, entry + 1): the perfect hash.</item>
+/// <item><c>Displacements</c> (u32 per bucket) and <c>Slots</c> (a <see cref="SlotUnit"/> per slot: entry + 1, key length
+/// and offset): the perfect hash.</item>
 /// </list>
 /// </summary>
 public sealed class CompiledLayout
@@ -54,8 +55,8 @@ public sealed class CompiledLayout
         {
             Keys = keys, Entries = entries, Sets = plan.Sets.ToArray(), Answers = store.Rows(),
             AnswerData = store.Data(), RecordOffsets = store.Offsets(), Fixups = store.Fixups(),
-            Displacements = Ints(ph.Displacements), Slots = Ints(ph.Slots),
-            DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = Ints(dph.Slots),
+            Displacements = Ints(ph.Displacements), Slots = SlotBytes(ph.Slots, entries),
+            DottedKeys = dotted, DottedDisplacements = Ints(dph.Displacements), DottedSlots = SlotBytes(dph.Slots, entries),
             EntryCount = n, AnswerCount = store.Count, SetCount = plan.Sets.Count,
         };
     }
@@ -137,10 +138,11 @@ public sealed class CompiledLayout
         return b;
     }
 
-    internal static byte[] Ints(int[] values)
+    /// <summary>A perfect hash's slots as flat <see cref="SlotUnit"/>s, each entry's key read from its row.</summary>
+    private static byte[] SlotBytes(int[] slots, byte[] entries)
     {
-        var b = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(i * 4), values[i]);
+        var b = new byte[slots.Length * SlotUnit.Size];
+        SlotUnit.WriteAll(slots, e => SlotUnit.Of(e, entries.AsSpan(e * EntrySize, EntrySize)), s => b.AsSpan(s * SlotUnit.Size, SlotUnit.Size));
         return b;
     }
 }

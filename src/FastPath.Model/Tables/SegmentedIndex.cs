@@ -17,8 +17,19 @@ internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCou
     /// <summary>Cuts flat tables (the layout <see cref="CompiledLayout"/> writes) into chunks.</summary>
     public static SegmentedIndex FromFlat(byte[] entries, byte[] displacements, byte[] slots, byte[] dottedDisplacements, byte[] dottedSlots) =>
         new(entries.Length / CompiledLayout.EntrySize, Split(entries, CompiledLayout.EntrySize),
-            displacements.Length / 4, Split(displacements, 4), slots.Length / 4, Split(slots, 4),
-            dottedDisplacements.Length / 4, Split(dottedDisplacements, 4), dottedSlots.Length / 4, Split(dottedSlots, 4));
+            displacements.Length / 4, Split(displacements, 4), slots.Length / SlotUnit.Size, Split(slots, SlotUnit.Size),
+            dottedDisplacements.Length / 4, Split(dottedDisplacements, 4), dottedSlots.Length / SlotUnit.Size, Split(dottedSlots, SlotUnit.Size));
+
+    /// <summary>Zeroed full chunks for <paramref name="units"/> units of <paramref name="width"/> bytes (at least one chunk).</summary>
+    public static byte[][] EmptyChunks(int units, int width)
+    {
+        var chunks = new byte[Math.Max(1, (units + Mask) >> Shift)][];
+        for (int c = 0; c < chunks.Length; c++) chunks[c] = new byte[UnitsPerChunk * width];
+        return chunks;
+    }
+
+    /// <summary>Where unit <c>i</c> of <paramref name="width"/> bytes lives in <paramref name="chunks"/>.</summary>
+    internal static CompiledLayout.RowAt UnitAt(byte[][] chunks, int width) => i => chunks[i >> Shift].AsSpan((i & Mask) * width, width);
 
     /// <summary>Flat bytes of <paramref name="width"/>-byte units, as full chunks (the last one zero-padded).</summary>
     public static byte[][] Split(ReadOnlySpan<byte> flat, int width)
@@ -35,9 +46,6 @@ internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCou
     }
 
     /// <summary>32-bit values as full chunks of little-endian units, written straight from the array (no flat copy first).</summary>
-    public static byte[][] Split(int[] values) => Split(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>(values));
-
-    /// <inheritdoc cref="Split(int[])"/>
     public static byte[][] Split(uint[] values) => Split((ReadOnlySpan<uint>)values);
 
     // At least one chunk, even for no values: chunks are always full-size and a lookup reads them without a length check.

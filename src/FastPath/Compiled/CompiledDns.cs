@@ -44,13 +44,14 @@ public sealed partial class CompiledDns
 
     // ---- lookup -------------------------------------------------------------------------------------------------
 
-    /// <summary>The one entry a perfect hash can hold for the name (to be confirmed by a compare), or -1.</summary>
-    private static int Probe(ReadOnlySpan<byte> name, byte[][] displacements, byte[][] slots, int bucketMask, int slotMask)
+    /// <summary>The slot (<see cref="SlotUnit"/>) a perfect hash has for the name: its entry and key, to be confirmed by a compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Probe(ReadOnlySpan<byte> name, byte[][] displacements, byte[][] slots, int bucketMask, int slotMask)
     {
-        if (slots.Length == 0) return -1;
+        if (slots.Length == 0) return 0;
         ulong h = NameHash.Hash(name);
         uint disp = (uint)Unit32(displacements, NameHash.Bucket(h, bucketMask));
-        return Unit32(slots, NameHash.Slot(h, disp, slotMask)) - 1;
+        return Unit64(slots, NameHash.Slot(h, disp, slotMask));
     }
 
     // Every chunk is full (SegmentedIndex.Split pads the last one, CopyOnWriteChunks publishes a zero chunk for one
@@ -67,6 +68,16 @@ public sealed partial class CompiledDns
         return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
     }
 
+    /// <summary>An 8-byte unit of a chunked table (a <see cref="SlotUnit"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Unit64(byte[][] chunks, int i)
+    {
+        byte[] chunk = chunks[i >> SegmentedIndex.Shift];
+        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * SlotUnit.Size);
+        ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (i & SegmentedIndex.Mask) * SlotUnit.Size));
+        return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
+    }
+
     /// <summary>An entry's row (<see cref="EntryField"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Entry(int e)
@@ -80,12 +91,11 @@ public sealed partial class CompiledDns
     /// <summary>The entry for a wire-format name (any case), or -1.</summary>
     public int FindEntry(ReadOnlySpan<byte> wireName)
     {
-        int e = Probe(wireName, _displacements, _slots, _bucketMask, _slotMask);
-        if (e < 0) return -1;
-        var entry = Entry(e);
-        int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
-        int len = entry[EntryField.KeyLength];
-        return len == wireName.Length && System.Text.Ascii.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(off, len)) ? e : -1;
+        ulong slot = Probe(wireName, _displacements, _slots, _bucketMask, _slotMask);
+        int e = SlotUnit.Entry(slot);
+        // An empty slot has length 0, and a wire name is at least one byte: it fails the length test.
+        return SlotUnit.KeyLength(slot) == wireName.Length
+            && NameCompare.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(SlotUnit.KeyOffset(slot), wireName.Length)) ? e : -1;
     }
 
     /// <summary>
@@ -95,12 +105,13 @@ public sealed partial class CompiledDns
     public int LookupAnswer(ReadOnlySpan<byte> dottedUtf8, DnsType type)
     {
         if (dottedUtf8.Length > 0 && dottedUtf8[dottedUtf8.Length - 1] == '.') dottedUtf8 = dottedUtf8.Slice(0, dottedUtf8.Length - 1);
-        int e = Probe(dottedUtf8, _dottedDisplacements, _dottedSlots, _dottedBucketMask, _dottedSlotMask);
+        ulong slot = Probe(dottedUtf8, _dottedDisplacements, _dottedSlots, _dottedBucketMask, _dottedSlotMask);
+        int e = SlotUnit.Entry(slot);
         if (e < 0) return -1;
+        // The row is read while the name is compared: the key's place came with the slot.
         var entry = Entry(e);
-        int off = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.KeyOffset));
-        int len = entry[EntryField.KeyLength] - 2; // the wire key's length, less its first length byte and final zero
-        if (dottedUtf8.Length != Math.Max(len, 0) || !System.Text.Ascii.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(off, dottedUtf8.Length))) return -1;
+        int len = SlotUnit.KeyLength(slot) - 2; // the wire key's length, less its first length byte and final zero
+        if (dottedUtf8.Length != Math.Max(len, 0) || !NameCompare.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(SlotUnit.KeyOffset(slot), dottedUtf8.Length))) return -1;
         return AnswerOf(entry, ClassOf(type));
     }
 
@@ -130,6 +141,7 @@ public sealed partial class CompiledDns
         return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static QueryTypeGroup ClassOf(DnsType t) => t switch
     {
         DnsType.A => QueryTypeGroup.A, DnsType.AAAA => QueryTypeGroup.AAAA, DnsType.CNAME => QueryTypeGroup.CNAME, DnsType.TXT => QueryTypeGroup.TXT,

@@ -62,5 +62,23 @@ public class GeneratedDemoTests
         Assert.Equal(Rcode.NoError, Demo.Dns.RcodeOf(answer));
         Assert.Equal(answer, Demo.Dns.LookupAnswer("MY-SERVICE.default.svc.Cluster.Local.", DnsType.A));
         Assert.Equal(-1, Demo.Dns.LookupAnswer("nope.default.svc.cluster.local"u8, DnsType.A));
+        // One byte short or long of a name: the slot's key length rejects it.
+        Assert.Equal(-1, Demo.Dns.LookupAnswer("my-service.default.svc.cluster.loca"u8, DnsType.A));
+        Assert.Equal(-1, Demo.Dns.LookupAnswer("my-service.default.svc.cluster.locals"u8, DnsType.A));
+    }
+
+    // The lookup's promise: 0 B per query, on the inline compare (16-32 bytes), the general one (longer) and a miss.
+    [Fact]
+    public void Utf8_lookups_allocate_nothing()
+    {
+        var names = new[] { "my-service.default.svc.cluster.local"u8.ToArray(), "cart.shop.svc.cluster.local"u8.ToArray(),
+            "10-244-1-10.my-service.default.svc.cluster.local"u8.ToArray(), "nope.default.svc.cluster.local"u8.ToArray() };
+        int found = 0;
+        foreach (var n in names) found += Demo.Dns.LookupAnswer(n, DnsType.A) >= 0 ? 1 : 0; // warm up
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+            foreach (var n in names) found += Demo.Dns.LookupAnswer(n, DnsType.A) >= 0 ? 1 : 0;
+        Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(3 * 10_001, found);
     }
 }
