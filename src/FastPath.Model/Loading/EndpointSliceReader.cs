@@ -82,7 +82,8 @@ internal static class EndpointSliceReader
         { bag.Report(Descriptors.InvalidValue, epsNode.Location, "endpoints", eps.Count, $"Too many: must have at most {MaxEndpoints} items"); ok = false; }
         if (root.Get("ports") is { Node: { IsSequence: true, Count: > MaxPorts } ps } psNode)
         { bag.Report(Descriptors.InvalidValue, psNode.Location, "ports", ps.Count, $"Too many: must have at most {MaxPorts} items"); ok = false; }
-        return ok ? new EndpointSlice { Meta = meta, ServiceName = serviceName, AddressType = addressType, Ports = ports, Endpoints = endpoints } : null;
+        // Exact-size arrays: a live cluster keeps every slice, and a List's doubling left a third of its slots empty.
+        return ok ? new EndpointSlice { Meta = meta, ServiceName = serviceName, AddressType = addressType, Ports = ports.ToArray(), Endpoints = endpoints.ToArray() } : null;
     }
 
     /// <summary>IsFullyQualifiedDomainName: a DNS-1123 subdomain with at least two labels (a trailing dot allowed).</summary>

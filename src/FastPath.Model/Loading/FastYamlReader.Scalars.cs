@@ -97,17 +97,22 @@ internal sealed partial class FastYamlReader
         return Scalar(Text(start, last - start), ScalarStyle.Plain, _line, column, start);
     }
 
-    // Keys and many values repeat (name, port, TCP, true): short ones are shared, found by a hash of their characters.
+    // Keys and many values repeat (name, port, TCP, true), and so do values across objects (namespaces, node names,
+    // zones): short ones are shared, found by a hash of their characters. One table for every reader, so a live
+    // cluster that reads each object on its own keeps one copy of each, not one per object, and a reader does not
+    // allocate its own 32 KB. Lossy and fixed in size: a slot is one reference, read and written whole, so threads
+    // racing on it at worst make an extra copy.
     private const int SharedMaxLength = 24;
-    private readonly string?[] _shared = new string?[4096];
+    private static readonly string?[] Shared = new string?[4096];
 
     private string Text(int start, int length)
     {
         if (length > SharedMaxLength) return _t.Substring(start, length);
         uint h = 2166136261;
         for (int i = start; i < start + length; i++) h = (h ^ _t[i]) * 16777619;
-        ref string? slot = ref _shared[h & (uint)(_shared.Length - 1)];
-        if (slot is not null && slot.Length == length && string.CompareOrdinal(slot, 0, _t, start, length) == 0) return slot;
+        ref string? slot = ref Shared[h & (uint)(Shared.Length - 1)];
+        var found = slot;
+        if (found is not null && found.Length == length && string.CompareOrdinal(found, 0, _t, start, length) == 0) return found;
         return slot = _t.Substring(start, length);
     }
 

@@ -162,14 +162,16 @@ internal sealed class YNode
         }
     }
 
+    /// <summary>The list's strings as an exact-size array: the model keeps these (an endpoint's addresses), a List would add 32 bytes each.</summary>
     public IReadOnlyList<string> StrList(string key)
     {
-        var list = new List<string>();
-        foreach (var item in Seq(key))
-        {
-            var s = item.AsString();
-            if (s is not null) list.Add(s);
-        }
-        return list;
+        var items = Seq(key);
+        if (items.Count == 0) return [];
+        var result = new string[items.Count];
+        int n = 0;
+        foreach (var item in items)
+            if (item.AsString() is { } s) result[n++] = s;
+        if (n < result.Length) System.Array.Resize(ref result, n);
+        return result;
     }
 }

@@ -49,7 +49,7 @@ public sealed partial class DnsPlanner
     private PlanEntry? Entry(in Candidate c, int zi, string z)
     {
         string name = c.Name;
-        var raw = c.Reverse ? null : c.Known is not null ? Records(name, c.Known) : Records(name, z);
+        var raw = c.Reverse ? null : Records(name, c.Known ?? Parse(name, z), _records);
         // A canonical IPv4 address is its own canonical text: no need to read it back from the reverse name.
         _ptrIp = c.Ip is { } made && CanonicalV4(made) ? made
             : c.Reverse || name.EndsWith(".arpa.", StringComparison.Ordinal) ? AddressOfReverseName(name) : null;
@@ -68,6 +68,12 @@ public sealed partial class DnsPlanner
         if (nsName) flags |= EntryFlags.ZoneNeedsLowerCase;
         return new PlanEntry(name, zi, flags, _sets.Add(ids), c.Source, c.Endpoint);
     }
+
+    /// <summary>
+    /// The planned name's own records: read while its answers are encoded and not after, so one list serves every name
+    /// (a list per name was a tenth of a full build's allocations). Names reached through a CNAME get lists of their own.
+    /// </summary>
+    private readonly List<RecordTarget> _records = new();
 
     /// <summary>The reverse name's address (canonical), or null: found once per entry, read by PTR.</summary>
     private string? _ptrIp;
@@ -296,8 +302,9 @@ public sealed partial class DnsPlanner
         var seen = _ptrSeen;
         seen.Clear();
         if (_view.EndpointsByIp.TryGetValue(ip, out var eps))
-            foreach (var (sl, e) in eps)
+            for (int i = 0; i < eps.Count; i++)
             {
+                var (sl, e) = eps[i];
                 var t = $"{_view.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
                 if (seen.Add(t)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal(t));
             }

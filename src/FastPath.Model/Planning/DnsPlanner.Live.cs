@@ -21,7 +21,9 @@ public sealed partial class DnsPlanner
         if (block is null) return (null, new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore(), new SetTable()) { Plugins = plugins });
         var p = block.Plugins;
         var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
-        return (planner, planner.Build(routes) with { Plugins = plugins });
+        var plan = planner.Build(routes) with { Plugins = plugins };
+        foreach (var sl in planner._view.AllSlices) sl.ReleaseNames();
+        return (planner, plan);
     }
 
     internal PlannerView View => _view;

@@ -40,14 +40,17 @@ public sealed partial class DnsPlanner
     /// <summary>What the kubernetes plugin finds for a name (before the question type is looked at); null is a name error (NXDOMAIN).</summary>
     private List<RecordTarget>? Records(string name, string z) => Records(name, Parse(name, z));
 
-    /// <summary>The same, for a name whose labels are already known (<paramref name="r"/> is what <see cref="Parse"/> gives for it).</summary>
-    private List<RecordTarget>? Records(string name, Request? known)
+    /// <summary>
+    /// The same, for a name whose labels are already known (<paramref name="known"/> is what <see cref="Parse"/> gives
+    /// for it); a Service's records are written into <paramref name="into"/> when given (it is cleared first).
+    /// </summary>
+    private List<RecordTarget>? Records(string name, Request? known, List<RecordTarget>? into = null)
     {
         if (known is not { } r) return null;
         if (r.Kind == "") return [];
         if (name.EndsWith(".in-addr.arpa.", StringComparison.Ordinal) || name.EndsWith(".ip6.arpa.", StringComparison.Ordinal)) return null;
         if (!_view.IsExposed(r.Ns)) return null;
-        return r.Kind == "pod" ? Pods(r) : ServicesOf(r);
+        return r.Kind == "pod" ? Pods(r) : ServicesOf(r, into);
     }
 
     private List<RecordTarget>? Pods(in Request r)
@@ -63,10 +66,11 @@ public sealed partial class DnsPlanner
         return found.Count == 0 ? null : found;
     }
 
-    private List<RecordTarget>? ServicesOf(in Request r)
+    private List<RecordTarget>? ServicesOf(in Request r, List<RecordTarget>? into)
     {
         if (r.Svc == "") return [];
-        var result = new List<RecordTarget>();
+        var result = into ?? new List<RecordTarget>();
+        result.Clear();
         bool found = false;
         // Names are lower case (DNS-1123/1035) and so are the query's labels: one lookup finds the service.
         var only = _view.FindService(r.Ns, r.Svc);
@@ -92,7 +96,7 @@ public sealed partial class DnsPlanner
                             if (Matches(r, p.Name, p.Protocol))
                             {
                                 target ??= NameRef.InZone(epName + "." + ServiceName(s).Text);
-                                result.Add(new RecordTarget(sl.ReadyIps[i], p.Port, target, _ttl, AddressOf(sl.ReadyIps[i])));
+                                result.Add(new RecordTarget(sl.Ready[i].Ip, p.Port, target, _ttl, AddressOf(sl.Ready[i].Ip)));
                                 found = true;
                             }
                     }

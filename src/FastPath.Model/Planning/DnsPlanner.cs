@@ -27,12 +27,15 @@ public sealed partial class DnsPlanner
     private readonly AnswerStore _store;
     private readonly SetTable _sets;
     private readonly bool _loadBalance;
+    // How many names the cluster plans, as StoreFor counts them: the entry list and name set are sized once.
+    private readonly int _nameEstimate;
 
     private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
     {
         _loadBalance = loadBalance;
         _view = new PlannerView(cluster, k);
         _store = StoreFor(_view, out int names);
+        _nameEstimate = names;
         _addresses = new Dictionary<string, byte[]?>(names / 2, StringComparer.Ordinal);
         _sets = new SetTable(names);
         _options = k;
@@ -74,8 +77,12 @@ public sealed partial class DnsPlanner
     {
         var zones = _options.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
         // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
-        var entries = new List<PlanEntry>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<PlanEntry>(_nameEstimate);
+#if NET
+        var seen = new HashSet<string>(_nameEstimate, StringComparer.Ordinal);
+#else
+        var seen = new HashSet<string>(StringComparer.Ordinal); // netstandard2.0 has no sized constructor
+#endif
         for (int zi = 0; zi < zones.Count; zi++)
         {
             var z = zones[zi].Name;
@@ -105,7 +112,7 @@ public sealed partial class DnsPlanner
     {
         long names = 8;
         foreach (var s in v.Cluster.Services) names += 2 + 2 * (s.Ports.Count + 1) + s.ClusterIPs.Count;
-        foreach (var sl in v.AllSlices) names += 2L * sl.ReadyIps.Length;
+        foreach (var sl in v.AllSlices) names += 2L * sl.Ready.Length;
         estimate = (int)Math.Min(names, 1 << 22);
         names = estimate;
         return new AnswerStore((int)(names + names / 4), (int)(names * 100));
@@ -205,7 +212,7 @@ public sealed partial class DnsPlanner
                 if (epName.Length == 0 || epName.Length > 63) continue;
                 // A name with dots (a pod name) is read back label by label, as a query for it would be.
                 Request? known = epName.IndexOf('.') < 0 ? new Request("svc", s.Namespace, s.Name, epName, "", "") : null;
-                yield return new Candidate(string.Concat(epName, ".", bas), src, sl.ReadyIps[i], known);
+                yield return new Candidate(string.Concat(epName, ".", bas), src, sl.Ready[i].Ip, known);
             }
     }
 
@@ -220,7 +227,7 @@ public sealed partial class DnsPlanner
     private IEnumerable<Candidate> ReverseNames(SliceView sl)
     {
         string? source = null;
-        foreach (var ip in sl.ReadyIps)
+        foreach (var (_, ip) in sl.Ready)
             if (ReverseNameOf(ip) is { } name) yield return new Candidate(name, source ??= $"endpoint of {sl.Namespace}/{sl.Service}", reverse: true, ip: ip);
     }
 

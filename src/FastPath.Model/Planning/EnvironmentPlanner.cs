@@ -55,24 +55,36 @@ public static class EnvironmentPlanner
     private static void Add(List<KeyValuePair<string, string>> vars, Service s)
     {
         string P(string n) => n.ToUpperInvariant().Replace('-', '_');
-        string N(int n) => n.ToString(CultureInfo.InvariantCulture);
         string prefix = P(s.Name), host = s.ClusterIPs[0];
         vars.Add(new(prefix + "_SERVICE_HOST", host));
         if (s.Ports.Count == 0) return;
-        vars.Add(new(prefix + "_SERVICE_PORT", N(s.Ports[0].Port)));
-        foreach (var p in s.Ports)
-            if (!string.IsNullOrEmpty(p.Name)) vars.Add(new(prefix + "_SERVICE_PORT_" + P(p.Name!), N(p.Port)));
-        bool first = true;
-        foreach (var p in s.Ports)
+        // Each port's number and protocol texts made once: the variables are kept for every Service of the cluster, and
+        // a copy per variable was most of their values.
+        var numbers = new string[s.Ports.Count];
+        for (int i = 0; i < numbers.Length; i++) numbers[i] = s.Ports[i].Port.ToString(CultureInfo.InvariantCulture);
+        vars.Add(new(prefix + "_SERVICE_PORT", numbers[0]));
+        for (int i = 0; i < numbers.Length; i++)
+            if (!string.IsNullOrEmpty(s.Ports[i].Name)) vars.Add(new(prefix + "_SERVICE_PORT_" + P(s.Ports[i].Name!), numbers[i]));
+        for (int i = 0; i < numbers.Length; i++)
         {
-            var url = p.Protocol.ToLowerInvariant() + "://" + (host.IndexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + N(p.Port);
-            if (first) vars.Add(new(prefix + "_PORT", url));
-            first = false;
-            var pp = prefix + "_PORT_" + N(p.Port) + "_" + p.Protocol.ToUpperInvariant();
+            var protocol = s.Ports[i].Protocol;
+            var lower = Lower(protocol);
+            var url = lower + "://" + (host.IndexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + numbers[i];
+            if (i == 0) vars.Add(new(prefix + "_PORT", url));
+            var pp = prefix + "_PORT_" + numbers[i] + "_" + protocol.ToUpperInvariant();
             vars.Add(new(pp, url));
-            vars.Add(new(pp + "_PROTO", p.Protocol.ToLowerInvariant()));
-            vars.Add(new(pp + "_PORT", N(p.Port)));
+            vars.Add(new(pp + "_PROTO", lower));
+            vars.Add(new(pp + "_PORT", numbers[i]));
             vars.Add(new(pp + "_ADDR", host));
         }
     }
+
+    /// <summary>The protocol in lower case, one shared string for the three Kubernetes knows.</summary>
+    private static string Lower(string protocol) => protocol switch
+    {
+        "TCP" => "tcp",
+        "UDP" => "udp",
+        "SCTP" => "sctp",
+        _ => protocol.ToLowerInvariant(),
+    };
 }

@@ -55,13 +55,16 @@ internal sealed class PlannerView
                     holders.Add(s);
                 }
         }
+        int ready = 0;
+        foreach (var sl in AllSlices) ready += sl.Ready.Length;
+        EndpointsByIp = new Dictionary<string, EndpointsAt>(ready, StringComparer.Ordinal); // sized once: its doublings were 12 MB at 100,000 endpoints
         foreach (var sl in AllSlices) IndexEndpoints(sl, add: true);
     }
 
     public Cluster Cluster { get; }
     public KubernetesOptions K { get; }
-    /// <summary>The ready endpoints holding each address; arrays (usually of one), not lists: kept for the live table's lifetime.</summary>
-    public Dictionary<string, (SliceView Slice, Endpoint Endpoint)[]> EndpointsByIp { get; } = new(StringComparer.Ordinal);
+    /// <summary>The ready endpoints holding each address (usually one, held inline): kept for the live table's lifetime.</summary>
+    public Dictionary<string, EndpointsAt> EndpointsByIp { get; }
     public Dictionary<string, List<SliceView>> Slices { get; } = new(StringComparer.Ordinal);
     /// <summary>Every slice of the cluster it was built from, in the cluster's order (namespace/name), as the informer lists them.</summary>
     public List<SliceView> AllSlices { get; } = new();
@@ -127,7 +130,7 @@ internal sealed class PlannerView
         {
             foreach (var sl in oldSlices)
             {
-                foreach (var ip in sl.ReadyIps) touched.Add(ip);
+                foreach (var (_, ip) in sl.Ready) touched.Add(ip);
                 IndexEndpoints(sl, add: false);
             }
             Slices.Remove(key);
@@ -152,7 +155,7 @@ internal sealed class PlannerView
             {
                 var view = new SliceView(s, this);
                 list.Add(view);
-                foreach (var ip in view.ReadyIps) touched.Add(ip);
+                foreach (var (_, ip) in view.Ready) touched.Add(ip);
                 IndexEndpoints(view, add: true);
             }
             _slicesOf[Split(key)] = Slices[key] = list;
@@ -165,29 +168,24 @@ internal sealed class PlannerView
         if (_restricted && !IsExposed(sl.Namespace)) return;
         foreach (var (e, ip) in sl.Ready)
         {
+            bool held = EndpointsByIp.TryGetValue(ip, out var found);
             if (!add)
             {
-                if (EndpointsByIp.TryGetValue(ip, out var l))
-                {
-                    int keep = 0;
-                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) keep++;
-                    if (keep == 0) { EndpointsByIp.Remove(ip); continue; }
-                    var kept = new (SliceView, Endpoint)[keep];
-                    keep = 0;
-                    foreach (var x in l) if (!ReferenceEquals(x.Slice, sl)) kept[keep++] = x;
-                    EndpointsByIp[ip] = kept;
-                }
+                if (!held) continue;
+                var kept = new List<(SliceView, Endpoint)>(found.Count);
+                for (int i = 0; i < found.Count; i++) if (!ReferenceEquals(found[i].Slice, sl)) kept.Add(found[i]);
+                if (kept.Count == 0) EndpointsByIp.Remove(ip);
+                else EndpointsByIp[ip] = EndpointsAt.Of(kept);
                 continue;
             }
-            var list = EndpointsByIp.TryGetValue(ip, out var found) ? found : [];
+            if (!held) { EndpointsByIp[ip] = new EndpointsAt((sl, e), null); continue; }
             // After every entry of an earlier or the same slice: the informer's order, endpoints in slice order.
-            int at = list.Length;
-            while (at > 0 && string.CompareOrdinal(list[at - 1].Slice.Key, sl.Key) > 0) at--;
-            var grown = new (SliceView, Endpoint)[list.Length + 1];
-            Array.Copy(list, grown, at);
-            grown[at] = (sl, e);
-            Array.Copy(list, at, grown, at + 1, list.Length - at);
-            EndpointsByIp[ip] = grown;
+            var list = new List<(SliceView, Endpoint)>(found.Count + 1);
+            for (int i = 0; i < found.Count; i++) list.Add(found[i]);
+            int at = list.Count;
+            while (at > 0 && string.CompareOrdinal(list[at - 1].Item1.Key, sl.Key) > 0) at--;
+            list.Insert(at, (sl, e));
+            EndpointsByIp[ip] = EndpointsAt.Of(list);
         }
     }
 
@@ -202,27 +200,42 @@ internal sealed class PlannerView
     }
 }
 
+/// <summary>
+/// The ready endpoints holding one address, in the informer's order: the first inline (an address nearly always has
+/// one), any others in an array. An array per address was 40 bytes kept for each of a live cluster's endpoints.
+/// </summary>
+internal readonly struct EndpointsAt((SliceView Slice, Endpoint Endpoint) first, (SliceView Slice, Endpoint Endpoint)[]? rest)
+{
+    private readonly (SliceView Slice, Endpoint Endpoint) _first = first;
+    private readonly (SliceView Slice, Endpoint Endpoint)[]? _rest = rest;
+
+    public int Count => 1 + (_rest?.Length ?? 0);
+    public (SliceView Slice, Endpoint Endpoint) this[int i] => i == 0 ? _first : _rest![i - 1];
+
+    /// <summary>At least one endpoint, in order.</summary>
+    public static EndpointsAt Of(List<(SliceView, Endpoint)> all) =>
+        new(all[0], all.Count == 1 ? null : all.GetRange(1, all.Count - 1).ToArray());
+}
+
 /// <summary>One slice: its ports (or the -1 sentinel) and its ready addresses with their names.</summary>
 internal sealed class SliceView
 {
+    private readonly PlannerView _view;
+    private string[]? _names;
+
     public SliceView(EndpointSlice s, PlannerView v)
     {
+        _view = v;
         Ports = s.Ports.Count == 0 ? new[] { new EndpointPort(null, -1, "") } : s.Ports.ToArray();
         int n = 0;
         foreach (var e in s.Endpoints)
             if (e.Ready ?? true) n += e.Addresses.Count;
         Ready = new (Endpoint, string)[n];
-        ReadyIps = new string[n];
-        Names = new string[n];
         int i = 0;
         foreach (var e in s.Endpoints)
             if (e.Ready ?? true)
                 foreach (var a in e.Addresses)
-                {
-                    Ready[i] = (e, a);
-                    ReadyIps[i] = a;
-                    Names[i++] = v.NameOf(e, a);
-                }
+                    Ready[i++] = (e, a);
         Namespace = s.Namespace;
         Service = s.ServiceName!;
         Key = s.Meta.Key;
@@ -231,9 +244,26 @@ internal sealed class SliceView
     // Arrays, not interfaces: the planner walks them once per planned name.
     public EndpointPort[] Ports { get; }
     public (Endpoint Endpoint, string Ip)[] Ready { get; }
-    public string[] ReadyIps { get; }
-    /// <summary>The DNS name of each ready address (see <see cref="PlannerView.NameOf"/>), by the same index.</summary>
-    public string[] Names { get; }
+
+    /// <summary>
+    /// The DNS name of each ready address (see <see cref="PlannerView.NameOf"/>), by the same index; made when first
+    /// read (a headless Service's planning reads them once per endpoint name).
+    /// </summary>
+    public string[] Names => _names ??= MakeNames();
+
+    /// <summary>
+    /// Drops the names once a plan is made: a live cluster keeps the view for its updates, which read only the changed
+    /// Service's names again (a dashed address per endpoint was about 50 bytes each, kept for nothing).
+    /// </summary>
+    public void ReleaseNames() => _names = null;
+
+    private string[] MakeNames()
+    {
+        var names = new string[Ready.Length];
+        for (int i = 0; i < names.Length; i++) names[i] = _view.NameOf(Ready[i].Endpoint, Ready[i].Ip);
+        return names;
+    }
+
     public string Namespace { get; }
     public string Service { get; }
     /// <summary>namespace/name: the order the informer lists slices in.</summary>

@@ -40,8 +40,7 @@ public sealed class CompiledDataPlane
     /// </summary>
     public const int DefaultPersistenceCapacity = 1 << 16;
 
-    private readonly Dictionary<string, ServicePortHandle> _byName;
-    // Ports of Services changed since _byName was built, by service key ("ns/name"): null for a deleted Service. A
+    // Ports of Services changed since _byService was built, by service key ("ns/name"): null for a deleted Service. A
     // persistent map, so that the next plane adds a change without copying the ones before it.
     private readonly ImmutableDictionary<string, ServicePortHandle[]?> _changed;
     private readonly Dictionary<string, ServicePortHandle[]> _byService;
@@ -52,16 +51,13 @@ public sealed class CompiledDataPlane
     internal CompiledDataPlane(AffinityState state)
     {
         State = state;
-        _byName = new Dictionary<string, ServicePortHandle>(StringComparer.Ordinal);
         _changed = ImmutableDictionary.Create<string, ServicePortHandle[]?>(StringComparer.Ordinal);
         _byService = new Dictionary<string, ServicePortHandle[]>(StringComparer.Ordinal);
     }
 
-    private CompiledDataPlane(AffinityState state, Dictionary<string, ServicePortHandle> byName, Dictionary<string, ServicePortHandle[]> byService,
-        ImmutableDictionary<string, ServicePortHandle[]?> changed)
+    private CompiledDataPlane(AffinityState state, Dictionary<string, ServicePortHandle[]> byService, ImmutableDictionary<string, ServicePortHandle[]?> changed)
     {
         State = state;
-        _byName = byName;
         _byService = byService;
         _changed = changed;
     }
@@ -104,24 +100,33 @@ public sealed class CompiledDataPlane
     {
         var key = handle.Namespace + "/" + handle.Service;
         _byService[key] = _byService.TryGetValue(key, out var list) ? [.. list, handle] : [handle];
-        _byName[$"{key}/{handle.Port.ToString(CultureInfo.InvariantCulture)}"] = handle;
-        if (handle.PortName is not null) _byName[$"{key}/{handle.PortName}"] = handle;
         _ports = null;
         return handle;
     }
 
     /// <summary>A port by namespace, service and port name or number; null when there is none.</summary>
+    /// <remarks>
+    /// A Service's few ports are searched rather than indexed by name: two keys per port ("ns/name/80", "ns/name/http")
+    /// were most of the index's memory. Of an unchanged Service the last port with that name or number is found (a TCP
+    /// and a UDP port may share one), as the name index gave; of a changed Service, the first.
+    /// </remarks>
     public ServicePortHandle? Find(string ns, string service, string port)
     {
-        if (_changed.Count > 0 && _changed.TryGetValue(ns + "/" + service, out var changed))
+        var key = ns + "/" + service;
+        if (_changed.Count > 0 && _changed.TryGetValue(key, out var changed))
         {
             if (changed is null) return null;
             foreach (var h in changed)
-                if (h.PortName == port || h.Port.ToString(CultureInfo.InvariantCulture) == port) return h;
+                if (IsNamed(h, port)) return h;
             return null;
         }
-        return _byName.TryGetValue($"{ns}/{service}/{port}", out var found) ? found : null;
+        if (!_byService.TryGetValue(key, out var ports)) return null;
+        for (int i = ports.Length - 1; i >= 0; i--)
+            if (IsNamed(ports[i], port)) return ports[i];
+        return null;
     }
+
+    private static bool IsNamed(ServicePortHandle h, string port) => h.PortName == port || h.Port.ToString(CultureInfo.InvariantCulture) == port;
 
     /// <summary>The ports of one Service (empty when it has none).</summary>
     public IReadOnlyList<ServicePortHandle> PortsOf(string ns, string service)
@@ -155,7 +160,7 @@ public sealed class CompiledDataPlane
             changed = changed.SetItem(key, handles.Length == 0 ? null : handles);
         }
         // Lookups check the changed Services first; once there are many, they are merged into a new index.
-        if (changed.Count <= Math.Max(512, _byService.Count / 8)) return new CompiledDataPlane(State, _byName, _byService, changed);
+        if (changed.Count <= Math.Max(512, _byService.Count / 8)) return new CompiledDataPlane(State, _byService, changed);
         var merged = new CompiledDataPlane(State);
         foreach (var (key, handles) in _byService)
             if (!changed.ContainsKey(key)) foreach (var h in handles) merged.Add(h);

@@ -37,7 +37,8 @@ public sealed class ServicePortHandle
     // was 160 bytes per port).
     private readonly Dictionary<string, int>? _internal, _external;
     private readonly int _internalDefault, _externalDefault;
-    private readonly int[] _weights;
+    // Null when every endpoint weighs 1 (no weights annotation): an array of ones per port was kept for nothing.
+    private readonly int[]? _weights;
     // One selector per node and source: every node's kube-proxy keeps its own scheduler state, even where nodes decide alike.
     // Made on first use: a port's first selection always starts a generation, which replaced an eager one unused.
     private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector>? _selectors;
@@ -56,7 +57,7 @@ public sealed class ServicePortHandle
         _previous = previous;
         if (previous is not null) previous._previous = null; // one generation back is enough: no chain of old snapshots stays reachable
         Namespace = ns; Service = service; PortName = portName; Port = port; Protocol = protocol; NodePort = nodePort;
-        ClusterIP = clusterIP; ExternalVip = externalVip; Endpoints = endpoints; _weights = weights;
+        ClusterIP = clusterIP; ExternalVip = externalVip; Endpoints = endpoints; _weights = Array.TrueForAll(weights, w => w == 1) ? null : weights;
         Scheduler = scheduler; AffinityTimeoutSeconds = affinityTimeoutSeconds; _decisions = decisions;
         _internalDefault = _externalDefault = -1;
         for (int i = 0; i < decisions.Length; i++)
@@ -158,7 +159,7 @@ public sealed class ServicePortHandle
         var d = _decisions[i];
         var keys = new string[d.Eligible.Length];
         var weights = new int[d.Eligible.Length];
-        for (int k = 0; k < keys.Length; k++) { keys[k] = Endpoints[d.Eligible[k]]; weights[k] = _weights[d.Eligible[k]]; }
+        for (int k = 0; k < keys.Length; k++) { keys[k] = Endpoints[d.Eligible[k]]; weights[k] = _weights?[d.Eligible[k]] ?? 1; }
         AffinitySettings? affinity = null;
         if (AffinityTimeoutSeconds > 0)
         {
