@@ -76,6 +76,13 @@ public static class ClusterCompiler
         }).Output;
     }
 
+    /// <summary>
+    /// The builds that decide a compiled assembly's bytes: the runtime its code calls and the model that plans and lays
+    /// out its tables (a planner or hash change in FastPath.Model alone must not find an assembly cached by another).
+    /// </summary>
+    internal static readonly string BuildIdentity =
+        typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId + "|" + typeof(Cluster).Assembly.ManifestModule.ModuleVersionId;
+
     /// <param name="cacheDirectory">Where compiled assemblies are kept; null for no cache.</param>
     [RequiresUnreferencedCode(Why), RequiresDynamicCode(Why), RequiresAssemblyFiles(Why)]
     public static CompiledCluster Compile(Cluster cluster, IReadOnlyList<System.Net.IPAddress>? dnsIps = null, string? cacheDirectory = null)
@@ -83,7 +90,7 @@ public static class ClusterCompiler
         var className = "FastPath.Generated.Cluster_" + cluster.ContentHash.Substring(0, 12);
         // The cluster's content hash (manifests, Corefile, options) and FastPath's own build identify the output, so a
         // cached assembly is found before planning: large clusters load in milliseconds the second time.
-        var inputKey = cluster.ContentHash + "|" + cluster.ServiceCidr + "|" + string.Join(",", dnsIps ?? []) + "|" + typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId;
+        var inputKey = cluster.ContentHash + "|" + cluster.ServiceCidr + "|" + string.Join(",", dnsIps ?? []) + "|" + BuildIdentity;
         var inputPath = cacheDirectory is null ? null : Path.Combine(cacheDirectory, "in-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inputKey))).Substring(0, 32) + ".dll");
         byte[] bytes;
         string source = "";
@@ -104,7 +111,7 @@ public static class ClusterCompiler
     private static byte[] Cached(EmitOutput emitted, string dir)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(emitted.Source + "|" + typeof(CompiledDns).Assembly.ManifestModule.ModuleVersionId));
+        sha.AppendData(Encoding.UTF8.GetBytes(emitted.Source + "|" + BuildIdentity));
         foreach (var r in emitted.Resources) sha.AppendData(r.Value);
         var key = Convert.ToHexString(sha.GetHashAndReset()).Substring(0, 32);
         var path = Path.Combine(dir, key + ".dll");

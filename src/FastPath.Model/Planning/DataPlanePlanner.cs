@@ -16,7 +16,7 @@ public static class DataPlanePlanner
 {
     public const int Forward = 0, Reject = 1, Drop = 2, NotProxied = 3;
 
-    private sealed record PlannedEndpoint(string Ip, string Key, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes, int Order);
+    private sealed record PlannedEndpoint(string Ip, string Port, string Key, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes, int Order);
 
     /// <summary>
     /// A port's endpoints sorted by ip:port. An address listed more than once keeps every copy, in slice order, after
@@ -92,16 +92,19 @@ public static class DataPlanePlanner
                     if (d.Action != common.Action || !SameIndexes(d.Eligible, common.Eligible) || d.Reason != common.Reason) decisions.Add(d);
                 }
             }
-            var keys = new List<string>(eps.Count);
-            var weights = new List<int>(eps.Count);
+            // The keys are kept as the model's address and port strings (the sort above made its own, dropped now).
+            var ips = new string[eps.Count];
+            var ports = new string[eps.Count];
+            var weights = new int[eps.Count];
             for (int i = 0; i < eps.Count; i++)
             {
                 var first = eps.First(i);
-                keys.Add(first.Key);
-                weights.Add(weightMap is not null && weightMap.TryGetValue(first.Ip, out int w) ? w : 1);
+                ips[i] = first.Ip;
+                ports[i] = first.Port;
+                weights[i] = weightMap is not null && weightMap.TryGetValue(first.Ip, out int w) ? w : 1;
             }
             plans.Add(new PortPlan(s.Namespace, s.Name, port.Name, port.Port, port.Protocol, port.NodePort, s.ClusterIPs[0],
-                externalVip, keys, weights, scheduler, s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
+                externalVip, new EndpointKeys(ips, ports), weights, scheduler, s.SessionAffinity == SessionAffinity.ClientIP ? s.AffinityTimeoutSeconds : 0,
                 decisions, source));
         }
         return plans;
@@ -162,8 +165,7 @@ public static class DataPlanePlanner
                 // A canonical IPv4 address is its own canonical text: no parse, no new string.
                 var address = e.Addresses[0];
                 if ((DnsPlanner.CanonicalV4(address) ? address : IpText.CanonicalOrNull(address)) is not { } ip) continue;
-                var key = ip.IndexOf(':') >= 0 ? "[" + ip + "]:" + portText : ip + ":" + portText;
-                all.Add(new PlannedEndpoint(ip, key, e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints, all.Count));
+                all.Add(new PlannedEndpoint(ip, portText, EndpointKeys.Of(ip, portText), e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints, all.Count));
             }
         }
         var sorted = all.ToArray();

@@ -50,7 +50,7 @@ public sealed class ServicePortHandle
         : this(owner.State, ns, service, portName, port, protocol, nodePort, clusterIP, externalVip, endpoints, weights, scheduler, affinityTimeoutSeconds, decisions, null) { }
 
     internal ServicePortHandle(AffinityState owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
-        string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions,
+        string clusterIP, string? externalVip, IReadOnlyList<string> endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions,
         ServicePortHandle? previous)
     {
         _owner = owner;

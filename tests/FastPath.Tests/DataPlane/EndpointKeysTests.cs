@@ -1,0 +1,33 @@
+using System;
+using System.Linq;
+using FastPath.Model.Planning;
+using Xunit;
+
+namespace FastPath.Tests.DataPlane;
+
+/// <summary>A port's "ip:port" keys kept as their parts: the texts the data plane names endpoints by, made once.</summary>
+public sealed class EndpointKeysTests
+{
+    [Fact]
+    public void Texts_are_ip_colon_port_with_ipv6_in_brackets_in_order()
+    {
+        var keys = new EndpointKeys(["10.0.0.1", "fd00::7", "10.0.0.10"], ["8080", "80", "9090"]);
+        Assert.Equal(3, keys.Count);
+        Assert.Equal(["10.0.0.1:8080", "[fd00::7]:80", "10.0.0.10:9090"], keys.ToArray());
+        Assert.Equal("fd00::7", keys.Ip(1));
+    }
+
+    [Fact]
+    public void A_text_is_made_once_and_then_read_without_allocating()
+    {
+        var keys = new EndpointKeys(["10.0.0.1", "10.0.0.2"], ["80", "80"]);
+        var first = keys[1];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) Assert.Same(first, keys[1]);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Addresses_and_ports_must_pair_up() =>
+        Assert.Throws<ArgumentException>(() => new EndpointKeys(["10.0.0.1"], []));
+}
