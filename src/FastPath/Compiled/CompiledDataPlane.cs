@@ -108,8 +108,8 @@ public sealed class CompiledDataPlane
     /// <summary>A port by namespace, service and port name or number; null when there is none.</summary>
     /// <remarks>
     /// A Service's few ports are searched rather than indexed by name: two keys per port ("ns/name/80", "ns/name/http")
-    /// were most of the index's memory. Of an unchanged Service the last port with that name or number is found (a TCP
-    /// and a UDP port may share one), as the name index gave; of a changed Service, the first.
+    /// were most of the index's memory. Of ports sharing a number (a TCP and a UDP port on 53) the first the Service
+    /// declares is found, whether or not the Service changed since the index was built (the name index gave the last).
     /// </remarks>
     public ServicePortHandle? Find(string ns, string service, string port)
     {
@@ -122,8 +122,8 @@ public sealed class CompiledDataPlane
             return null;
         }
         if (!_byService.TryGetValue(key, out var ports)) return null;
-        for (int i = ports.Length - 1; i >= 0; i--)
-            if (IsNamed(ports[i], port)) return ports[i];
+        foreach (var h in ports)
+            if (IsNamed(h, port)) return h;
         return null;
     }
 

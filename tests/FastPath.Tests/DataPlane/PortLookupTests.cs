@@ -13,12 +13,12 @@ public sealed class PortLookupTests
             [new PortDecision(null, false, DataPlanePlanner.Forward, [0], "cluster endpoints")], "test");
 
     [Fact]
-    public void A_port_is_found_by_name_or_number_and_of_two_sharing_a_number_the_last_is_found()
+    public void A_port_is_found_by_name_or_number_and_of_two_sharing_a_number_the_first_declared_is_found()
     {
         var plane = CompiledDataPlane.FromPlan([Port("dns", "dns-tcp", 53, "TCP"), Port("dns", "dns", 53, "UDP"), Port("dns", null, 9153, "TCP"), Port("web", "http", 80, "TCP")]);
         Assert.Equal(("dns-tcp", "TCP"), Describe(plane.Find("ns", "dns", "dns-tcp")));
         Assert.Equal(("dns", "UDP"), Describe(plane.Find("ns", "dns", "dns")));
-        Assert.Equal(("dns", "UDP"), Describe(plane.Find("ns", "dns", "53")));
+        Assert.Equal(("dns-tcp", "TCP"), Describe(plane.Find("ns", "dns", "53")));
         Assert.Equal((null, "TCP"), Describe(plane.Find("ns", "dns", "9153")));
         Assert.Equal(("http", "TCP"), Describe(plane.Find("ns", "web", "80")));
         Assert.Null(plane.Find("ns", "dns", "http"));
@@ -27,7 +27,7 @@ public sealed class PortLookupTests
     }
 
     [Fact]
-    public void Of_a_Service_changed_since_the_index_was_built_the_first_port_with_the_number_is_found()
+    public void Of_a_Service_changed_since_the_index_was_built_the_same_port_is_found()
     {
         var plane = CompiledDataPlane.FromPlan([Port("web", "http", 80, "TCP")]).WithServices(new Dictionary<string, IReadOnlyList<PortPlan>>
         {
