@@ -92,8 +92,8 @@ public sealed class CompiledDataPlane
             decisions[i] = new CompiledDecision(d.Node, d.External, (Runtime.ProxyAction)d.Action, [.. d.Eligible], d.Reason);
         }
         return new ServicePortHandle(state, p.Namespace, p.Service, p.PortName, p.Port, p.Protocol, p.NodePort, p.ClusterIP, p.ExternalVip,
-            // The plan's keys as they are (a live cluster's plan holds them as address and port: a text is made on first use).
-            p.Endpoints is Model.Planning.EndpointKeys keys ? keys : [.. p.Endpoints], p.Weights as int[] ?? [.. p.Weights], p.Scheduler, p.AffinityTimeout, decisions, previous);
+            // The plan's keys as they are (a planned port holds them as address and port: a text is made on first use).
+            p.Endpoints, p.Weights as int[] ?? [.. p.Weights], p.Scheduler, p.AffinityTimeout, decisions, previous);
     }
 
     /// <summary>Registers a port.</summary>

@@ -57,18 +57,28 @@ public sealed class PersistenceTable
     private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
     /// <summary>
+    /// Where a key lives: its shard's first slot (returned), the shard, the start of its probe window within the shard,
+    /// and the tag its slot carries (the hash with the low bit set, so 0 stays "empty").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot Locate(in PersistenceKey key, out int shardIndex, out int start, out ulong tag)
+    {
+        ulong hash = key.Hash;
+        shardIndex = (int)(hash >> 40) & _shardMask;
+        start = (int)hash & _slotMask;
+        tag = hash | 1;
+        return ref _slots.Shard(shardIndex << _shardShift);
+    }
+
+    /// <summary>
     /// The endpoint a live template names for the key, re-armed to the full timeout (a new connection uses it);
     /// -1 when there is none or it has expired.
     /// </summary>
     public int Lookup(in PersistenceKey key, int timeoutSeconds)
     {
-        ulong hash = key.Hash;
-        int shardIndex = (int)(hash >> 40) & _shardMask;
-        ref Slot slots = ref _slots.Shard(shardIndex << _shardShift);
+        ref Slot slots = ref Locate(key, out int shardIndex, out int start, out ulong tag);
         var k = new PackedKey(key);
         long now = Now;
-        ulong tag = hash | 1;
-        int start = (int)hash & _slotMask;
         // Lock-free read: writers clear a slot's tag before they change it and set it last, so a tag read the same
         // before and after the fields means the fields belong to it. The refresh of the expiry is a single write; racing
         // a writer that reuses the slot it can only move that new entry's expiry to about the same time.
@@ -106,17 +116,13 @@ public sealed class PersistenceTable
     /// <summary>Creates or replaces the template for the key.</summary>
     public void Set(in PersistenceKey key, int endpoint, int timeoutSeconds)
     {
-        ulong hash = key.Hash;
-        int shardIndex = (int)(hash >> 40) & _shardMask;
-        ref Slot slots = ref _slots.Shard(shardIndex << _shardShift);
+        ref Slot slots = ref Locate(key, out int shardIndex, out int start, out ulong tag);
         var k = new PackedKey(key);
         var shard = _shards[shardIndex];
         long now = Now;
-        ulong tag = hash | 1;
         shard.Enter();
         try
         {
-            int start = (int)hash & _slotMask;
             int free = -1, victim = -1;
             long victimExpires = long.MaxValue;
             for (int i = 0; i < ProbeWindow; i++)
@@ -162,16 +168,12 @@ public sealed class PersistenceTable
     /// <summary>Runs <paramref name="action"/> on the key's slot under its shard's lock; false when the key has no slot.</summary>
     private bool Locked(in PersistenceKey key, int argument, SlotAction action)
     {
-        ulong hash = key.Hash;
-        int shardIndex = (int)(hash >> 40) & _shardMask;
-        ref Slot slots = ref _slots.Shard(shardIndex << _shardShift);
+        ref Slot slots = ref Locate(key, out int shardIndex, out int start, out ulong tag);
         var k = new PackedKey(key);
         var shard = _shards[shardIndex];
-        ulong tag = hash | 1;
         shard.Enter();
         try
         {
-            int start = (int)hash & _slotMask;
             for (int i = 0; i < ProbeWindow; i++)
             {
                 ref var s = ref Unsafe.Add(ref slots, (start + i) & _slotMask);
