@@ -78,7 +78,7 @@ public sealed class AnswerStore
         if (nid == _hashOf.Length) Array.Resize(ref _hashOf, nid * 2);
         _hashOf[nid] = hash;
         _slots[at] = nid + 1;
-        if ((nid + 1) * 2 > _slots.Length) Rehash(_slots.Length * 2);
+        if ((nid + 1) * 2 > _slots.Length) Rehash(_slots.Length * 2, nid + 1);
         Grow(ref _rows, (nid + 1) * CompiledLayout.AnswerSize);
         var row = _rows.AsSpan(nid * CompiledLayout.AnswerSize, CompiledLayout.AnswerSize);
         BinaryPrimitives.WriteInt32LittleEndian(row, _dataLen);
@@ -106,11 +106,59 @@ public sealed class AnswerStore
         return nid;
     }
 
-    private void Rehash(int size)
+    /// <summary>
+    /// Appends every answer of <paramref name="other"/> after this store's, and returns the id its first answer has
+    /// here (the others follow in order): how a second planner's answers join the first's in a split build
+    /// (<see cref="DnsPlanner"/>). Bytes are copied as they are and only the rows' three buffer positions move, so an
+    /// answer held by both stores is held twice; later <see cref="Add"/>s find either.
+    /// </summary>
+    internal int Append(AnswerStore other)
+    {
+        int first = Count, n = other.Count;
+        int data = _dataLen, offsets = _offsetsLen / 4, fixups = _fixupsLen / 4;
+        Grow(ref _rows, (first + n) * CompiledLayout.AnswerSize);
+        Buffer.BlockCopy(other._rows, 0, _rows, first * CompiledLayout.AnswerSize, n * CompiledLayout.AnswerSize);
+        for (int id = first; id < first + n; id++)
+        {
+            var row = _rows.AsSpan(id * CompiledLayout.AnswerSize, CompiledLayout.AnswerSize);
+            BinaryPrimitives.WriteInt32LittleEndian(row, BinaryPrimitives.ReadInt32LittleEndian(row) + data);
+            BinaryPrimitives.WriteInt32LittleEndian(row.Slice(24), BinaryPrimitives.ReadInt32LittleEndian(row.Slice(24)) + offsets);
+            BinaryPrimitives.WriteInt32LittleEndian(row.Slice(28), BinaryPrimitives.ReadInt32LittleEndian(row.Slice(28)) + fixups);
+        }
+        Append(ref _data, ref _dataLen, other._data, other._dataLen);
+        Append(ref _offsets, ref _offsetsLen, other._offsets, other._offsetsLen);
+        Append(ref _fixups, ref _fixupsLen, other._fixups, other._fixupsLen);
+        if (_hashOf.Length < first + n) Array.Resize(ref _hashOf, Math.Max(first + n, _hashOf.Length * 2));
+        Array.Copy(other._hashOf, 0, _hashOf, first, n);
+        Count = first + n;
+        // The dedup index, over both stores' answers: the hashes are the bytes', wherever they sit.
+        if (Count * 2 > _slots.Length) Rehash(Pow2(Count * 2), Count);
+        else
+        {
+            int mask = _slots.Length - 1;
+            for (int id = first; id < Count; id++)
+            {
+                int at = (int)(_hashOf[id] & (uint)mask);
+                while (_slots[at] != 0) at = (at + 1) & mask;
+                _slots[at] = id + 1;
+            }
+        }
+        return first;
+    }
+
+    private static void Append(ref byte[] to, ref int length, byte[] from, int count)
+    {
+        Grow(ref to, length + count);
+        Buffer.BlockCopy(from, 0, to, length, count);
+        length += count;
+    }
+
+    /// <summary>Rebuilds the dedup index at <paramref name="size"/> slots over ids 0 to <paramref name="ids"/> - 1.</summary>
+    private void Rehash(int size, int ids)
     {
         var slots = new int[size];
         int mask = size - 1;
-        for (int id = 0; id <= Count; id++)
+        for (int id = 0; id < ids; id++)
         {
             int at = (int)(_hashOf[id] & (uint)mask);
             while (slots[at] != 0) at = (at + 1) & mask;

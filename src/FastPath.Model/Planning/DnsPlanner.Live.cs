@@ -20,7 +20,7 @@ public sealed partial class DnsPlanner
         var plugins = PlanPlugins(cluster, routes);
         if (block is null) return (null, new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore(), new SetTable()) { Plugins = plugins });
         var p = block.Plugins;
-        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
+        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null, SplitFromNames);
         var plan = planner.Build(routes) with { Plugins = plugins };
         foreach (var sl in planner._view.AllSlices) sl.ReleaseNames();
         return (planner, plan);

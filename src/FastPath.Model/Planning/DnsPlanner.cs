@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
+using System.Threading.Tasks;
 using FastPath.Model.Corefile;
 using FastPath.Model.Corefile.Plugins;
 using FastPath.Model.Net;
@@ -29,9 +30,12 @@ public sealed partial class DnsPlanner
     private readonly bool _loadBalance;
     // How many names the cluster plans, as StoreFor counts them: the entry list and name set are sized once.
     private readonly int _nameEstimate;
+    // From how many names a full build is split between two planners (DnsPlanner.Split.cs).
+    private readonly int _splitFrom;
 
-    private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance)
+    private DnsPlanner(Cluster cluster, KubernetesOptions k, IReadOnlyList<IPAddress> dnsIps, bool loadBalance, int splitFrom)
     {
+        _splitFrom = splitFrom;
         _loadBalance = loadBalance;
         _view = new PlannerView(cluster, k);
         _store = StoreFor(_view, out int names);
@@ -45,7 +49,10 @@ public sealed partial class DnsPlanner
     }
 
     /// <summary>Plans the cluster; <paramref name="dnsIps"/> are the server's own addresses (null: kube-dns's endpoints).</summary>
-    public static DnsPlan Plan(Cluster cluster, IReadOnlyList<IPAddress>? dnsIps = null)
+    public static DnsPlan Plan(Cluster cluster, IReadOnlyList<IPAddress>? dnsIps = null) => Plan(cluster, dnsIps, SplitFromNames);
+
+    /// <summary><see cref="Plan(Cluster, IReadOnlyList{IPAddress}?)"/>, split between two planners from <paramref name="splitFrom"/> names (tests force it).</summary>
+    internal static DnsPlan Plan(Cluster cluster, IReadOnlyList<IPAddress>? dnsIps, int splitFrom)
     {
         var block = cluster.Corefile.KubernetesBlock;
         var routes = Routes(cluster.Corefile);
@@ -53,7 +60,7 @@ public sealed partial class DnsPlanner
         if (block is null)
             return new DnsPlan([], [], routes, 0, false, [], [], new AnswerStore(), new SetTable()) { Plugins = plugins };
         var p = block.Plugins;
-        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null);
+        var planner = new DnsPlanner(cluster, p.Kubernetes!, dnsIps ?? ServerAddresses.Default(cluster), p.LoadBalance is not null, splitFrom);
         return planner.Build(routes) with { Plugins = plugins };
     }
 
@@ -83,10 +90,32 @@ public sealed partial class DnsPlanner
 #else
         var seen = new HashSet<string>(StringComparer.Ordinal); // netstandard2.0 has no sized constructor
 #endif
-        for (int zi = 0; zi < zones.Count; zi++)
+        if (SplitPoint() is { } cut)
         {
-            var z = zones[zi].Name;
-            foreach (var c in Names(z, zones[zi].IsReverse))
+            // A second planner takes the names from the cut on, on another thread; its entries and answers are then
+            // appended to this planner's (see DnsPlanner.Split.cs).
+            var second = new DnsPlanner(this, _nameEstimate - cut.NamesBefore);
+            var theirs = Task.Run(() => second.PlanNames(cut.At, NamePosition.End));
+            PlanNames(NamePosition.Start, cut.At, entries, seen);
+            Join(second, theirs.GetAwaiter().GetResult(), entries, seen);
+        }
+        else PlanNames(NamePosition.Start, NamePosition.End, entries, seen);
+        // fallthrough with no zones means every zone: the root stands for that.
+        IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
+        // The address cache pays while every address is read many times; a live update re-plans one Service and reads
+        // its few addresses again, so the full build's cache (an entry and an array per address) is not kept.
+        _addresses = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store, _sets);
+    }
+
+    /// <summary>Plans, in order, every candidate name from <paramref name="from"/> up to <paramref name="to"/>.</summary>
+    private void PlanNames(NamePosition from, NamePosition to, List<PlanEntry> entries, HashSet<string> seen)
+    {
+        for (int zi = from.Zone; zi < _options.Zones.Count && zi <= to.Zone; zi++)
+        {
+            var z = _options.Zones[zi];
+            int first = zi == from.Zone ? from.Service : 0, end = zi == to.Zone ? to.Service : int.MaxValue;
+            foreach (var c in Names(z, ZoneName.IsReverse(z), first, end))
             {
                 // The longest configured zone owns a name; skip names another zone takes.
                 if (!Owns(z, c.Name) || !seen.Add(c.Name)) continue;
@@ -94,12 +123,6 @@ public sealed partial class DnsPlanner
                 if (entry is not null) entries.Add(entry);
             }
         }
-        // fallthrough with no zones means every zone: the root stands for that.
-        IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
-        // The address cache pays while every address is read many times; a live update re-plans one Service and reads
-        // its few addresses again, so the full build's cache (an entry and an array per address) is not kept.
-        _addresses = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store, _sets);
     }
 
     /// <summary>
@@ -145,10 +168,14 @@ public sealed partial class DnsPlanner
         public readonly bool Reverse = reverse;
     }
 
-    /// <summary>Candidate names in a zone, each with where it comes from (for the generated code's comments).</summary>
-    private IEnumerable<Candidate> Names(string z, bool reverse)
+    /// <summary>
+    /// Candidate names in a zone, each with where it comes from (for the generated code's comments): in a forward zone
+    /// the zone's own names when <paramref name="first"/> is 0, the names of Services <paramref name="first"/> up to
+    /// <paramref name="end"/> (by index), and the pods' names when <paramref name="end"/> is past the last Service.
+    /// </summary>
+    private IEnumerable<Candidate> Names(string z, bool reverse, int first = 0, int end = int.MaxValue)
     {
-        yield return new Candidate(z, "zone apex");
+        if (first == 0) yield return new Candidate(z, "zone apex");
         if (reverse)
         {
             foreach (var s in _view.Services)
@@ -158,16 +185,21 @@ public sealed partial class DnsPlanner
                     foreach (var c in ReverseNames(sl)) yield return c;
             yield break;
         }
-        if (z != ".") { yield return new Candidate("dns-version." + z, "schema version"); yield return new Candidate("ns.dns." + z, "name server"); }
-        yield return new Candidate("svc." + z, "service subtree");
-        yield return new Candidate("pod." + z, "pod subtree");
-        foreach (var ns in _view.Exposed)
+        if (first == 0)
         {
-            yield return new Candidate($"{ns}.svc.{z}", "Namespace " + ns);
-            if (_options.Pods != PodMode.Disabled) yield return new Candidate($"{ns}.pod.{z}", "Namespace " + ns);
+            if (z != ".") { yield return new Candidate("dns-version." + z, "schema version"); yield return new Candidate("ns.dns." + z, "name server"); }
+            yield return new Candidate("svc." + z, "service subtree");
+            yield return new Candidate("pod." + z, "pod subtree");
+            foreach (var ns in _view.Exposed)
+            {
+                yield return new Candidate($"{ns}.svc.{z}", "Namespace " + ns);
+                if (_options.Pods != PodMode.Disabled) yield return new Candidate($"{ns}.pod.{z}", "Namespace " + ns);
+            }
         }
-        foreach (var s in _view.Services)
-            foreach (var c in ServiceNames(s, z)) yield return c;
+        var services = _view.Cluster.Services;
+        for (int i = first; i < services.Count && i < end; i++)
+            foreach (var c in ServiceNames(services[i], z)) yield return c;
+        if (end < services.Count) yield break;
         if (_options.Pods == PodMode.Verified)
             foreach (var pod in WatchedPods())
             {

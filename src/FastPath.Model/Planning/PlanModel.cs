@@ -40,7 +40,7 @@ public sealed class PlanEntry(string name, int zone, EntryFlags flags, int set, 
     public int Zone { get; } = zone;
     public EntryFlags Flags { get; } = flags;
     /// <summary>The id of the name's answer set: set as the name is planned, so no array of answer ids is made per name.</summary>
-    public int Set { get; } = set;
+    public int Set { get; internal set; } = set; // renumbered once when a split build joins a second planner's entries
     /// <summary>The object the name comes from (and the endpoint's address for an endpoint name), written when read.</summary>
     public string Source => endpoint is null ? source : source + " endpoint " + endpoint;
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using FastPath.Model.Corefile.Plugins;
 
 namespace FastPath.Model.Planning;
@@ -97,17 +98,20 @@ internal sealed class PlannerView
     /// <summary>Watched pods (not deleting, not finished, with an address) whose first address is <paramref name="ip"/>.</summary>
     public IReadOnlyList<Pod> PodsWithIp(string ip)
     {
-        if (_podsByIp is null)
+        // Made on first use; two planners of one split build may ask at once, and either's index is the same.
+        var byIp = Volatile.Read(ref _podsByIp);
+        if (byIp is null)
         {
-            _podsByIp = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
+            byIp = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
             foreach (var p in Cluster.Pods)
             {
                 if (p.IsDeleting || p.Phase is "Succeeded" or "Failed" or "Unknown" || p.PodIPs.Count == 0) continue;
-                if (!_podsByIp.TryGetValue(p.PodIPs[0], out var list)) _podsByIp[p.PodIPs[0]] = list = new List<Pod>();
+                if (!byIp.TryGetValue(p.PodIPs[0], out var list)) byIp[p.PodIPs[0]] = list = new List<Pod>();
                 list.Add(p);
             }
+            byIp = Interlocked.CompareExchange(ref _podsByIp, byIp, null) ?? byIp;
         }
-        return _podsByIp.TryGetValue(ip, out var found) ? found : (IReadOnlyList<Pod>)Array.Empty<Pod>();
+        return byIp.TryGetValue(ip, out var found) ? found : (IReadOnlyList<Pod>)Array.Empty<Pod>();
     }
 
     /// <summary>

@@ -198,6 +198,12 @@ public sealed class SetTable
         return nid;
     }
 
+    /// <summary>Copies set <paramref name="id"/>'s answer ids into <paramref name="answers"/> (one per class).</summary>
+    public void Read(int id, int[] answers)
+    {
+        for (int k = 0; k < answers.Length; k++) answers[k] = BinaryPrimitives.ReadInt32LittleEndian(_rows.AsSpan(id * RowSize + k * 4));
+    }
+
     private bool Same(int id, int[] answers)
     {
         for (int k = 0; k < answers.Length; k++)
