@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Threading.Tasks;
 using FastPath.Compiled;
 using FastPath.Model;
 using FastPath.Model.Planning;
@@ -51,10 +52,11 @@ public sealed class ClusterSnapshot
     /// <summary>Builds every table of <paramref name="cluster"/> in memory, as the generated code would embed them.</summary>
     public static ClusterSnapshot Build(Cluster cluster, IReadOnlyList<IPAddress>? dnsIps = null, long version = 1, TimeProvider? time = null)
     {
+        // The data plane and the environment read the same immutable model as the DNS planner: planned beside it.
+        var rest = Task.Run(() => (CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster)), CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster))));
         var plan = DnsPlanner.Plan(cluster, dnsIps);
         var dns = DnsOf(SnapshotTables.Build(plan), plan);
-        var plane = CompiledDataPlane.FromPlan(DataPlanePlanner.Plan(cluster));
-        var environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
+        var (plane, environment) = rest.GetAwaiter().GetResult();
         return new ClusterSnapshot(version, dns, plane, environment, cluster, (time ?? TimeProvider.System).GetUtcNow());
     }
 

@@ -307,22 +307,21 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
         var cluster = _objects.Assemble(_contentHash);
         _builtNamespaces = new HashSet<string>(_objects.Namespaces, StringComparer.Ordinal);
         _builtNamespacesVersion = _objects.NamespacesVersion;
-        var (planner, plan) = DnsPlanner.PlanForUpdates(cluster, _options.DnsIps);
-        // Only zones, routes and options are read again: the entries (a name, answer ids and source per name) are in
-        // the tables now and kept alive nowhere else.
-        _plan = plan with { Entries = [] };
-        CompiledDns dns;
-        if (planner is not null)
-        {
-            _dns = new LiveDnsTable(planner, plan);
-            dns = ClusterSnapshot.DnsOf(_dns.Snapshot(), plan);
-        }
-        else
-        {
-            // No kubernetes block: every change is a full build.
-            _dns = null;
-            dns = ClusterSnapshot.DnsOf(SnapshotTables.Build(plan), plan);
-        }
+        // The DNS tables are planned on another thread while this one plans the data plane: they read the same
+        // immutable model, and each writes only its own fields.
+        var dnsBuild = Task.Run(() => FullDns(cluster));
+        (CompiledDataPlane Plane, CompiledEnvironment Environment) rest;
+        try { rest = FullDataPlane(cluster); }
+        // A fault here must not leave the DNS half writing this cluster's fields after the caller has moved on.
+        finally { Task.WhenAny(dnsBuild).Wait(); }
+        var dns = dnsBuild.GetAwaiter().GetResult();
+        _fullBuilds++;
+        return new ClusterSnapshot(++_version, dns, rest.Plane, rest.Environment, cluster, _options.Time.GetUtcNow());
+    }
+
+    /// <summary>The data plane and environment half of <see cref="Full"/>.</summary>
+    private (CompiledDataPlane, CompiledEnvironment) FullDataPlane(Cluster cluster)
+    {
         _nodeMap = cluster.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _nodes = DataPlanePlanner.Nodes(cluster.Nodes, cluster.EndpointSlices);
         _nodeRefs.Clear();
@@ -341,10 +340,25 @@ public sealed partial class LiveCluster : IClusterSnapshotSource, IDisposable
             foreach (var p in DataPlanePlanner.PlanService(s, cluster.SlicesFor(s), _nodes, FindNode))
                 plane.Add(CompiledDataPlane.Handle(_affinity, p, previous?.PortsOf(s.Namespace, s.Name).FirstOrDefault(h => h.Port == p.Port && h.Protocol == p.Protocol)));
         _plane = plane;
-        _environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
-        _fullBuilds++;
-        return new ClusterSnapshot(++_version, dns, plane, _environment,
-            cluster, _options.Time.GetUtcNow());
+        var environment = _environment = CompiledEnvironmentFactory.FromPlan(EnvironmentPlanner.Plan(cluster));
+        return (plane, environment);
+    }
+
+    /// <summary>The DNS half of <see cref="Full"/>: the plan, the live table kept for updates, the engine over it.</summary>
+    private CompiledDns FullDns(Cluster cluster)
+    {
+        var (planner, plan) = DnsPlanner.PlanForUpdates(cluster, _options.DnsIps);
+        // Only zones, routes and options are read again: the entries (a name, answer ids and source per name) are in
+        // the tables now and kept alive nowhere else.
+        _plan = plan with { Entries = [] };
+        if (planner is null)
+        {
+            // No kubernetes block: every change is a full build.
+            _dns = null;
+            return ClusterSnapshot.DnsOf(SnapshotTables.Build(plan), plan);
+        }
+        _dns = new LiveDnsTable(planner, plan);
+        return ClusterSnapshot.DnsOf(_dns.Snapshot(), plan);
     }
 
     public void Dispose() => _timer.Dispose();
