@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using FastPath.Model.Tables;
 
 namespace FastPath.Model.Planning;
@@ -17,11 +18,13 @@ internal static class SnapshotTables
         var rows = SegmentedIndex.EmptyChunks(n, CompiledLayout.EntrySize);
         var rowAt = SegmentedIndex.UnitAt(rows, CompiledLayout.EntrySize);
         var (keys, dotted, hashes, dottedHashes) = CompiledLayout.WriteNames(plan.Entries, rowAt);
+        // The two perfect hashes share nothing but the rows they read: the dotted one is built on another thread.
+        var dottedBuild = Task.Run(() => { var d = PerfectHash.Build(dottedHashes); return (Hash: d, Slots: SlotChunks(d.Slots, rowAt)); });
         var ph = PerfectHash.Build(hashes);
-        var dph = PerfectHash.Build(dottedHashes);
+        var slots = SlotChunks(ph.Slots, rowAt);
+        var (dph, dottedSlots) = dottedBuild.GetAwaiter().GetResult();
         var index = new SegmentedIndex(n, rows, ph.Displacements.Length, SegmentedIndex.SplitDisplacements(ph.Displacements), ph.Slots.Length,
-            SlotChunks(ph.Slots, rowAt), dph.Displacements.Length, SegmentedIndex.SplitDisplacements(dph.Displacements), dph.Slots.Length,
-            SlotChunks(dph.Slots, rowAt));
+            slots, dph.Displacements.Length, SegmentedIndex.SplitDisplacements(dph.Displacements), dph.Slots.Length, dottedSlots);
         var store = plan.Store;
         return new LiveDnsTable.Tables(keys, plan.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, dotted, index);
     }
