@@ -7,7 +7,11 @@ using FastPath.Runtime.Scheduling;
 namespace FastPath.Runtime;
 
 /// <summary>Client-IP affinity for one virtual service: the shared table, the service part of the key, the timeout.</summary>
-public sealed record AffinitySettings(PersistenceTable Table, UInt128 ServiceAddress, ushort Port, byte Protocol, int TimeoutSeconds);
+public sealed record AffinitySettings(PersistenceTable Table, UInt128 ServiceAddress, ushort Port, byte Protocol, int TimeoutSeconds)
+{
+    /// <summary>The service's share of every template key's hash (derived from the fields above, so equality is unchanged).</summary>
+    internal ulong ServiceHash { get; } = PersistenceKey.ServiceHash(ServiceAddress, Port, Protocol);
+}
 
 /// <summary>The endpoint chosen for a connection, and whether a persistence template chose it.</summary>
 public readonly record struct Selection(int Index, bool Sticky)
@@ -80,8 +84,7 @@ public sealed class BackendSelector
         if (_ids.Length == 0) return -1;
         if (_affinity is { } a)
         {
-            var key = new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client);
-            int id = a.Table.Lookup(key, a.TimeoutSeconds);
+            int id = a.Table.Lookup(a.ServiceAddress, a.Port, a.Protocol, a.ServiceHash, client, a.TimeoutSeconds);
             if (id >= 0)
             {
                 int at = IndexOfId(id);
@@ -90,7 +93,7 @@ public sealed class BackendSelector
             }
             int pick = _scheduler.Pick(client);
             if (pick < 0) return -1;
-            a.Table.Set(key, _ids[pick], a.TimeoutSeconds);
+            a.Table.Set(new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client), _ids[pick], a.TimeoutSeconds);
             return pick;
         }
         int i = _scheduler.Pick(client);
