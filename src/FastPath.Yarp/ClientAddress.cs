@@ -11,17 +11,25 @@ internal static class ClientAddress
 {
     public static bool TryGet(HttpContext context, string? header, out UInt128 key)
     {
+        key = Get(context, header, out bool found);
+        return found;
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> with the key as the result (0 when not found): a key written through an out parameter is
+    /// a local whose address is taken, which the JIT keeps in memory, a store and a reload on every pick's way to the
+    /// persistence table's hash.
+    /// </summary>
+    public static UInt128 Get(HttpContext context, string? header, out bool found)
+    {
+        found = true;
         if (header is not null && context.Request.Headers.TryGetValue(header, out StringValues values) && values.Count > 0
-            && TryParseForwarded(values[0].AsSpan(), out key))
-            return true;
-        if (context.Connection.RemoteIpAddress is { } remote)
-        {
-            // A mapped address (a dual-stack listener) is already ::ffff:a.b.c.d, IpKey's form of IPv4: no MapToIPv4 copy.
-            key = IpKey.From(remote);
-            return true;
-        }
-        key = default;
-        return false;
+            && TryParseForwarded(values[0].AsSpan(), out var forwarded))
+            return forwarded;
+        // A mapped address (a dual-stack listener) is already ::ffff:a.b.c.d, IpKey's form of IPv4: no MapToIPv4 copy.
+        if (context.Connection.RemoteIpAddress is { } remote) return IpKey.From(remote);
+        found = false;
+        return 0;
     }
 
     /// <summary>The first hop of <c>X-Forwarded-For: a, b</c> or <c>Forwarded: for=a;proto=…, for=b</c>; IPv4 parsed without allocating.</summary>

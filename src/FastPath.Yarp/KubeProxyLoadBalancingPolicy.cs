@@ -41,7 +41,7 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
         if (bound is null || !ReferenceEquals(bound.Snapshot, snapshot) || !ReferenceEquals(bound.Available, availableDestinations))
             bound = binding.Rebind(snapshot, availableDestinations);
         if (bound.Port is null) return null;
-        if (!ClientAddress.TryGet(context, _header, out var client)) client = 0;
+        var client = ClientAddress.Get(context, _header, out _);
         int endpoint = bound.Port.SelectIndex(client, _node, external: false, out bool sticky);
         if (endpoint < 0) return null;
         FastPathPickFeature.Mark(context, metrics, sticky);
