@@ -208,6 +208,33 @@ public sealed class YarpTests(Backends backends)
     }
 
     [Fact]
+    public void KubeProxy_policy_picks_with_the_new_selectors_of_a_reconfigured_plane()
+    {
+        var source = new TestSource(TestCluster.Service("cart", "http", 80, [Ep.Of(A), Ep.Of(B), Ep.Of(C)], spec: "  sessionAffinity: ClientIP"));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddReverseProxy().LoadFromFastPath(source.Publisher, o => o.Services.Add("cart.shop"));
+        var policy = services.BuildServiceProvider().GetServices<ILoadBalancingPolicy>().Single(p => p.Name == FastPathPolicyNames.KubeProxy);
+        var plane = source.Publisher.Current!.DataPlane;
+        var config = ProxyConfigBuilder.Build(source.Publisher.Current!, new FastPathYarpOptions { Services = { "cart.shop" } }).Clusters.Single();
+        var cluster = new ClusterState(config.ClusterId, new ClusterModel(config, new HttpMessageInvoker(new SocketsHttpHandler())));
+        var all = config.Destinations!.Select(d => new DestinationState(d.Key, new DestinationModel(d.Value))).ToList();
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.7");
+
+        Assert.NotNull(policy.PickDestination(context, cluster, all));
+        Assert.Equal(1, plane.Persistence.CountLive());
+        // A new table and new selectors: the policy's next pick writes its template there, through the new selector.
+        plane.Configure(new FakeTimeProvider());
+        Assert.Equal(0, plane.Persistence.CountLive());
+        var again = policy.PickDestination(context, cluster, all)!;
+        Assert.Equal(1, plane.Persistence.CountLive());
+        var selection = plane.Find("shop", "cart", "http")!.Select(IPAddress.Parse("10.0.0.7"));
+        Assert.True(selection.Sticky);
+        Assert.Equal(again.DestinationId, selection.Endpoint);
+    }
+
+    [Fact]
     public async Task KubeProxy_policy_follows_internal_traffic_policy_Local_for_the_proxys_node()
     {
         var source = new TestSource(TestCluster.Service("cart", "http", 80, [Ep.Of(A, node: "node-a"), Ep.Of(B, node: "node-b"), Ep.Of(C, node: "node-b")],

@@ -91,13 +91,23 @@ public sealed class BackendSelector
                 // A template whose endpoint is gone or quiesced is replaced (ip_vs_check_template).
                 if (at >= 0 && _scheduler.IsAvailable(at)) { sticky = true; return at; }
             }
-            int pick = _scheduler.Pick(client);
-            if (pick < 0) return -1;
-            a.Table.Set(new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client), _ids[pick], a.TimeoutSeconds);
-            return pick;
+            return Schedule(a, client);
         }
         int i = _scheduler.Pick(client);
         return i < 0 ? -1 : i;
+    }
+
+    /// <summary>
+    /// No live template for the client: the scheduler picks and a new template records it. Out of line, so the
+    /// template hit that <see cref="Choose"/> inlines into each pick leaves its caller's registers alone.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int Schedule(AffinitySettings a, UInt128 client)
+    {
+        int pick = _scheduler.Pick(client);
+        if (pick < 0) return -1;
+        a.Table.Set(new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client), _ids[pick], a.TimeoutSeconds);
+        return pick;
     }
 
     /// <summary>
