@@ -115,9 +115,14 @@ public sealed class BackendSelector
     /// ids through <see cref="EndpointIdIndex"/> (no mispredicted binary search, no call into a generic helper), more
     /// (or a hash collision between two endpoints) by binary search, whose choice between alike ids it keeps.
     /// </summary>
-    private int IndexOfId(int id)
+    // Forced inline: a pick's Tier1 code is compiled early, when most connections are new clients (template misses);
+    // that profile marks the template hit cold, and the JIT then left this a call, into Tier0 code until it tiered up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int IndexOfId(int id) => _linearSearch ? _byId.IndexOf(id) : IndexOfSortedId(id);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int IndexOfSortedId(int id)
     {
-        if (_linearSearch) return _byId.IndexOf(id);
         int at = Array.BinarySearch(_sortedIds, id);
         return at >= 0 ? _sortedIndex[at] : -1;
     }
