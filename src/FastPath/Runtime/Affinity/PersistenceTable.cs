@@ -54,6 +54,7 @@ public sealed class PersistenceTable
     // The system clock is read coarsely (milliseconds, a few nanoseconds): expiry works in seconds. An injected clock
     // (FakeTimeProvider in tests) is asked directly.
     private long Now => ReferenceEquals(_time, TimeProvider.System) ? Environment.TickCount64 : _time.GetTimestamp();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on a template hit, which a miss-heavy early profile marks cold
     private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
     /// <summary>
@@ -275,6 +276,7 @@ public sealed class PersistenceTable
             _client0 == o._client0 && _client1 == o._client1 && _service0 == o._service0 && _service1 == o._service1 && _portProtocol == o._portProtocol;
 
         /// <summary><see cref="Equals(in PackedKey)"/> against a key in its parts, as <see cref="PackedKey(in PersistenceKey)"/> would pack it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // on a template hit, which a miss-heavy early profile marks cold
         public bool Equals(UInt128 service, ushort port, byte protocol, UInt128 client) =>
             _client0 == (ulong)client && _client1 == (ulong)(client >> 64) && _service0 == (ulong)service && _service1 == (ulong)(service >> 64)
             && _portProtocol == (((uint)port << 8) | protocol);
