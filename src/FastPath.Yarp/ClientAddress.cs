@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using System.Runtime.CompilerServices;
 using FastPath.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -11,17 +12,31 @@ internal static class ClientAddress
 {
     public static bool TryGet(HttpContext context, string? header, out UInt128 key)
     {
-        if (header is not null && context.Request.Headers.TryGetValue(header, out StringValues values) && values.Count > 0
-            && TryParseForwarded(values[0].AsSpan(), out key))
-            return true;
-        if (context.Connection.RemoteIpAddress is { } remote)
-        {
-            // A mapped address (a dual-stack listener) is already ::ffff:a.b.c.d, IpKey's form of IPv4: no MapToIPv4 copy.
-            key = IpKey.From(remote);
-            return true;
-        }
+        key = Get(context, header, out bool found);
+        return found;
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> with the key as the result (0 when not found): a key written through an out parameter is
+    /// a local whose address is taken, which the JIT keeps in memory, a store and a reload on every pick's way to the
+    /// persistence table's hash.
+    /// </summary>
+    public static UInt128 Get(HttpContext context, string? header, out bool found)
+    {
+        found = true;
+        if (header is not null && TryGetForwarded(context, header, out var forwarded)) return forwarded;
+        // A mapped address (a dual-stack listener) is already ::ffff:a.b.c.d, IpKey's form of IPv4: no MapToIPv4 copy.
+        if (context.Connection.RemoteIpAddress is { } remote) return IpKey.From(remote);
+        found = false;
+        return 0;
+    }
+
+    // Out of line: the picks inline Get, and the header's dictionary and parser only run when a header is configured.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryGetForwarded(HttpContext context, string header, out UInt128 key)
+    {
         key = default;
-        return false;
+        return context.Request.Headers.TryGetValue(header, out StringValues values) && values.Count > 0 && TryParseForwarded(values[0].AsSpan(), out key);
     }
 
     /// <summary>The first hop of <c>X-Forwarded-For: a, b</c> or <c>Forwarded: for=a;proto=…, for=b</c>; IPv4 parsed without allocating.</summary>

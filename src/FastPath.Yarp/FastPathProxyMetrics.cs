@@ -62,6 +62,10 @@ internal sealed class FastPathPickFeature
 
     public static void Mark(HttpContext context, FastPathMetrics metrics, bool sticky)
     {
-        if (metrics.SelectionsEnabled) context.Features.Set(sticky ? Persisted : Scheduled);
+        if (metrics.SelectionsEnabled) Set(context, sticky);
     }
+
+    // Out of line: the picks inline Mark, and the feature collection's calls only run while someone listens.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Set(HttpContext context, bool sticky) => context.Features.Set(sticky ? Persisted : Scheduled);
 }

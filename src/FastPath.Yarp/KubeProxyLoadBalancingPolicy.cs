@@ -38,47 +38,47 @@ internal sealed class KubeProxyLoadBalancingPolicy(IClusterSnapshotSource source
         if (binding is null || !ReferenceEquals(binding.Cluster, cluster))
             Volatile.Write(ref _last, binding = _bindings.GetValue(cluster, static c => new Binding(c)));
         var bound = binding.Current;
-        if (bound is null || !ReferenceEquals(bound.Snapshot, snapshot) || !ReferenceEquals(bound.Available, availableDestinations))
-            bound = binding.Rebind(snapshot, availableDestinations);
-        if (bound.Port is null) return null;
-        if (!ClientAddress.TryGet(context, _header, out var client)) client = 0;
-        int endpoint = bound.Port.SelectIndex(client, _node, external: false, out bool sticky);
-        if (endpoint < 0) return null;
+        if (bound is null || !ReferenceEquals(bound.Snapshot, snapshot) || !ReferenceEquals(bound.Available, availableDestinations)
+            || bound.Selector is { IsCurrent: false })
+            bound = binding.Rebind(snapshot, availableDestinations, _node);
+        // No selector: not a FastPath cluster, or kube-proxy does not forward this node's traffic to the Service.
+        if (bound.Selector is not { } selector) return null;
+        int choice = selector.Choose(ClientAddress.Get(context, _header, out _), out bool sticky);
+        if (choice < 0) return null;
         FastPathPickFeature.Mark(context, metrics, sticky);
-        int at = bound.Destinations[endpoint];
+        int at = bound.Choices[choice];
         return availableDestinations[at >= 0 ? at : 0];
     }
 
     /// <summary>
-    /// The cluster's Service port in the current snapshot and, for YARP's current available list, the position in it of
-    /// each of the port's endpoints (by destination id; -1 when not available): rebuilt only when the snapshot or the
-    /// list changes, so a pick compares no strings.
+    /// The cluster's Service port in the current snapshot, the selector this node's connections to it use, and, for
+    /// YARP's current available list, the position in it of each of the selector's choices (by destination id; -1 when
+    /// not available): rebuilt only when the snapshot or the list changes or the plane is reconfigured, so a pick
+    /// reads one object and compares no strings.
     /// </summary>
     private sealed class Binding(ClusterState cluster)
     {
-        public sealed record Bound(ClusterSnapshot Snapshot, IReadOnlyList<DestinationState> Available, ServicePortHandle? Port, int[] Destinations);
+        public sealed record Bound(ClusterSnapshot Snapshot, IReadOnlyList<DestinationState> Available, ServicePortHandle? Port, PortSelector? Selector, int[] Choices);
 
         public ClusterState Cluster { get; } = cluster;
         private Bound? _current;
 
         public Bound? Current => Volatile.Read(ref _current);
 
-        public Bound Rebind(ClusterSnapshot snapshot, IReadOnlyList<DestinationState> available)
+        public Bound Rebind(ClusterSnapshot snapshot, IReadOnlyList<DestinationState> available, string? node)
         {
             var c = Volatile.Read(ref _current);
             var port = c is not null && ReferenceEquals(c.Snapshot, snapshot) ? c.Port : Find(snapshot);
-            int[] destinations = [];
-            if (port is not null)
+            var selector = port?.SelectorFor(node, external: false);
+            int[] choices = new int[selector?.Count ?? 0];
+            for (int k = 0; k < choices.Length; k++)
             {
-                destinations = new int[port.Endpoints.Count];
-                for (int e = 0; e < destinations.Length; e++)
-                {
-                    destinations[e] = -1;
-                    for (int i = 0; i < available.Count; i++)
-                        if (string.Equals(available[i].DestinationId, port.Endpoints[e], StringComparison.Ordinal)) { destinations[e] = i; break; }
-                }
+                string endpoint = port!.Endpoints[selector!.EndpointOf(k)];
+                choices[k] = -1;
+                for (int i = 0; i < available.Count; i++)
+                    if (string.Equals(available[i].DestinationId, endpoint, StringComparison.Ordinal)) { choices[k] = i; break; }
             }
-            c = new Bound(snapshot, available, port, destinations);
+            c = new Bound(snapshot, available, port, selector, choices);
             Volatile.Write(ref _current, c);
             return c;
         }

@@ -182,8 +182,8 @@ public sealed class YarpTests(Backends backends)
         }
     }
 
-    [Fact]
-    public void KubeProxy_policy_maps_its_choice_onto_each_new_available_list_YARP_passes()
+    /// <summary>The KubeProxy policy over a ClientIP Service of three endpoints, its YARP cluster and list, and a request from 10.0.0.7.</summary>
+    private (TestSource Source, ILoadBalancingPolicy Policy, ClusterState Cluster, List<DestinationState> All, HttpContext Context) KubeProxyPick()
     {
         var source = new TestSource(TestCluster.Service("cart", "http", 80, [Ep.Of(A), Ep.Of(B), Ep.Of(C)], spec: "  sessionAffinity: ClientIP"));
         var services = new ServiceCollection();
@@ -195,6 +195,13 @@ public sealed class YarpTests(Backends backends)
         var all = config.Destinations!.Select(d => new DestinationState(d.Key, new DestinationModel(d.Value))).ToList();
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.7");
+        return (source, policy, cluster, all, context);
+    }
+
+    [Fact]
+    public void KubeProxy_policy_maps_its_choice_onto_each_new_available_list_YARP_passes()
+    {
+        var (_, policy, cluster, all, context) = KubeProxyPick();
 
         var chosen = policy.PickDestination(context, cluster, all)!;
         Assert.Same(chosen, policy.PickDestination(context, cluster, all));
@@ -205,6 +212,24 @@ public sealed class YarpTests(Backends backends)
         // Back in another new list, in another order: the template still names it.
         var back = Enumerable.Reverse(all).ToList();
         Assert.Same(chosen, policy.PickDestination(context, cluster, back));
+    }
+
+    [Fact]
+    public void KubeProxy_policy_picks_with_the_new_selectors_of_a_reconfigured_plane()
+    {
+        var (source, policy, cluster, all, context) = KubeProxyPick();
+        var plane = source.Publisher.Current!.DataPlane;
+
+        Assert.NotNull(policy.PickDestination(context, cluster, all));
+        Assert.Equal(1, plane.Persistence.CountLive());
+        // A new table and new selectors: the policy's next pick writes its template there, through the new selector.
+        plane.Configure(new FakeTimeProvider());
+        Assert.Equal(0, plane.Persistence.CountLive());
+        var again = policy.PickDestination(context, cluster, all)!;
+        Assert.Equal(1, plane.Persistence.CountLive());
+        var selection = plane.Find("shop", "cart", "http")!.Select(IPAddress.Parse("10.0.0.7"));
+        Assert.True(selection.Sticky);
+        Assert.Equal(again.DestinationId, selection.Endpoint);
     }
 
     [Fact]

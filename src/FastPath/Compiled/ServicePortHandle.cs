@@ -43,7 +43,7 @@ public sealed class ServicePortHandle
     // Made on first use: a port's first selection always starts a generation, which replaced an eager one unused.
     private System.Collections.Concurrent.ConcurrentDictionary<(string?, bool), BackendSelector>? _selectors;
     private int _generation = -1;
-    private LastSelector? _last;
+    private PortSelector? _last;
 
     public ServicePortHandle(CompiledDataPlane owner, string ns, string service, string? portName, int port, string protocol, int nodePort,
         string clusterIP, string? externalVip, string[] endpoints, int[] weights, string scheduler, int affinityTimeoutSeconds, CompiledDecision[] decisions)
@@ -116,12 +116,12 @@ public sealed class ServicePortHandle
         // A caller asks for the same node and source on every connection: its selector, found last time, is checked by
         // node and generation only, skipping the node and selector dictionaries (a string hash each). The same instance
         // is the usual case and costs one compare; the text is compared only otherwise, so a caller that builds its node
-        // string per connection does not write a new LastSelector (an allocation) every time.
+        // string per connection does not write a new PortSelector (an allocation) every time.
         var last = Volatile.Read(ref _last);
-        if (last is null || (!ReferenceEquals(last.Node, node) && !string.Equals(last.Node, node)) || last.External != external || last.Generation != _owner.Generation)
+        if (last is null || (!ReferenceEquals(last.Node, node) && !string.Equals(last.Node, node)) || last.External != external || !last.IsCurrent)
             return SelectIndexFirst(client, node, external, out sticky);
-        int pick = last.Selector.Choose(client, out sticky);
-        return pick < 0 ? -1 : last.Eligible[pick];
+        int pick = last.Choose(client, out sticky);
+        return pick < 0 ? -1 : last.EndpointOf(pick);
     }
 
     /// <summary>A node or source other than the last, or a reconfigured plane: find (or build) its selector, then remember it.</summary>
@@ -129,9 +129,22 @@ public sealed class ServicePortHandle
     private int SelectIndexFirst(UInt128 client, string? node, bool external, out bool sticky)
     {
         sticky = false;
+        var selector = SelectorFor(node, external);
+        if (selector is null) return -1;
+        int pick = selector.Choose(client, out sticky);
+        return pick < 0 ? -1 : selector.EndpointOf(pick);
+    }
+
+    /// <summary>
+    /// The selector that connections from <paramref name="node"/> (or from outside through it, when
+    /// <paramref name="external"/>) use now, the one <see cref="SelectIndex"/> picks with; null when the decision
+    /// for them is not to forward.
+    /// </summary>
+    public PortSelector? SelectorFor(string? node, bool external)
+    {
         int i = IndexOf(node, external);
         var d = _decisions[i];
-        if (d.Action != ProxyAction.Forward) return -1;
+        if (d.Action != ProxyAction.Forward) return null;
         int generation = _owner.Generation;
         if (_generation != generation)
         {
@@ -147,12 +160,10 @@ public sealed class ServicePortHandle
             selectors = _selectors!;
         }
         if (!selectors.TryGetValue((node, external), out var selector)) selector = selectors.GetOrAdd((node, external), Create(i, node, external));
-        Volatile.Write(ref _last, new LastSelector(node, external, generation, selector, d.Eligible));
-        int pick = selector.Choose(client, out sticky);
-        return pick < 0 ? -1 : d.Eligible[pick];
+        var last = new PortSelector(_owner, node, external, generation, selector, d.Eligible);
+        Volatile.Write(ref _last, last);
+        return last;
     }
-
-    private sealed record LastSelector(string? Node, bool External, int Generation, BackendSelector Selector, int[] Eligible);
 
     private BackendSelector Create(int i, string? node, bool external)
     {

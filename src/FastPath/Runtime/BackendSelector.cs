@@ -7,7 +7,11 @@ using FastPath.Runtime.Scheduling;
 namespace FastPath.Runtime;
 
 /// <summary>Client-IP affinity for one virtual service: the shared table, the service part of the key, the timeout.</summary>
-public sealed record AffinitySettings(PersistenceTable Table, UInt128 ServiceAddress, ushort Port, byte Protocol, int TimeoutSeconds);
+public sealed record AffinitySettings(PersistenceTable Table, UInt128 ServiceAddress, ushort Port, byte Protocol, int TimeoutSeconds)
+{
+    /// <summary>The service's share of every template key's hash (derived from the fields above, so equality is unchanged).</summary>
+    internal ulong ServiceHash { get; } = PersistenceKey.ServiceHash(ServiceAddress, Port, Protocol);
+}
 
 /// <summary>The endpoint chosen for a connection, and whether a persistence template chose it.</summary>
 public readonly record struct Selection(int Index, bool Sticky)
@@ -80,21 +84,30 @@ public sealed class BackendSelector
         if (_ids.Length == 0) return -1;
         if (_affinity is { } a)
         {
-            var key = new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client);
-            int id = a.Table.Lookup(key, a.TimeoutSeconds);
+            int id = a.Table.Lookup(a.ServiceAddress, a.Port, a.Protocol, a.ServiceHash, client, a.TimeoutSeconds);
             if (id >= 0)
             {
                 int at = IndexOfId(id);
                 // A template whose endpoint is gone or quiesced is replaced (ip_vs_check_template).
                 if (at >= 0 && _scheduler.IsAvailable(at)) { sticky = true; return at; }
             }
-            int pick = _scheduler.Pick(client);
-            if (pick < 0) return -1;
-            a.Table.Set(key, _ids[pick], a.TimeoutSeconds);
-            return pick;
+            return Schedule(a, client);
         }
         int i = _scheduler.Pick(client);
         return i < 0 ? -1 : i;
+    }
+
+    /// <summary>
+    /// No live template for the client: the scheduler picks and a new template records it. Out of line, so the
+    /// template hit that <see cref="Choose"/> inlines into each pick leaves its caller's registers alone.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int Schedule(AffinitySettings a, UInt128 client)
+    {
+        int pick = _scheduler.Pick(client);
+        if (pick < 0) return -1;
+        a.Table.Set(new PersistenceKey(a.ServiceAddress, a.Port, a.Protocol, client), _ids[pick], a.TimeoutSeconds);
+        return pick;
     }
 
     /// <summary>
@@ -102,9 +115,14 @@ public sealed class BackendSelector
     /// ids through <see cref="EndpointIdIndex"/> (no mispredicted binary search, no call into a generic helper), more
     /// (or a hash collision between two endpoints) by binary search, whose choice between alike ids it keeps.
     /// </summary>
-    private int IndexOfId(int id)
+    // Forced inline: a pick's Tier1 code is compiled early, when most connections are new clients (template misses);
+    // that profile marks the template hit cold, and the JIT then left this a call, into Tier0 code until it tiered up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int IndexOfId(int id) => _linearSearch ? _byId.IndexOf(id) : IndexOfSortedId(id);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private int IndexOfSortedId(int id)
     {
-        if (_linearSearch) return _byId.IndexOf(id);
         int at = Array.BinarySearch(_sortedIds, id);
         return at >= 0 ? _sortedIndex[at] : -1;
     }

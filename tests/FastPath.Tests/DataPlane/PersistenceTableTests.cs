@@ -30,6 +30,52 @@ public class PersistenceTableTests
     }
 
     [Fact]
+    public void A_full_probe_window_finds_and_re_arms_every_template_whether_or_not_it_sits_in_its_first_slot()
+    {
+        // Capacity 16: one shard, one window, so most of the 16 keys live past their first probe slot.
+        var time = new FakeTimeProvider();
+        var t = new PersistenceTable(16, time);
+        for (uint i = 0; i < 16; i++) t.Set(Key(i), (int)i + 100, 10);
+        Assert.Equal(0, t.Evictions);
+        for (int round = 0; round < 3; round++)
+        {
+            for (uint i = 0; i < 16; i++) Assert.Equal((int)i + 100, t.Lookup(Key(i), 10));
+            time.Advance(TimeSpan.FromSeconds(9)); // each round re-armed every template to the full 10 s
+        }
+        time.Advance(TimeSpan.FromSeconds(1));
+        for (uint i = 0; i < 16; i++) Assert.Equal(-1, t.Lookup(Key(i), 10));
+    }
+
+    [Fact]
+    public void A_selector_finds_a_lone_template_in_its_first_slot_by_the_service_share_of_the_hash()
+    {
+        var t = new PersistenceTable(1 << 10, new FakeTimeProvider());
+        var key = Key(1);
+        t.Set(key, 7, 10); // placed by the whole key's hash
+        ulong share = PersistenceKey.ServiceHash(key.Service, key.Port, key.Protocol);
+        Assert.Equal(7, t.LookupFirstSlot(key.Service, key.Port, key.Protocol, share, key.Client, 10));
+        Assert.Equal(-1, t.LookupFirstSlot(key.Service, 443, key.Protocol, PersistenceKey.ServiceHash(key.Service, 443, key.Protocol), key.Client, 10));
+    }
+
+    [Fact]
+    public void A_lookup_in_the_tick_of_the_last_use_leaves_the_expiry_where_it_was()
+    {
+        var time = new FakeTimeProvider();
+        var t = new PersistenceTable(64, time);
+        t.Set(Key(1), 7, 10);
+        Assert.Equal(7, t.Lookup(Key(1), 10)); // the same instant: the same expiry, nothing to store
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(7, t.Lookup(Key(1), 10)); // a later instant re-arms: 14 s after creation
+        time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.Equal(7, t.Lookup(Key(1), 10));
+        Assert.Equal(7, t.Lookup(Key(1), 20)); // a longer timeout re-arms even within the same instant
+        time.Advance(TimeSpan.FromSeconds(19.9));
+        Assert.Equal(7, t.Lookup(Key(1), 10));
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(-1, t.Lookup(Key(1), 10));
+    }
+
+    [Fact]
     public void Open_connections_keep_a_template_alive_past_its_timeout()
     {
         var time = new FakeTimeProvider();

@@ -54,6 +54,7 @@ public sealed class PersistenceTable
     // The system clock is read coarsely (milliseconds, a few nanoseconds): expiry works in seconds. An injected clock
     // (FakeTimeProvider in tests) is asked directly.
     private long Now => ReferenceEquals(_time, TimeProvider.System) ? Environment.TickCount64 : _time.GetTimestamp();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on a template hit, which a miss-heavy early profile marks cold
     private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
     /// <summary>
@@ -61,9 +62,11 @@ public sealed class PersistenceTable
     /// and the tag its slot carries (the hash with the low bit set, so 0 stays "empty").
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Slot Locate(in PersistenceKey key, out int shardIndex, out int start, out ulong tag)
+    private ref Slot Locate(in PersistenceKey key, out int shardIndex, out int start, out ulong tag) => ref Locate(key.Hash, out shardIndex, out start, out tag);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot Locate(ulong hash, out int shardIndex, out int start, out ulong tag)
     {
-        ulong hash = key.Hash;
         shardIndex = (int)(hash >> 40) & _shardMask;
         start = (int)hash & _slotMask;
         tag = hash | 1;
@@ -74,7 +77,55 @@ public sealed class PersistenceTable
     /// The endpoint a live template names for the key, re-armed to the full timeout (a new connection uses it);
     /// -1 when there is none or it has expired.
     /// </summary>
-    public int Lookup(in PersistenceKey key, int timeoutSeconds)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Lookup(in PersistenceKey key, int timeoutSeconds) =>
+        Lookup(key.Service, key.Port, key.Protocol, PersistenceKey.ServiceHash(key.Service, key.Port, key.Protocol), key.Client, timeoutSeconds);
+
+    /// <summary>
+    /// <see cref="Lookup(in PersistenceKey, int)"/> for a selector: the key in its parts (no key struct copied to the
+    /// stack on a connection's path) with the service's share of the hash computed once per selector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int Lookup(UInt128 service, ushort port, byte protocol, ulong serviceHash, UInt128 client, int timeoutSeconds)
+    {
+        int endpoint = LookupFirstSlot(service, port, protocol, serviceHash, client, timeoutSeconds);
+        return endpoint >= 0 ? endpoint : Probe(new PersistenceKey(service, port, protocol, client), timeoutSeconds);
+    }
+
+    /// <summary>
+    /// A sparse table keeps nearly every template in its key's first probe slot: that hit is checked inline in the
+    /// caller, exactly as <see cref="Probe"/> would at its first slot. -1 for anything else (another slot, a slot
+    /// changing under us, an expired template): the caller takes the whole probe, from the first slot.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int LookupFirstSlot(UInt128 service, ushort port, byte protocol, ulong serviceHash, UInt128 client, int timeoutSeconds)
+    {
+        ref Slot s = ref Unsafe.Add(ref Locate(PersistenceKey.HashOf(client, serviceHash), out _, out int start, out ulong tag), start);
+        long now = Now;
+        if (Volatile.Read(ref s.Tag) != tag) return -1;
+        bool same = s.Key.Equals(service, port, protocol, client);
+        int endpoint = s.Endpoint;
+        long expires = Volatile.Read(ref s.Expires);
+        int controlled = Volatile.Read(ref s.Controlled);
+        if (!same || Volatile.Read(ref s.Tag) != tag || (expires <= now && controlled == 0)) return -1;
+        Rearm(ref s, expires, now, timeoutSeconds);
+        return endpoint;
+    }
+
+    /// <summary>
+    /// Re-arms a template to the full timeout. The store is skipped when the expiry would not change (the clock has not
+    /// ticked since the last use): the same value, and the slot's line is not dirtied for it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Rearm(ref Slot s, long expires, long now, int timeoutSeconds)
+    {
+        long rearmed = now + TimeoutTicks(timeoutSeconds);
+        if (rearmed != expires) Volatile.Write(ref s.Expires, rearmed);
+    }
+
+    /// <summary><see cref="Lookup"/> over the whole probe window, then under the shard's lock.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int Probe(in PersistenceKey key, int timeoutSeconds)
     {
         ref Slot slots = ref Locate(key, out int shardIndex, out int start, out ulong tag);
         var k = new PackedKey(key);
@@ -93,7 +144,7 @@ public sealed class PersistenceTable
             if (Volatile.Read(ref s.Tag) != tag) break; // changed under us: take the lock
             if (!same) continue;
             if (expires <= now && controlled == 0) break; // expired: reclaimed under the lock
-            Volatile.Write(ref s.Expires, now + TimeoutTicks(timeoutSeconds));
+            Rearm(ref s, expires, now, timeoutSeconds);
             return endpoint;
         }
         var shard = _shards[shardIndex];
@@ -223,6 +274,12 @@ public sealed class PersistenceTable
 
         public bool Equals(in PackedKey o) =>
             _client0 == o._client0 && _client1 == o._client1 && _service0 == o._service0 && _service1 == o._service1 && _portProtocol == o._portProtocol;
+
+        /// <summary><see cref="Equals(in PackedKey)"/> against a key in its parts, as <see cref="PackedKey(in PersistenceKey)"/> would pack it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // on a template hit, which a miss-heavy early profile marks cold
+        public bool Equals(UInt128 service, ushort port, byte protocol, UInt128 client) =>
+            _client0 == (ulong)client && _client1 == (ulong)(client >> 64) && _service0 == (ulong)service && _service1 == (ulong)(service >> 64)
+            && _portProtocol == (((uint)port << 8) | protocol);
     }
 
     /// <summary>One template in exactly one 64-byte cache line (the table aligns slot 0 to a line): a probe touches one line.</summary>

@@ -22,6 +22,7 @@ public abstract class Scheduler
     public abstract int Pick(UInt128 client);
 
     /// <summary>Whether a destination may take new connections (weight above 0).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // on a template hit, like IndexOfId
     public bool IsAvailable(int index) => (uint)index < (uint)Weights.Length && Weights[index] > 0;
 
     /// <summary>Whether this scheduler runs over exactly these weights.</summary>
