@@ -1,10 +1,12 @@
 using System;
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Threading;
 using FastPath.Compiled.Plugins;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Model.Corefile.Plugins;
+using FastPath.Model.Tables;
 
 namespace FastPath.Compiled;
 
@@ -70,17 +72,19 @@ public sealed partial class CompiledDns
         try
         {
             // The first try is usually the question itself (a name under the client's own namespace, its suffix in
-            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. A try that is surely
-            // NXDOMAIN costs a table probe and is not written at all. The first is probed only when its base has two
-            // labels or more (svc.other.NS.svc…, a resolver's search expansion of another namespace's name, which
-            // misses): a one-label base (svc.NS.svc…) names a Service of the client's namespace and mostly hits, and
-            // probing it would look the same name up twice.
+            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
+            // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
+            // the entry the probe found, so no name is looked up twice.
             bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]);
-            bool firstMisses = inPlace && qname[0] + 1 < baseLength && SurelyNxDomain(qname, qtype, route, chain);
             int first = -1;
-            if (inPlace && !firstMisses)
+            if (inPlace && ProbeTry(qname, qtype, route, chain, out int zone) is var probe && probe != TryProbe.NxDomain)
             {
-                first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+                if (probe >= 0)
+                {
+                    first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _d.Zones[zone].Wire.Length));
+                    outcome = DnsOutcome.Answered;
+                }
+                else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
                 if (outcome == DnsOutcome.Forward) return first;
                 if ((response[3] & 0xF) != (int)Rcode.NXDomain)
                 {
@@ -94,7 +98,15 @@ public sealed partial class CompiledDns
             for (int i = inPlace ? 1 : 0; i < search.Length; i++)
             {
                 int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
-                if (end < 0 || SurelyNxDomain(attempt.Slice(12, end - 12), qtype, route, chain)) continue; // no such name
+                if (end < 0) continue; // too long to be a name
+                var name = attempt.Slice(12, end - 12);
+                int found = ProbeTry(name, qtype, route, chain, out int tryZone);
+                if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
+                if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _d.Zones[tryZone]) is var direct and >= 0)
+                {
+                    outcome = DnsOutcome.Answered;
+                    return direct;
+                }
                 int n = NextPlugin(attempt.Slice(0, end + 4), inner, end, qtype, route, chain, out outcome);
                 bool nx = outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain;
                 if (nx) continue;
@@ -111,26 +123,70 @@ public sealed partial class CompiledDns
         finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
     }
 
-    /// <summary>
-    /// Whether a search-path try is NXDOMAIN without writing it: hosts passes it on, and in <see cref="Kubernetes"/>
-    /// no entry holds it and no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's
-    /// NODATA). True only when sure; anything else is tried in full.
-    /// </summary>
-    private bool SurelyNxDomain(ReadOnlySpan<byte> name, DnsType qtype, int route, CompiledChain chain)
+    /// <summary>What <see cref="ProbeTry"/> returns when it has no answer to give.</summary>
+    private static class TryProbe
     {
-        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !_d.Routes[route].Kubernetes) return false;
-        if (chain.Hosts is { } hosts && !hosts.Passes(name)) return false;
-        int zone = LongestZone(name);
-        if (zone < 0) return false;
+        /// <summary>The try is surely NXDOMAIN.</summary>
+        public const int NxDomain = -1;
+        /// <summary>Some plugin or rule may answer it: the try is to be made in full.</summary>
+        public const int Unsure = -2;
+    }
+
+    /// <summary>
+    /// What a search-path try comes to, learned without writing it: the answer a table entry gives it when hosts
+    /// passes it on and <see cref="Kubernetes"/> would copy that answer (<paramref name="zone"/> is then its zone);
+    /// <see cref="TryProbe.NxDomain"/> when hosts passes it on and in <see cref="Kubernetes"/> no entry holds it and
+    /// no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's NODATA); else
+    /// <see cref="TryProbe.Unsure"/>.
+    /// </summary>
+    private int ProbeTry(ReadOnlySpan<byte> name, DnsType qtype, int route, CompiledChain chain, out int zone)
+    {
+        zone = -1;
+        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !_d.Routes[route].Kubernetes) return TryProbe.Unsure;
+        if (chain.Hosts is { } hosts && !hosts.Passes(name)) return TryProbe.Unsure;
+        zone = LongestZone(name);
+        if (zone < 0) return TryProbe.Unsure;
         var z = _d.Zones[zone];
-        if (z.IsReverse || FindEntry(name) >= 0 || FindCanonical(name, z) >= 0 || FallsThrough(name)) return false;
-        return _d.PodMode == PodMode.Disabled || !HasLabel(name, "pod"u8);
+        if (z.IsReverse) return TryProbe.Unsure;
+        int e = FindEntry(name);
+        if (e < 0) e = FindCanonical(name, z);
+        if (e >= 0) return EntryAnswer(name, e, z, qtype) is var answer and >= 0 ? answer : TryProbe.Unsure;
+        if (FallsThrough(name)) return TryProbe.Unsure;
+        return _d.PodMode == PodMode.Disabled || !HasLabel(name, "pod"u8) ? TryProbe.NxDomain : TryProbe.Unsure;
+    }
+
+    /// <summary>
+    /// A try's answer written straight behind autopath's CNAME: the question as asked, the CNAME to the tried name
+    /// (with the first answer's TTL), then the answer's records, their pointers to the question moved onto the
+    /// CNAME's target. -1 when this is not the response's shape (the tried name is the question's in another case, no
+    /// answer records, the first not owned by the tried name, or it does not fit): the general road then takes it.
+    /// </summary>
+    private int BehindCname(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ReadOnlySpan<byte> tried, int answer, CompiledZone z)
+    {
+        var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
+        int an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerCount));
+        if (an == 0 || System.Text.Ascii.EqualsIgnoreCase(tried, query.Slice(12, nameEnd - 12))) return -1;
+        int cname = nameEnd + 4, target = cname + 12, start = target + tried.Length;
+        if (start + BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength)) > Math.Min(response.Length, 0x3FFF)) return -1;
+        Header(query, response, (Rcode)a[AnswerField.Rcode], a[AnswerField.Authoritative] != 0, cname);
+        int end = CopyRecords(response, start, a, 0xC000 | (start - z.Wire.Length));
+        if (BinaryPrimitives.ReadUInt16BigEndian(response.Slice(start)) != 0xC00C
+            || !ResponseRebuilder.PointQuestionAt(response.Slice(0, end), start, an + BinaryPrimitives.ReadUInt16BigEndian(response.Slice(8))
+                + BinaryPrimitives.ReadUInt16BigEndian(response.Slice(10)), target)) return -1;
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname), 0xC00C);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 2), (ushort)DnsType.CNAME);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 4), 1);
+        response.Slice(start + 6, 4).CopyTo(response.Slice(cname + 6)); // the first answer's TTL
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 10), (ushort)tried.Length);
+        tried.CopyTo(response.Slice(target));
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(6), (ushort)(an + 1));
+        return end;
     }
 
     private static bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> label)
     {
         for (int p = 0; name[p] != 0; p += name[p] + 1)
-            if (System.Text.Ascii.EqualsIgnoreCase(name.Slice(p + 1, name[p]), label)) return true;
+            if (name[p] == label.Length && System.Text.Ascii.EqualsIgnoreCase(name.Slice(p + 1, label.Length), label)) return true;
         return false;
     }
 

@@ -119,6 +119,47 @@ internal static partial class ResponseRebuilder
         return true;
     }
 
+    /// <summary>
+    /// Points every name among the <paramref name="records"/> records at <paramref name="at"/> that is the question
+    /// (the pointer 0xC00C, as the tables write it) at <paramref name="target"/> instead: the records were answered for
+    /// a name that now stands there (autopath's CNAME target). False when they are not records the engine writes.
+    /// </summary>
+    public static bool PointQuestionAt(Span<byte> msg, int at, int records, int target)
+    {
+        int p = at;
+        for (int i = 0; i < records; i++)
+        {
+            if (!PointQuestionAt(msg, ref p, target) || p + 10 > msg.Length) return false;
+            var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p));
+            int end = p + 10 + BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p + 8));
+            if (end > msg.Length) return false;
+            p += 10;
+            var (fixedBefore, names) = NamesIn(type, end - p);
+            p += fixedBefore;
+            for (int k = 0; k < names; k++)
+                if (p >= end || !PointQuestionAt(msg, ref p, target)) return false;
+            if (type == DnsType.SOA) p += SoaFixedAfter;
+            if (p != end) return false;
+        }
+        return p == msg.Length;
+    }
+
+    /// <summary>Walks one name, moving its pointer to <paramref name="target"/> when it is the question's.</summary>
+    private static bool PointQuestionAt(Span<byte> msg, ref int p, int target)
+    {
+        while (p < msg.Length)
+        {
+            int len = msg[p];
+            if (len == 0) { p++; return true; }
+            if ((len & 0xC0) != 0xC0) { p += len + 1; continue; }
+            if (p + 1 >= msg.Length) return false;
+            if (len == 0xC0 && msg[p + 1] == 12) BinaryPrimitives.WriteUInt16BigEndian(msg.Slice(p), (ushort)(0xC000 | target));
+            p += 2;
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>An SOA's serial, refresh, retry, expire and minimum, after its two names.</summary>
     private const int SoaFixedAfter = 20;
 
