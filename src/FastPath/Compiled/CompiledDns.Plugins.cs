@@ -64,8 +64,9 @@ public sealed partial class CompiledDns
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var qname = query.Slice(12, nameEnd - 12);
-        int baseLength = 0;
-        var search = chain.Autopath?.SearchPath(qname, client, out baseLength);
+        if (chain.Autopath is not { } autopath) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        var starts = LabelStarts.Of(qname);
+        var search = autopath.SearchPath(qname, starts, client, out int baseLength);
         if (search is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
         byte[]? rented = null;
         Span<byte> inner = response.Length <= InnerOnStack ? stackalloc byte[InnerOnStack] : (rented = ArrayPool<byte>.Shared.Rent(response.Length));
@@ -77,7 +78,7 @@ public sealed partial class CompiledDns
             // the entry the probe found, so no name is looked up twice.
             bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]);
             int first = -1;
-            if (inPlace && ProbeTry(qname, qtype, route, chain, out int zone) is var probe && probe != TryProbe.NxDomain)
+            if (inPlace && ProbeTry(qname, starts, qtype, route, chain, out int zone) is var probe && probe != TryProbe.NxDomain)
             {
                 if (probe >= 0)
                 {
@@ -100,7 +101,7 @@ public sealed partial class CompiledDns
                 int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
                 if (end < 0) continue; // too long to be a name
                 var name = attempt.Slice(12, end - 12);
-                int found = ProbeTry(name, qtype, route, chain, out int tryZone);
+                int found = ProbeTry(name, LabelStarts.Of(name), qtype, route, chain, out int tryZone);
                 if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
                 if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _d.Zones[tryZone]) is var direct and >= 0)
                 {
@@ -139,20 +140,34 @@ public sealed partial class CompiledDns
     /// no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's NODATA); else
     /// <see cref="TryProbe.Unsure"/>.
     /// </summary>
-    private int ProbeTry(ReadOnlySpan<byte> name, DnsType qtype, int route, CompiledChain chain, out int zone)
+    private int ProbeTry(ReadOnlySpan<byte> name, in LabelStarts starts, DnsType qtype, int route, CompiledChain chain, out int zone)
     {
         zone = -1;
         if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !_d.Routes[route].Kubernetes) return TryProbe.Unsure;
         if (chain.Hosts is { } hosts && !hosts.Passes(name)) return TryProbe.Unsure;
-        zone = LongestZone(name);
+        zone = LongestZone(name, starts);
         if (zone < 0) return TryProbe.Unsure;
         var z = _d.Zones[zone];
         if (z.IsReverse) return TryProbe.Unsure;
         int e = FindEntry(name);
-        if (e < 0) e = FindCanonical(name, z);
+        // FindCanonical finds nothing unless five labels stand before the zone: the count saves its walk.
+        if (e < 0 && starts.CountBelow(name.Length - z.Wire.Length) == 5) e = FindCanonical(name, z);
         if (e >= 0) return EntryAnswer(name, e, z, qtype) is var answer and >= 0 ? answer : TryProbe.Unsure;
         if (FallsThrough(name)) return TryProbe.Unsure;
-        return _d.PodMode == PodMode.Disabled || !HasLabel(name, "pod"u8) ? TryProbe.NxDomain : TryProbe.Unsure;
+        return _d.PodMode == PodMode.Disabled || !starts.HasLabel(name, "pod"u8) ? TryProbe.NxDomain : TryProbe.Unsure;
+    }
+
+    /// <summary><see cref="LongestZone(ReadOnlySpan{byte})"/> on a name whose label starts are known.</summary>
+    private int LongestZone(ReadOnlySpan<byte> name, in LabelStarts starts)
+    {
+        var zones = _d.Zones;
+        int best = -1, bestLen = -1;
+        for (int i = 0; i < zones.Count; i++)
+        {
+            var w = zones[i].Wire;
+            if (w.Length > bestLen && starts.EndsIn(name, w)) { best = i; bestLen = w.Length; }
+        }
+        return best;
     }
 
     /// <summary>
@@ -181,13 +196,6 @@ public sealed partial class CompiledDns
         tried.CopyTo(response.Slice(target));
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(6), (ushort)(an + 1));
         return end;
-    }
-
-    private static bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> label)
-    {
-        for (int p = 0; name[p] != 0; p += name[p] + 1)
-            if (name[p] == label.Length && System.Text.Ascii.EqualsIgnoreCase(name.Slice(p + 1, label.Length), label)) return true;
-        return false;
     }
 
     /// <summary>The query with its name's base (kept as asked) under one search suffix; returns the name's end, -1 when too long.</summary>
