@@ -30,11 +30,12 @@ public sealed partial class CompiledDns
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var rules = chain.Rewrite;
-        if (rules is null) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
+        int first = rules?.FirstCandidate(query.Slice(12, nameEnd - 12)) ?? -1;
+        if (first < 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         Span<byte> rewritten = stackalloc byte[QuestionRoom];
-        Span<bool> applied = stackalloc bool[rules.Count];
+        Span<bool> applied = stackalloc bool[rules!.Count];
         applied.Clear(); // the module skips locals init
-        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), rewritten.Slice(12), applied);
+        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), first, rewritten.Slice(12), applied);
         if (length == 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         if (length < 0)
         {
@@ -76,13 +77,13 @@ public sealed partial class CompiledDns
             // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
             // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
             // the entry the probe found, so no name is looked up twice.
-            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]);
+            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
             int first = -1;
-            if (inPlace && ProbeTry(qname, starts, qtype, route, chain, out int zone) is var probe && probe != TryProbe.NxDomain)
+            if (inPlace && ProbeTry(qname, starts, qtype, kubernetes, chain, out int zone) is var probe && probe != TryProbe.NxDomain)
             {
                 if (probe >= 0)
                 {
-                    first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _d.Zones[zone].Wire.Length));
+                    first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _zones[zone].Wire.Length));
                     outcome = DnsOutcome.Answered;
                 }
                 else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
@@ -101,9 +102,9 @@ public sealed partial class CompiledDns
                 int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
                 if (end < 0) continue; // too long to be a name
                 var name = attempt.Slice(12, end - 12);
-                int found = ProbeTry(name, LabelStarts.Of(name), qtype, route, chain, out int tryZone);
+                int found = ProbeTry(name, LabelStarts.Of(name), qtype, kubernetes, chain, out int tryZone);
                 if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
-                if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _d.Zones[tryZone]) is var direct and >= 0)
+                if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
                 {
                     outcome = DnsOutcome.Answered;
                     return direct;
@@ -135,19 +136,19 @@ public sealed partial class CompiledDns
 
     /// <summary>
     /// What a search-path try comes to, learned without writing it: the answer a table entry gives it when hosts
-    /// passes it on and <see cref="Kubernetes"/> would copy that answer (<paramref name="zone"/> is then its zone);
+    /// passes it on and <see cref="Kubernetes"/> (<paramref name="kubernetes"/>: the route has it) would copy that answer (<paramref name="zone"/> is then its zone);
     /// <see cref="TryProbe.NxDomain"/> when hosts passes it on and in <see cref="Kubernetes"/> no entry holds it and
     /// no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's NODATA); else
     /// <see cref="TryProbe.Unsure"/>.
     /// </summary>
-    private int ProbeTry(ReadOnlySpan<byte> name, in LabelStarts starts, DnsType qtype, int route, CompiledChain chain, out int zone)
+    private int ProbeTry(ReadOnlySpan<byte> name, in LabelStarts starts, DnsType qtype, bool kubernetes, CompiledChain chain, out int zone)
     {
         zone = -1;
-        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !_d.Routes[route].Kubernetes) return TryProbe.Unsure;
+        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !kubernetes) return TryProbe.Unsure;
         if (chain.Hosts is { } hosts && !hosts.Passes(name)) return TryProbe.Unsure;
         zone = LongestZone(name, starts);
         if (zone < 0) return TryProbe.Unsure;
-        var z = _d.Zones[zone];
+        var z = _zones[zone];
         if (z.IsReverse) return TryProbe.Unsure;
         int e = FindEntry(name);
         // FindCanonical finds nothing unless five labels stand before the zone: the count saves its walk.
@@ -160,9 +161,9 @@ public sealed partial class CompiledDns
     /// <summary><see cref="LongestZone(ReadOnlySpan{byte})"/> on a name whose label starts are known.</summary>
     private int LongestZone(ReadOnlySpan<byte> name, in LabelStarts starts)
     {
-        var zones = _d.Zones;
+        var zones = _zones;
         int best = -1, bestLen = -1;
-        for (int i = 0; i < zones.Count; i++)
+        for (int i = 0; i < zones.Length; i++)
         {
             var w = zones[i].Wire;
             if (w.Length > bestLen && starts.EndsIn(name, w)) { best = i; bestLen = w.Length; }

@@ -28,6 +28,8 @@ public sealed partial class CompiledDns
     private readonly byte[][] _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots;
     private readonly int _count, _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
     private long _rotation = -1;
+    /// <summary>The zones as an array: the plugins' search-path probes index them several times a query, without an interface call each.</summary>
+    private readonly CompiledZone[] _zones;
 
     public CompiledDns(CompiledDnsData data)
     {
@@ -38,6 +40,7 @@ public sealed partial class CompiledDns
         _bucketMask = ix.BucketCount - 1;
         _dottedSlotMask = ix.DottedSlotCount - 1;
         _dottedBucketMask = ix.DottedBucketCount - 1;
+        _zones = [.. data.Zones];
     }
 
     public int NameCount => _count;

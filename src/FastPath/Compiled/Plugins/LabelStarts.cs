@@ -29,7 +29,7 @@ internal struct LabelStarts
 
     /// <summary>Whether the name ends with <paramref name="zone"/> at a label boundary (any case): <see cref="WireNames.IsSubdomain"/> without the walk.</summary>
     public readonly bool EndsIn(ReadOnlySpan<byte> name, ReadOnlySpan<byte> zone) =>
-        zone.Length <= name.Length && Has(name.Length - zone.Length) && System.Text.Ascii.EqualsIgnoreCase(name.Slice(name.Length - zone.Length), zone);
+        zone.Length <= name.Length && Has(name.Length - zone.Length) && NameCompare.EqualsIgnoreCase(name.Slice(name.Length - zone.Length), zone);
 
     /// <summary><see cref="WireNames.InAny"/> without the walks: the root holds every name, without a compare.</summary>
     public readonly bool EndsInAny(ReadOnlySpan<byte> name, byte[][] zones)
@@ -47,15 +47,25 @@ internal struct LabelStarts
         return count;
     }
 
-    /// <summary>Whether some label of the name is <paramref name="label"/> (any case).</summary>
-    public readonly bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> label)
+    /// <summary>
+    /// Whether some label of the name is <paramref name="letters"/> in any case. It must be lower-case ASCII letters:
+    /// then setting a byte's 0x20 bit gives the letter exactly when the byte is that letter in either case, and the
+    /// compare needs no call.
+    /// </summary>
+    public readonly bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> letters)
     {
         for (int w = 0; w < 4; w++)
             for (ulong bits = _bits[w]; bits != 0; bits &= bits - 1)
             {
                 int p = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                if (name[p] == label.Length && System.Text.Ascii.EqualsIgnoreCase(name.Slice(p + 1, label.Length), label)) return true;
+                if (name[p] == letters.Length && IsLetters(name.Slice(p + 1, letters.Length), letters)) return true;
             }
         return false;
+    }
+
+    private static bool IsLetters(ReadOnlySpan<byte> label, ReadOnlySpan<byte> letters)
+    {
+        for (int i = 0; i < letters.Length; i++) if ((label[i] | 0x20) != letters[i]) return false;
+        return true;
     }
 }
