@@ -79,7 +79,8 @@ public sealed partial class CompiledDns
             // the entry the probe found, so no name is looked up twice.
             bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
             int first = -1;
-            if (inPlace && ProbeTry(qname, starts, qtype, kubernetes, chain, out int zone) is var probe && probe != TryProbe.NxDomain)
+            int zone = LongestZone(qname, starts);
+            if (inPlace && ProbeTry(qname, starts, zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
             {
                 if (probe >= 0)
                 {
@@ -102,7 +103,9 @@ public sealed partial class CompiledDns
                 int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
                 if (end < 0) continue; // too long to be a name
                 var name = attempt.Slice(12, end - 12);
-                int found = ProbeTry(name, LabelStarts.Of(name), qtype, kubernetes, chain, out int tryZone);
+                var tryStarts = default(LabelStarts);
+                int tryZone = ZoneOfTry(zone, search[i], name, ref tryStarts);
+                int found = ProbeTry(name, tryStarts, tryZone, qtype, kubernetes, chain);
                 if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
                 if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
                 {
@@ -135,27 +138,42 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>
-    /// What a search-path try comes to, learned without writing it: the answer a table entry gives it when hosts
-    /// passes it on and <see cref="Kubernetes"/> (<paramref name="kubernetes"/>: the route has it) would copy that answer (<paramref name="zone"/> is then its zone);
+    /// What a search-path try in <paramref name="zone"/> comes to, learned without writing it (its label
+    /// <paramref name="starts"/> are walked here if they were not already and a miss needs them): the answer a table
+    /// entry gives it when hosts passes it on and <see cref="Kubernetes"/> (<paramref name="kubernetes"/>: the route
+    /// has it) would copy that answer;
     /// <see cref="TryProbe.NxDomain"/> when hosts passes it on and in <see cref="Kubernetes"/> no entry holds it and
     /// no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's NODATA); else
     /// <see cref="TryProbe.Unsure"/>.
     /// </summary>
-    private int ProbeTry(ReadOnlySpan<byte> name, in LabelStarts starts, DnsType qtype, bool kubernetes, CompiledChain chain, out int zone)
+    private int ProbeTry(ReadOnlySpan<byte> name, LabelStarts starts, int zone, DnsType qtype, bool kubernetes, CompiledChain chain)
     {
-        zone = -1;
         if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !kubernetes) return TryProbe.Unsure;
         if (chain.Hosts is { } hosts && !hosts.Passes(name)) return TryProbe.Unsure;
-        zone = LongestZone(name, starts);
         if (zone < 0) return TryProbe.Unsure;
         var z = _zones[zone];
         if (z.IsReverse) return TryProbe.Unsure;
         int e = FindEntry(name);
+        if (e < 0 && !starts.Known) starts = LabelStarts.Of(name); // a hit needs no walk
         // FindCanonical finds nothing unless five labels stand before the zone: the count saves its walk.
         if (e < 0 && starts.CountBelow(name.Length - z.Wire.Length) == 5) e = FindCanonical(name, z);
         if (e >= 0) return EntryAnswer(name, e, z, qtype) is var answer and >= 0 ? answer : TryProbe.Unsure;
         if (FallsThrough(name)) return TryProbe.Unsure;
         return _d.PodMode == PodMode.Disabled || !starts.HasLabel(name, "pod"u8) ? TryProbe.NxDomain : TryProbe.Unsure;
+    }
+
+    /// <summary>
+    /// The zone of a try (<see cref="LongestZone(ReadOnlySpan{byte})"/>), from the question's zone
+    /// <paramref name="questionZone"/> when that is certain: the suffix is at least as long as every zone (so no zone
+    /// reaches into the base) and as the question's zone. Every zone that ends the suffix then ends the question too (the
+    /// suffixes end the client's own search suffix, which ends the question), so the longest is the question's. Else the
+    /// try's labels are walked into <paramref name="starts"/> and its zone looked for.
+    /// </summary>
+    private int ZoneOfTry(int questionZone, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> name, ref LabelStarts starts)
+    {
+        if (suffix.Length >= _longestZone && (questionZone < 0 || _zones[questionZone].Wire.Length <= suffix.Length)) return questionZone;
+        starts = LabelStarts.Of(name);
+        return LongestZone(name, starts);
     }
 
     /// <summary><see cref="LongestZone(ReadOnlySpan{byte})"/> on a name whose label starts are known.</summary>

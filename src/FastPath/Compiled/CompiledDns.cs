@@ -30,6 +30,8 @@ public sealed partial class CompiledDns
     private long _rotation = -1;
     /// <summary>The zones as an array: the plugins' search-path probes index them several times a query, without an interface call each.</summary>
     private readonly CompiledZone[] _zones;
+    /// <summary>The longest zone's wire length: a name's suffix at least this long settles which zones the name is in.</summary>
+    private readonly int _longestZone;
 
     public CompiledDns(CompiledDnsData data)
     {
@@ -41,6 +43,7 @@ public sealed partial class CompiledDns
         _dottedSlotMask = ix.DottedSlotCount - 1;
         _dottedBucketMask = ix.DottedBucketCount - 1;
         _zones = [.. data.Zones];
+        foreach (var z in _zones) _longestZone = Math.Max(_longestZone, z.Wire.Length);
     }
 
     public int NameCount => _count;

@@ -25,6 +25,9 @@ internal struct LabelStarts
         return starts;
     }
 
+    /// <summary>Whether the starts were found (every name's first label starts at 0): a default value is not yet walked.</summary>
+    public readonly bool Known => _bits[0] != 0;
+
     public readonly bool Has(int offset) => (uint)offset < 256 && (_bits[offset >> 6] & (1UL << (offset & 63))) != 0;
 
     /// <summary>Whether the name ends with <paramref name="zone"/> at a label boundary (any case): <see cref="WireNames.IsSubdomain"/> without the walk.</summary>
