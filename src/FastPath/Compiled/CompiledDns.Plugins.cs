@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Threading;
 using FastPath.Compiled.Plugins;
 using FastPath.Dns;
@@ -30,12 +31,13 @@ public sealed partial class CompiledDns
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var rules = chain.Rewrite;
-        int first = rules?.FirstCandidate(query.Slice(12, nameEnd - 12)) ?? -1;
+        bool onWire = false;
+        int first = rules?.FirstCandidate(query.Slice(12, nameEnd - 12), out onWire) ?? -1;
         if (first < 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         Span<byte> rewritten = stackalloc byte[QuestionRoom];
         Span<bool> applied = stackalloc bool[rules!.Count];
         applied.Clear(); // the module skips locals init
-        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), first, rewritten.Slice(12), applied);
+        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), first, onWire, rewritten.Slice(12), applied);
         if (length == 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         if (length < 0)
         {
@@ -65,7 +67,7 @@ public sealed partial class CompiledDns
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var qname = query.Slice(12, nameEnd - 12);
-        if (chain.Autopath is not { } autopath) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        if (chain.Autopath is not { } autopath || client.IsEmpty) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
         var starts = LabelStarts.Of(qname);
         var search = autopath.SearchPath(qname, starts, client, out int baseLength);
         if (search is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
@@ -210,7 +212,7 @@ public sealed partial class CompiledDns
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname), 0xC00C);
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 2), (ushort)DnsType.CNAME);
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 4), 1);
-        response.Slice(start + 6, 4).CopyTo(response.Slice(cname + 6)); // the first answer's TTL
+        Copy4(response.Slice(start + 6), response.Slice(cname + 6)); // the first answer's TTL
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 10), (ushort)tried.Length);
         tried.CopyTo(response.Slice(target));
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(6), (ushort)(an + 1));
@@ -223,9 +225,12 @@ public sealed partial class CompiledDns
         if (baseLength + suffix.Length > WireNames.MaxLength) return -1;
         suffix.CopyTo(attempt.Slice(12 + baseLength));
         int end = 12 + baseLength + suffix.Length;
-        query.Slice(nameEnd, 4).CopyTo(attempt.Slice(end));
+        Copy4(query.Slice(nameEnd), attempt.Slice(end)); // type and class
         return end;
     }
+
+    /// <summary>Four bytes (a TTL; a type and class) copied as one load and store, not a call to the general copy.</summary>
+    private static void Copy4(ReadOnlySpan<byte> from, Span<byte> to) => MemoryMarshal.Write(to, MemoryMarshal.Read<uint>(from));
 
     /// <summary>hosts, then the kubernetes tables and what follows them.</summary>
     private int NextPlugin(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain, out DnsOutcome outcome)
