@@ -32,7 +32,7 @@ internal struct LabelStarts
 
     /// <summary>Whether the name ends with <paramref name="zone"/> at a label boundary (any case): <see cref="WireNames.IsSubdomain"/> without the walk.</summary>
     public readonly bool EndsIn(ReadOnlySpan<byte> name, ReadOnlySpan<byte> zone) =>
-        zone.Length <= name.Length && Has(name.Length - zone.Length) && NameCompare.EqualsIgnoreCase(name.Slice(name.Length - zone.Length), zone);
+        zone.Length <= name.Length && Has(name.Length - zone.Length) && NameCompare.EqualsIgnoreCaseShort(name.Slice(name.Length - zone.Length), zone);
 
     /// <summary><see cref="WireNames.InAny"/> without the walks: the root holds every name, without a compare.</summary>
     public readonly bool EndsInAny(ReadOnlySpan<byte> name, byte[][] zones)
