@@ -1,10 +1,13 @@
 using System;
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Threading;
 using FastPath.Compiled.Plugins;
 using FastPath.Dns;
 using FastPath.Dns.Wire;
 using FastPath.Model.Corefile.Plugins;
+using FastPath.Model.Tables;
 
 namespace FastPath.Compiled;
 
@@ -28,11 +31,13 @@ public sealed partial class CompiledDns
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var rules = chain.Rewrite;
-        if (rules is null) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
+        bool onWire = false;
+        int first = rules?.FirstCandidate(query.Slice(12, nameEnd - 12), out onWire) ?? -1;
+        if (first < 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         Span<byte> rewritten = stackalloc byte[QuestionRoom];
-        Span<bool> applied = stackalloc bool[rules.Count];
+        Span<bool> applied = stackalloc bool[rules!.Count];
         applied.Clear(); // the module skips locals init
-        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), rewritten.Slice(12), applied);
+        int length = rules.Rewrite(query.Slice(12, nameEnd - 12), first, onWire, rewritten.Slice(12), applied);
         if (length == 0) return Autopath(query, response, nameEnd, qtype, route, chain, client, out outcome);
         if (length < 0)
         {
@@ -62,25 +67,29 @@ public sealed partial class CompiledDns
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var qname = query.Slice(12, nameEnd - 12);
-        int baseLength = 0;
-        var search = chain.Autopath?.SearchPath(qname, client, out baseLength);
+        if (chain.Autopath is not { } autopath || client.IsEmpty) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        var starts = LabelStarts.Of(qname);
+        var search = autopath.SearchPath(qname, starts, client, out int baseLength);
         if (search is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
         byte[]? rented = null;
         Span<byte> inner = response.Length <= InnerOnStack ? stackalloc byte[InnerOnStack] : (rented = ArrayPool<byte>.Shared.Rent(response.Length));
         try
         {
             // The first try is usually the question itself (a name under the client's own namespace, its suffix in
-            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. A try that is surely
-            // NXDOMAIN costs a table probe and is not written at all. The first is probed only when its base has two
-            // labels or more (svc.other.NS.svc…, a resolver's search expansion of another namespace's name, which
-            // misses): a one-label base (svc.NS.svc…) names a Service of the client's namespace and mostly hits, and
-            // probing it would look the same name up twice.
-            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]);
-            bool firstMisses = inPlace && qname[0] + 1 < baseLength && SurelyNxDomain(qname, qtype, route, chain);
+            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
+            // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
+            // the entry the probe found, so no name is looked up twice.
+            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
             int first = -1;
-            if (inPlace && !firstMisses)
+            int zone = LongestZone(qname, starts);
+            if (inPlace && ProbeTry(qname, starts, zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
             {
-                first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+                if (probe >= 0)
+                {
+                    first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _zones[zone].Wire.Length));
+                    outcome = DnsOutcome.Answered;
+                }
+                else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
                 if (outcome == DnsOutcome.Forward) return first;
                 if ((response[3] & 0xF) != (int)Rcode.NXDomain)
                 {
@@ -94,7 +103,17 @@ public sealed partial class CompiledDns
             for (int i = inPlace ? 1 : 0; i < search.Length; i++)
             {
                 int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
-                if (end < 0 || SurelyNxDomain(attempt.Slice(12, end - 12), qtype, route, chain)) continue; // no such name
+                if (end < 0) continue; // too long to be a name
+                var name = attempt.Slice(12, end - 12);
+                var tryStarts = default(LabelStarts);
+                int tryZone = ZoneOfTry(zone, search[i], name, ref tryStarts);
+                int found = ProbeTry(name, tryStarts, tryZone, qtype, kubernetes, chain);
+                if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
+                if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
+                {
+                    outcome = DnsOutcome.Answered;
+                    return direct;
+                }
                 int n = NextPlugin(attempt.Slice(0, end + 4), inner, end, qtype, route, chain, out outcome);
                 bool nx = outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain;
                 if (nx) continue;
@@ -111,27 +130,93 @@ public sealed partial class CompiledDns
         finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
     }
 
-    /// <summary>
-    /// Whether a search-path try is NXDOMAIN without writing it: hosts passes it on, and in <see cref="Kubernetes"/>
-    /// no entry holds it and no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's
-    /// NODATA). True only when sure; anything else is tried in full.
-    /// </summary>
-    private bool SurelyNxDomain(ReadOnlySpan<byte> name, DnsType qtype, int route, CompiledChain chain)
+    /// <summary>What <see cref="ProbeTry"/> returns when it has no answer to give.</summary>
+    private static class TryProbe
     {
-        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !_d.Routes[route].Kubernetes) return false;
-        if (chain.Hosts is { } hosts && !hosts.Passes(name)) return false;
-        int zone = LongestZone(name);
-        if (zone < 0) return false;
-        var z = _d.Zones[zone];
-        if (z.IsReverse || FindEntry(name) >= 0 || FindCanonical(name, z) >= 0 || FallsThrough(name)) return false;
-        return _d.PodMode == PodMode.Disabled || !HasLabel(name, "pod"u8);
+        /// <summary>The try is surely NXDOMAIN.</summary>
+        public const int NxDomain = -1;
+        /// <summary>Some plugin or rule may answer it: the try is to be made in full.</summary>
+        public const int Unsure = -2;
     }
 
-    private static bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> label)
+    /// <summary>
+    /// What a search-path try in <paramref name="zone"/> comes to, learned without writing it (its label
+    /// <paramref name="starts"/> are walked here if they were not already and a miss needs them): the answer a table
+    /// entry gives it when hosts passes it on and <see cref="Kubernetes"/> (<paramref name="kubernetes"/>: the route
+    /// has it) would copy that answer;
+    /// <see cref="TryProbe.NxDomain"/> when hosts passes it on and in <see cref="Kubernetes"/> no entry holds it and
+    /// no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's NODATA); else
+    /// <see cref="TryProbe.Unsure"/>.
+    /// </summary>
+    private int ProbeTry(ReadOnlySpan<byte> name, LabelStarts starts, int zone, DnsType qtype, bool kubernetes, CompiledChain chain)
     {
-        for (int p = 0; name[p] != 0; p += name[p] + 1)
-            if (System.Text.Ascii.EqualsIgnoreCase(name.Slice(p + 1, name[p]), label)) return true;
-        return false;
+        if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !kubernetes) return TryProbe.Unsure;
+        if (chain.Hosts is { } hosts && !hosts.Passes(name)) return TryProbe.Unsure;
+        if (zone < 0) return TryProbe.Unsure;
+        var z = _zones[zone];
+        if (z.IsReverse) return TryProbe.Unsure;
+        int e = FindEntry(name);
+        if (e < 0 && !starts.Known) starts = LabelStarts.Of(name); // a hit needs no walk
+        // FindCanonical finds nothing unless five labels stand before the zone: the count saves its walk.
+        if (e < 0 && starts.CountBelow(name.Length - z.Wire.Length) == 5) e = FindCanonical(name, z);
+        if (e >= 0) return EntryAnswer(name, e, z, qtype) is var answer and >= 0 ? answer : TryProbe.Unsure;
+        if (FallsThrough(name)) return TryProbe.Unsure;
+        return _d.PodMode == PodMode.Disabled || !starts.HasLabel(name, "pod"u8) ? TryProbe.NxDomain : TryProbe.Unsure;
+    }
+
+    /// <summary>
+    /// The zone of a try (<see cref="LongestZone(ReadOnlySpan{byte})"/>), from the question's zone
+    /// <paramref name="questionZone"/> when that is certain: the suffix is at least as long as every zone (so no zone
+    /// reaches into the base) and as the question's zone. Every zone that ends the suffix then ends the question too (the
+    /// suffixes end the client's own search suffix, which ends the question), so the longest is the question's. Else the
+    /// try's labels are walked into <paramref name="starts"/> and its zone looked for.
+    /// </summary>
+    private int ZoneOfTry(int questionZone, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> name, ref LabelStarts starts)
+    {
+        if (suffix.Length >= _longestZone && (questionZone < 0 || _zones[questionZone].Wire.Length <= suffix.Length)) return questionZone;
+        starts = LabelStarts.Of(name);
+        return LongestZone(name, starts);
+    }
+
+    /// <summary><see cref="LongestZone(ReadOnlySpan{byte})"/> on a name whose label starts are known.</summary>
+    private int LongestZone(ReadOnlySpan<byte> name, in LabelStarts starts)
+    {
+        var zones = _zones;
+        int best = -1, bestLen = -1;
+        for (int i = 0; i < zones.Length; i++)
+        {
+            var w = zones[i].Wire;
+            if (w.Length > bestLen && starts.EndsIn(name, w)) { best = i; bestLen = w.Length; }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// A try's answer written straight behind autopath's CNAME: the question as asked, the CNAME to the tried name
+    /// (with the first answer's TTL), then the answer's records, their pointers to the question moved onto the
+    /// CNAME's target. -1 when this is not the response's shape (the tried name is the question's in another case, no
+    /// answer records, the first not owned by the tried name, or it does not fit): the general road then takes it.
+    /// </summary>
+    private int BehindCname(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ReadOnlySpan<byte> tried, int answer, CompiledZone z)
+    {
+        var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
+        int an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerCount));
+        if (an == 0 || System.Text.Ascii.EqualsIgnoreCase(tried, query.Slice(12, nameEnd - 12))) return -1;
+        int cname = nameEnd + 4, target = cname + 12, start = target + tried.Length;
+        if (start + BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength)) > Math.Min(response.Length, 0x3FFF)) return -1;
+        Header(query, response, (Rcode)a[AnswerField.Rcode], a[AnswerField.Authoritative] != 0, cname);
+        int end = CopyRecords(response, start, a, 0xC000 | (start - z.Wire.Length));
+        if (BinaryPrimitives.ReadUInt16BigEndian(response.Slice(start)) != 0xC00C
+            || !ResponseRebuilder.PointQuestionAt(response.Slice(0, end), start, an + BinaryPrimitives.ReadUInt16BigEndian(response.Slice(8))
+                + BinaryPrimitives.ReadUInt16BigEndian(response.Slice(10)), target)) return -1;
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname), 0xC00C);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 2), (ushort)DnsType.CNAME);
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 4), 1);
+        Copy4(response.Slice(start + 6), response.Slice(cname + 6)); // the first answer's TTL
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(cname + 10), (ushort)tried.Length);
+        tried.CopyTo(response.Slice(target));
+        BinaryPrimitives.WriteUInt16BigEndian(response.Slice(6), (ushort)(an + 1));
+        return end;
     }
 
     /// <summary>The query with its name's base (kept as asked) under one search suffix; returns the name's end, -1 when too long.</summary>
@@ -140,9 +225,12 @@ public sealed partial class CompiledDns
         if (baseLength + suffix.Length > WireNames.MaxLength) return -1;
         suffix.CopyTo(attempt.Slice(12 + baseLength));
         int end = 12 + baseLength + suffix.Length;
-        query.Slice(nameEnd, 4).CopyTo(attempt.Slice(end));
+        Copy4(query.Slice(nameEnd), attempt.Slice(end)); // type and class
         return end;
     }
+
+    /// <summary>Four bytes (a TTL; a type and class) copied as one load and store, not a call to the general copy.</summary>
+    private static void Copy4(ReadOnlySpan<byte> from, Span<byte> to) => MemoryMarshal.Write(to, MemoryMarshal.Read<uint>(from));
 
     /// <summary>hosts, then the kubernetes tables and what follows them.</summary>
     private int NextPlugin(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain, out DnsOutcome outcome)

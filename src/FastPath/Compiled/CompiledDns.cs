@@ -28,6 +28,10 @@ public sealed partial class CompiledDns
     private readonly byte[][] _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots;
     private readonly int _count, _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
     private long _rotation = -1;
+    /// <summary>The zones as an array: the plugins' search-path probes index them several times a query, without an interface call each.</summary>
+    private readonly CompiledZone[] _zones;
+    /// <summary>The longest zone's wire length: a name's suffix at least this long settles which zones the name is in.</summary>
+    private readonly int _longestZone;
 
     public CompiledDns(CompiledDnsData data)
     {
@@ -38,6 +42,8 @@ public sealed partial class CompiledDns
         _bucketMask = ix.BucketCount - 1;
         _dottedSlotMask = ix.DottedSlotCount - 1;
         _dottedBucketMask = ix.DottedBucketCount - 1;
+        _zones = [.. data.Zones];
+        foreach (var z in _zones) _longestZone = Math.Max(_longestZone, z.Wire.Length);
     }
 
     public int NameCount => _count;
@@ -213,17 +219,9 @@ public sealed partial class CompiledDns
         if (e < 0) e = FindCanonical(qname, z);
         if (e >= 0)
         {
-            var row = Entry(e);
-            var flags = (EntryFlags)row[EntryField.Flags];
-            if ((flags & EntryFlags.ZoneNeedsLowerCase) != 0 && HasUpper(qname.Slice(qname.Length - z.Wire.Length))) e = -1;
-            else
-            {
-                var qc = ClassOf(qtype);
-                if (qc == QueryTypeGroup.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QueryTypeGroup.Other;
-                int answer = AnswerOf(row, qc);
-                if (RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname)) return Unanswered.FallsThrough;
-                return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));
-            }
+            int answer = EntryAnswer(qname, e, z, qtype);
+            if (answer == Unanswered.FallsThrough) return answer;
+            if (answer >= 0) return CopyAnswer(query, response, nameEnd, answer, 0xC000 | (nameEnd - z.Wire.Length));
         }
         if (_d.PodMode != PodMode.Disabled && !z.IsReverse)
         {
@@ -236,17 +234,44 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>
+    /// The answer an entry found for <paramref name="qname"/> gives to <paramref name="qtype"/>;
+    /// <see cref="Unanswered.FallsThrough"/> for its NXDOMAIN under a fallthrough zone, or -1 when the entry does not
+    /// hold the name as asked (a zone or an NS question in upper case where the plan answers lower case only).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int EntryAnswer(ReadOnlySpan<byte> qname, int e, CompiledZone z, DnsType qtype)
+    {
+        var row = Entry(e);
+        var flags = (EntryFlags)row[EntryField.Flags];
+        if ((flags & EntryFlags.ZoneNeedsLowerCase) != 0 && HasUpper(qname.Slice(qname.Length - z.Wire.Length))) return -1;
+        var qc = ClassOf(qtype);
+        if (qc == QueryTypeGroup.NS && (flags & EntryFlags.NsNeedsLowerCase) != 0 && HasUpper(qname)) qc = QueryTypeGroup.Other;
+        int answer = AnswerOf(row, qc);
+        return RcodeOf(answer) == Rcode.NXDomain && FallsThrough(qname) ? Unanswered.FallsThrough : answer;
+    }
+
+    /// <summary>
     /// Copies an answer after the question, patches its zone pointers to where the zone stands in this question, and
     /// rotates its address runs in place for loadbalance.
     /// </summary>
     private int CopyAnswer(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int answer, int zonePointer)
     {
         var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
+        int start = Header(query, response, (Rcode)a[AnswerField.Rcode], a[AnswerField.Authoritative] != 0, nameEnd + 4);
+        int end = CopyRecords(response, start, a, zonePointer);
+        return end < 0 ? Truncated(response, start) : end;
+    }
+
+    /// <summary>
+    /// An answer's records written at <paramref name="start"/> (<paramref name="a"/> is its row), with the section
+    /// counts, zone pointers set to <paramref name="zonePointer"/> and address runs rotated; -1 when they do not fit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int CopyRecords(Span<byte> response, int start, ReadOnlySpan<byte> a, int zonePointer)
+    {
         int dataOff = BinaryPrimitives.ReadInt32LittleEndian(a.Slice(AnswerField.DataOffset));
         int dataLen = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength));
-        var rcode = (Rcode)a[AnswerField.Rcode];
-        int start = Header(query, response, rcode, a[AnswerField.Authoritative] != 0, nameEnd + 4);
-        if (start + dataLen > response.Length) return Truncated(response, start);
+        if (start + dataLen > response.Length) return -1;
         ushort an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerCount));
         ushort ns = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AuthorityCount));
         ushort ar = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AdditionalCount));

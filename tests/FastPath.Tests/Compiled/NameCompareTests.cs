@@ -27,6 +27,8 @@ public class NameCompareTests
             if (rnd.Next(20) == 0) b = b.AsSpan(0, Math.Max(0, n - 1)).ToArray();
             Assert.True(Ascii.EqualsIgnoreCase(a, b) == NameCompare.EqualsIgnoreCase(a, b),
                 $"'{Encoding.Latin1.GetString(a)}' vs '{Encoding.Latin1.GetString(b)}'");
+            Assert.True(Ascii.EqualsIgnoreCase(a, b) == NameCompare.EqualsIgnoreCaseShort(a, b),
+                $"short: '{Encoding.Latin1.GetString(a)}' vs '{Encoding.Latin1.GetString(b)}'");
         }
     }
 

@@ -56,21 +56,23 @@ internal sealed class AutopathTable
     /// <summary>
     /// The search path for this name and client (address bytes, 4 or 16), or null when autopath does not apply: the
     /// name outside autopath's zones or every kubernetes zone, an unknown client, or a name not strictly under the
-    /// client's <c>NS.svc.ZONE</c>. <paramref name="baseLength"/> is the length of the labels before that suffix.
+    /// client's <c>NS.svc.ZONE</c>. <paramref name="baseLength"/> is the length of the labels before that suffix;
+    /// <paramref name="starts"/> are the name's <see cref="LabelStarts"/>.
     /// </summary>
-    public byte[][]? SearchPath(ReadOnlySpan<byte> qname, ReadOnlySpan<byte> client, out int baseLength)
+    public byte[][]? SearchPath(ReadOnlySpan<byte> qname, in LabelStarts starts, ReadOnlySpan<byte> client, out int baseLength)
     {
         baseLength = 0;
-        if (client.IsEmpty || !WireNames.InAny(qname, _zones)) return null;
+        if (client.IsEmpty || !starts.EndsInAny(qname, _zones)) return null;
         int zone = -1;
         for (int i = 0; i < _kubernetesZones.Length; i++)
-            if ((zone < 0 || _kubernetesZones[i].Length > _kubernetesZones[zone].Length) && WireNames.IsSubdomain(qname, _kubernetesZones[i])) zone = i;
+            if ((zone < 0 || _kubernetesZones[i].Length > _kubernetesZones[zone].Length) && starts.EndsIn(qname, _kubernetesZones[i])) zone = i;
         if (zone < 0) return null;
         int pod = _clients.Find(client);
         if (pod < 0) return null;
         var search = _search[_namespaceOfClient[pod]][zone];
-        if (qname.Length <= search[0].Length || !WireNames.IsSubdomain(qname, search[0])) return null;
+        if (qname.Length <= search[0].Length || !starts.EndsIn(qname, search[0])) return null;
         baseLength = qname.Length - search[0].Length;
         return search;
     }
+
 }

@@ -72,7 +72,7 @@ internal static partial class ResponseRebuilder
         }
         inner.Slice(innerRecords).CopyTo(response.Slice(records));
 
-        var map = new PointerMap(innerName, innerNameEnd, qname, cnameTtlAt < 0 ? -1 : questionEnd + 12, innerRecords, delta);
+        var map = new PointerMap(inner, response, innerName, innerNameEnd, qname, cnameTtlAt < 0 ? -1 : questionEnd + 12, innerRecords, delta);
         int p = innerRecords;
         for (int i = 0; i < an + ns + ar; i++)
         {
@@ -84,19 +84,9 @@ internal static partial class ResponseRebuilder
             else
             {
                 if (ownersToQuestion && FullLength(inner, p, innerNameEnd) is var full && (full < 0 || full == rewrittenLength)) return Cannot;
-                if (!map.Move(inner, ref p, response)) return Cannot;
+                if (!map.Move(ref p)) return Cannot;
             }
-            if (p + 10 > inner.Length) return Cannot;
-            var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(inner.Slice(p));
-            int end = p + 10 + BinaryPrimitives.ReadUInt16BigEndian(inner.Slice(p + 8));
-            if (end > inner.Length) return Cannot;
-            p += 10;
-            var (fixedBefore, names) = NamesIn(type, end - p);
-            p += fixedBefore;
-            for (int k = 0; k < names; k++)
-                if (p >= end || !map.Move(inner, ref p, response)) return Cannot;
-            if (type == DnsType.SOA) p += SoaFixedAfter;
-            if (p != end) return Cannot;
+            if (!MoveDataNames(inner, ref p, ref map)) return Cannot;
         }
         if (p != inner.Length) return Cannot;
         BinaryPrimitives.WriteUInt16BigEndian(response.Slice(4), 1);
@@ -117,6 +107,78 @@ internal static partial class ResponseRebuilder
             p += 12 + BinaryPrimitives.ReadUInt16BigEndian(response.Slice(p + 10));
         }
         return true;
+    }
+
+    /// <summary>
+    /// Points every name among the <paramref name="records"/> records at <paramref name="at"/> that is the question
+    /// (the pointer 0xC00C, as the tables write it) at <paramref name="target"/> instead: the records were answered for
+    /// a name that now stands there (autopath's CNAME target). False when they are not records the engine writes.
+    /// </summary>
+    public static bool PointQuestionAt(Span<byte> msg, int at, int records, int target)
+    {
+        var mover = new QuestionPointer(msg, target);
+        int p = at;
+        for (int i = 0; i < records; i++)
+            if (!mover.Move(ref p) || !MoveDataNames(msg, ref p, ref mover)) return false;
+        return p == msg.Length;
+    }
+
+    /// <summary>How one road moves the pointer of a name it walks past (false when it cannot).</summary>
+    private interface INameMover
+    {
+        bool Move(ref int p);
+    }
+
+    /// <summary>
+    /// Walks a record from its type on (<paramref name="p"/> just past its owner) to its end, handing each name in its
+    /// data to <paramref name="mover"/>; false when it is not a record the engine writes.
+    /// </summary>
+    private static bool MoveDataNames<TMover>(ReadOnlySpan<byte> msg, ref int p, ref TMover mover) where TMover : INameMover, allows ref struct
+    {
+        if (p + 10 > msg.Length) return false;
+        var type = (DnsType)BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p));
+        int end = p + 10 + BinaryPrimitives.ReadUInt16BigEndian(msg.Slice(p + 8));
+        if (end > msg.Length) return false;
+        p += 10;
+        var (fixedBefore, names) = NamesIn(type, end - p);
+        p += fixedBefore;
+        for (int k = 0; k < names; k++)
+            if (p >= end || !mover.Move(ref p)) return false;
+        if (type == DnsType.SOA) p += SoaFixedAfter;
+        return p == end;
+    }
+
+    private const int Uncompressed = -1, Malformed = -2;
+
+    /// <summary>
+    /// Walks past the name at <paramref name="p"/> and returns where its pointer points (<paramref name="p"/> is then
+    /// just past the pointer), <see cref="Uncompressed"/> when it ends in its own zero byte, or <see cref="Malformed"/>.
+    /// </summary>
+    private static int ToPointer(ReadOnlySpan<byte> msg, ref int p)
+    {
+        while (p < msg.Length)
+        {
+            int len = msg[p];
+            if (len == 0) { p++; return Uncompressed; }
+            if ((len & 0xC0) != 0xC0) { p += len + 1; continue; }
+            if (p + 1 >= msg.Length) return Malformed;
+            p += 2;
+            return ((len & 0x3F) << 8) | msg[p - 1];
+        }
+        return Malformed;
+    }
+
+    /// <summary>Moves a name's pointer to the question (0xC00C) onto <paramref name="target"/>, in place.</summary>
+    private readonly ref struct QuestionPointer(Span<byte> msg, int target) : INameMover
+    {
+        private readonly Span<byte> _msg = msg;
+
+        public bool Move(ref int p)
+        {
+            int pointer = ToPointer(_msg, ref p);
+            if (pointer == 12) BinaryPrimitives.WriteUInt16BigEndian(_msg.Slice(p - 2), (ushort)(0xC000 | target));
+            return pointer != Malformed;
+        }
     }
 
     /// <summary>An SOA's serial, refresh, retry, expire and minimum, after its two names.</summary>
@@ -157,30 +219,23 @@ internal static partial class ResponseRebuilder
     /// name written in the CNAME, or on the question as asked when it ends with that very suffix; one into its records
     /// moves with them.
     /// </summary>
-    private readonly ref struct PointerMap(ReadOnlySpan<byte> innerName, int innerNameEnd, ReadOnlySpan<byte> qname,
-        int cnameTarget, int innerRecords, int delta)
+    private readonly ref struct PointerMap(ReadOnlySpan<byte> inner, Span<byte> response, ReadOnlySpan<byte> innerName, int innerNameEnd,
+        ReadOnlySpan<byte> qname, int cnameTarget, int innerRecords, int delta) : INameMover
     {
-        private readonly ReadOnlySpan<byte> _innerName = innerName, _qname = qname;
+        private readonly ReadOnlySpan<byte> _inner = inner, _innerName = innerName, _qname = qname;
+        private readonly Span<byte> _response = response;
 
         /// <summary>Walks the name at <paramref name="p"/> (copied at p + delta), rewriting its pointer; false when it cannot.</summary>
-        public bool Move(ReadOnlySpan<byte> inner, ref int p, Span<byte> response)
+        public bool Move(ref int p)
         {
-            while (p < inner.Length)
-            {
-                int len = inner[p];
-                if (len == 0) { p++; return true; }
-                if ((len & 0xC0) != 0xC0) { p += len + 1; continue; }
-                if (p + 1 >= inner.Length) return false;
-                int target = ((len & 0x3F) << 8) | inner[p + 1], moved;
-                if (target >= innerRecords && target < p) moved = target + delta;
-                else if (target >= 12 && target < innerNameEnd) moved = cnameTarget >= 0 ? cnameTarget + target - 12 : InQuestion(target - 12);
-                else return false;
-                if (moved < 0) return false;
-                BinaryPrimitives.WriteUInt16BigEndian(response.Slice(p + delta), (ushort)(0xC000 | moved));
-                p += 2;
-                return true;
-            }
-            return false;
+            int target = ToPointer(_inner, ref p), moved;
+            if (target == Uncompressed) return true;
+            if (target >= innerRecords && target < p - 2) moved = target + delta;
+            else if (target >= 12 && target < innerNameEnd) moved = cnameTarget >= 0 ? cnameTarget + target - 12 : InQuestion(target - 12);
+            else return false;
+            if (moved < 0) return false;
+            BinaryPrimitives.WriteUInt16BigEndian(_response.Slice(p - 2 + delta), (ushort)(0xC000 | moved));
+            return true;
         }
 
         /// <summary>Where the first question's name from <paramref name="from"/> on stands, byte for byte, in the question as asked; -1 when it does not.</summary>

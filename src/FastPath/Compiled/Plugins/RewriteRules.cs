@@ -28,19 +28,28 @@ internal sealed class RewriteRules
     public int Count => _rules.Length;
 
     /// <summary>
-    /// Rewrites the wire name <paramref name="qname"/> into <paramref name="wire"/> and marks the rules that fired in
-    /// <paramref name="applied"/>. Returns the new name's wire length, 0 when no rule fired, -1 when the result is not a
-    /// name the wire can carry.
+    /// The first rule that may match the wire name <paramref name="qname"/>, or -1 when none can (then no rule fires).
+    /// Rules that cannot match the name as asked are skipped by its length, and exact rules by a compare on the wire
+    /// (a name with no '.' byte reads the same as text and on the wire: <paramref name="onWire"/>), so a name no rule
+    /// touches is never made text.
     /// </summary>
-    public int Rewrite(ReadOnlySpan<byte> qname, Span<byte> wire, Span<bool> applied)
+    public int FirstCandidate(ReadOnlySpan<byte> qname, out bool onWire)
     {
-        // Rules that cannot match the name as asked are skipped by its length, and exact rules by a compare on the wire
-        // (a name with no '.' byte reads the same as text and on the wire), so a name no rule touches is never made
-        // text, and an exact rule that stops the chain writes its precomputed wire name.
         int first = 0, dotted = qname.Length <= 1 ? 1 : qname.Length - 1;
-        bool onWire = qname.IndexOf((byte)'.') < 0;
+        onWire = qname.IndexOf((byte)'.') < 0;
         while (first < _rules.Length && !_rules[first].MayMatch(qname, dotted, onWire)) first++;
-        if (first == _rules.Length) return 0;
+        return first == _rules.Length ? -1 : first;
+    }
+
+    /// <summary>
+    /// Rewrites the wire name <paramref name="qname"/> into <paramref name="wire"/> from rule <paramref name="first"/> on
+    /// (<see cref="FirstCandidate"/> gives it, and <paramref name="onWire"/>), and marks the rules that fired in
+    /// <paramref name="applied"/>. Returns the new name's wire length, 0 when no rule fired, -1 when the result is not
+    /// a name the wire can carry.
+    /// </summary>
+    public int Rewrite(ReadOnlySpan<byte> qname, int first, bool onWire, Span<byte> wire, Span<bool> applied)
+    {
+        // An exact rule that stops the chain writes its precomputed wire name.
         var rule = _rules[first];
         if (onWire && rule.ToWire is { } to && !rule.Continue)
         {
