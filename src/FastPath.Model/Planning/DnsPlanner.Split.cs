@@ -13,7 +13,10 @@ namespace FastPath.Model.Planning;
 /// </summary>
 public sealed partial class DnsPlanner
 {
-    /// <summary>Below this many names one planner is about as quick as two and a join.</summary>
+    /// <summary>
+    /// Below this many names (about 700 Services with ten endpoints each) one planner does it all: a second one's store,
+    /// thread and append are not worth it there. A judgement, not a measured crossover: only 10,000 Services were timed.
+    /// </summary>
     internal const int SplitFromNames = 20_000;
 
     /// <summary>A place in the sequence of candidate names: a zone (by index) and, in it, a Service (by index).</summary>
