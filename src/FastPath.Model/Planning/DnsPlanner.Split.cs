@@ -45,7 +45,7 @@ public sealed partial class DnsPlanner
         _loadBalance = first._loadBalance;
         _splitFrom = int.MaxValue;
         _nameEstimate = Math.Max(64, names);
-        _store = new AnswerStore(_nameEstimate + _nameEstimate / 4, _nameEstimate * 100);
+        _store = StoreFor(_nameEstimate);
         _sets = new SetTable(_nameEstimate);
         _addresses = new Dictionary<string, byte[]?>(_nameEstimate / 2, StringComparer.Ordinal);
     }

@@ -137,9 +137,11 @@ public sealed partial class DnsPlanner
         foreach (var s in v.Cluster.Services) names += 2 + 2 * (s.Ports.Count + 1) + s.ClusterIPs.Count;
         foreach (var sl in v.AllSlices) names += 2L * sl.Ready.Length;
         estimate = (int)Math.Min(names, 1 << 22);
-        names = estimate;
-        return new AnswerStore((int)(names + names / 4), (int)(names * 100));
+        return StoreFor(estimate);
     }
+
+    /// <summary>A store for about <paramref name="names"/> names: 1.25 answers and ~100 bytes each (see above).</summary>
+    private static AnswerStore StoreFor(int names) => new(names + names / 4, names * 100);
 
     /// <summary>Whether <paramref name="z"/> is the longest configured zone holding the name.</summary>
     private bool Owns(string z, string name) => _options.Zones.Count == 1 ? ZoneName.IsSubdomain(z, name) : LongestZone(name) == z;

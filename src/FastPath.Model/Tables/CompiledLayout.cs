@@ -225,7 +225,7 @@ public sealed class SetTable
         var row = new int[CompiledLayout.ClassCount];
         for (int id = 0; id < Count; id++)
         {
-            for (int k = 0; k < row.Length; k++) row[k] = BinaryPrimitives.ReadInt32LittleEndian(_rows.AsSpan(id * RowSize + k * 4));
+            Read(id, row);
             int at = (int)(Hash(row) & (uint)mask);
             while (slots[at] != 0) at = (at + 1) & mask;
             slots[at] = id + 1;
