@@ -16,7 +16,7 @@ public static class DataPlanePlanner
 {
     public const int Forward = 0, Reject = 1, Drop = 2, NotProxied = 3;
 
-    private sealed record PlannedEndpoint(string Ip, string Port, string Key, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes, int Order);
+    private sealed record PlannedEndpoint(string Ip, string Port, bool Ready, bool Serving, bool Terminating, string? Node, IReadOnlyList<string>? Zones, IReadOnlyList<string>? Nodes, int Order);
 
     /// <summary>
     /// A port's endpoints sorted by ip:port. An address listed more than once keeps every copy, in slice order, after
@@ -139,7 +139,10 @@ public static class DataPlanePlanner
 
     // Keys are distinct per address and orders per copy: the order is total.
     private static readonly Comparison<PlannedEndpoint> ByKey = (a, b) =>
-        string.CompareOrdinal(a.Key, b.Key) is var c and not 0 ? c : a.Order.CompareTo(b.Order);
+        EndpointKeys.Compare(a.Ip, a.Port, b.Ip, b.Port) is var c and not 0 ? c : a.Order.CompareTo(b.Order);
+
+    /// <summary>Whether two endpoints have one key: canonical address texts, so the parts are equal when the keys are.</summary>
+    private static bool SameKey(PlannedEndpoint a, PlannedEndpoint b) => a.Ip == b.Ip && a.Port == b.Port;
 
     /// <summary>
     /// The port's endpoints of the service's primary family, first address only, sorted by ip:port; every copy of a
@@ -165,16 +168,16 @@ public static class DataPlanePlanner
                 // A canonical IPv4 address is its own canonical text: no parse, no new string.
                 var address = e.Addresses[0];
                 if ((DnsPlanner.CanonicalV4(address) ? address : IpText.CanonicalOrNull(address)) is not { } ip) continue;
-                all.Add(new PlannedEndpoint(ip, portText, EndpointKeys.Of(ip, portText), e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints, all.Count));
+                all.Add(new PlannedEndpoint(ip, portText, e.Ready ?? true, e.Serving ?? true, e.Terminating ?? false, e.NodeName, e.ZoneHints, e.NodeHints, all.Count));
             }
         }
         var sorted = all.ToArray();
         Array.Sort(sorted, ByKey);
         int groups = sorted.Length == 0 ? 0 : 1;
-        for (int i = 1; i < sorted.Length; i++) if (sorted[i].Key != sorted[i - 1].Key) groups++;
+        for (int i = 1; i < sorted.Length; i++) if (!SameKey(sorted[i], sorted[i - 1])) groups++;
         if (groups == sorted.Length) return new PortEndpoints(sorted, null);
         var starts = new int[groups + 1];
-        for (int i = 1, g = 1; i < sorted.Length; i++) if (sorted[i].Key != sorted[i - 1].Key) starts[g++] = i;
+        for (int i = 1, g = 1; i < sorted.Length; i++) if (!SameKey(sorted[i], sorted[i - 1])) starts[g++] = i;
         starts[groups] = sorted.Length;
         return new PortEndpoints(sorted, starts);
     }

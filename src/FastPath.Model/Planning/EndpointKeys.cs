@@ -1,3 +1,4 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Threading;
@@ -47,6 +48,54 @@ public sealed class EndpointKeys : IReadOnlyList<string>
 
     /// <summary>"ip:port", with the address in brackets when it is IPv6.</summary>
     public static string Of(string ip, string port) => ip.IndexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
+
+    /// <summary>
+    /// Compares <c>Of(ipA, portA)</c> with <c>Of(ipB, portB)</c> as <see cref="string.CompareOrdinal(string, string)"/>
+    /// would, without making either string: the data plane sorts every port's endpoints by key, and a string per
+    /// endpoint and port was 12 MB of a 10,000-Service build.
+    /// </summary>
+    public static int Compare(string ipA, string portA, string ipB, string portB)
+    {
+        var a = new KeyText(ipA, portA);
+        var b = new KeyText(ipB, portB);
+        int n = Math.Min(a.Length, b.Length);
+        for (int i = 0; i < n; i++)
+        {
+            char x = a[i], y = b[i];
+            if (x != y) return x - y;
+        }
+        return a.Length - b.Length;
+    }
+
+    /// <summary>The characters of "ip:port" or "[ip]:port", read in place.</summary>
+    private readonly struct KeyText
+    {
+        private readonly string _ip, _port;
+        private readonly int _open; // 1 when the address is bracketed (IPv6), else 0
+
+        public KeyText(string ip, string port)
+        {
+            _ip = ip;
+            _port = port;
+            _open = ip.IndexOf(':') >= 0 ? 1 : 0;
+        }
+
+        public int Length => _open + _ip.Length + _open + 1 + _port.Length;
+
+        public char this[int i]
+        {
+            get
+            {
+                if (i < _open) return '[';
+                i -= _open;
+                if (i < _ip.Length) return _ip[i];
+                i -= _ip.Length;
+                if (i < _open) return ']';
+                i -= _open;
+                return i == 0 ? ':' : _port[i - 1];
+            }
+        }
+    }
 
     public IEnumerator<string> GetEnumerator()
     {

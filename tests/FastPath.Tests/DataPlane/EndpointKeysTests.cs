@@ -28,6 +28,22 @@ public sealed class EndpointKeysTests
     }
 
     [Fact]
+    public void Compare_orders_as_an_ordinal_compare_of_the_texts()
+    {
+        // Prefixes of each other ("10.0.0.1" / "10.0.0.10"), ports of different lengths, IPv6 against IPv4 and itself.
+        string[] ips = ["10.0.0.1", "10.0.0.10", "10.0.0.2", "1.2.3.4", "fd00::7", "fd00::70", "::1", "fd00::"];
+        string[] ports = ["80", "8080", "9", "443", "65535"];
+        foreach (var ipA in ips)
+        foreach (var portA in ports)
+        foreach (var ipB in ips)
+        foreach (var portB in ports)
+        {
+            int expected = Math.Sign(string.CompareOrdinal(EndpointKeys.Of(ipA, portA), EndpointKeys.Of(ipB, portB)));
+            Assert.True(expected == Math.Sign(EndpointKeys.Compare(ipA, portA, ipB, portB)), $"{ipA} {portA} vs {ipB} {portB}");
+        }
+    }
+
+    [Fact]
     public void Addresses_and_ports_must_pair_up() =>
         Assert.Throws<ArgumentException>(() => new EndpointKeys(["10.0.0.1"], []));
 }
