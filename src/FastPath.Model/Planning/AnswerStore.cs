@@ -31,13 +31,25 @@ public sealed class AnswerStore
     public AnswerStore(int answers, int dataBytes)
     {
         answers = Math.Max(64, answers);
-        _rows = new byte[CompiledLayout.AnswerSize * answers];
-        _data = new byte[Math.Max(4096, dataBytes)];
-        _offsets = new byte[answers * 12];
-        _fixups = new byte[Math.Max(1024, answers * 8)];
-        _hashOf = new uint[answers];
+        _rows = Uninitialized<byte>(CompiledLayout.AnswerSize * answers);
+        _data = Uninitialized<byte>(Math.Max(4096, dataBytes));
+        _offsets = Uninitialized<byte>(answers * 12);
+        _fixups = Uninitialized<byte>(Math.Max(1024, answers * 8));
+        _hashOf = Uninitialized<uint>(answers);
         _slots = new int[Pow2(answers * 2)];
     }
+
+    /// <summary>
+    /// A buffer whose bytes are all written before they are read (rows whole, the others up to their used length):
+    /// not zeroed first. A full build sizes them for the whole cluster (tens of MB at 10,000 Services), and zeroing
+    /// them touched every page up front, most of it past what the plan uses.
+    /// </summary>
+    private static T[] Uninitialized<T>(int n) where T : unmanaged
+#if NET
+        => GC.AllocateUninitializedArray<T>(n);
+#else
+        => new T[n];
+#endif
 
     private static int Pow2(int v)
     {
@@ -63,7 +75,7 @@ public sealed class AnswerStore
 
     private static byte[] Copy(byte[] b, int n)
     {
-        var r = new byte[n];
+        var r = Uninitialized<byte>(n);
         Buffer.BlockCopy(b, 0, r, 0, n);
         return r;
     }
@@ -75,7 +87,7 @@ public sealed class AnswerStore
         for (int id; (id = _slots[at] - 1) >= 0; at = (at + 1) & mask)
             if (_hashOf[id] == hash && Same(id, h, bytes)) return id;
         int nid = Count;
-        if (nid == _hashOf.Length) Array.Resize(ref _hashOf, nid * 2);
+        if (nid == _hashOf.Length) Grow(ref _hashOf, nid * 2);
         _hashOf[nid] = hash;
         _slots[at] = nid + 1;
         if ((nid + 1) * 2 > _slots.Length) Rehash(_slots.Length * 2, nid + 1);
@@ -128,7 +140,7 @@ public sealed class AnswerStore
         Append(ref _data, ref _dataLen, other._data, other._dataLen);
         Append(ref _offsets, ref _offsetsLen, other._offsets, other._offsetsLen);
         Append(ref _fixups, ref _fixupsLen, other._fixups, other._fixupsLen);
-        if (_hashOf.Length < first + n) Array.Resize(ref _hashOf, Math.Max(first + n, _hashOf.Length * 2));
+        if (_hashOf.Length < first + n) Grow(ref _hashOf, Math.Max(first + n, _hashOf.Length * 2));
         Array.Copy(other._hashOf, 0, _hashOf, first, n);
         Count = first + n;
         // The dedup index, over both stores' answers: the hashes are the bytes', wherever they sit.
@@ -185,11 +197,11 @@ public sealed class AnswerStore
         return SplitMix64.Mix(x);
     }
 
-    private static void Grow(ref byte[] b, int needed)
+    private static void Grow<T>(ref T[] b, int needed) where T : unmanaged
     {
         if (needed <= b.Length) return;
-        var n = new byte[Math.Max(needed, b.Length * 2)];
-        Buffer.BlockCopy(b, 0, n, 0, b.Length);
+        var n = Uninitialized<T>(Math.Max(needed, b.Length * 2));
+        Array.Copy(b, n, b.Length);
         b = n;
     }
 }

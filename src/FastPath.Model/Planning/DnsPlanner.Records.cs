@@ -95,7 +95,7 @@ public sealed partial class DnsPlanner
                         foreach (var p in sl.Ports)
                             if (Matches(r, p.Name, p.Protocol))
                             {
-                                target ??= NameRef.InZone(epName + "." + ServiceName(s).Text);
+                                target ??= TargetOf(sl, i, ServiceName(s));
                                 result.Add(new RecordTarget(sl.Ready[i].Ip, p.Port, target, _ttl, AddressOf(sl.Ready[i].Ip)));
                                 found = true;
                             }
@@ -113,6 +113,25 @@ public sealed partial class DnsPlanner
         }
         return found ? result : null;
     }
+
+    /// <summary>
+    /// The zone-relative name of a slice's ready address <paramref name="i"/> (endpoint.service.namespace.svc), made
+    /// once while one slice's names are planned: a headless Service's SRV answers name every endpoint once per
+    /// port/protocol spelling. Only the slice met last is remembered, so the names die young as before.
+    /// </summary>
+    private NameRef TargetOf(SliceView sl, int i, NameRef service)
+    {
+        if (!ReferenceEquals(sl, _targetsOf))
+        {
+            _targetsOf = sl;
+            if (_targets.Length < sl.Ready.Length) _targets = new NameRef?[sl.Ready.Length];
+            else Array.Clear(_targets, 0, sl.Ready.Length);
+        }
+        return _targets[i] ??= NameRef.InZone(sl.Names[i] + "." + service.Text);
+    }
+
+    private SliceView? _targetsOf;
+    private NameRef?[] _targets = new NameRef?[16];
 
     /// <summary>A Service without ports answers as one with the sentinel port -1.</summary>
     private static readonly ServicePort[] NoPorts = [new ServicePort { Port = -1, Protocol = "" }];

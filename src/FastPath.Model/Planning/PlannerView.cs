@@ -232,15 +232,19 @@ internal sealed class SliceView
     {
         _view = v;
         Ports = s.Ports.Count == 0 ? new[] { new EndpointPort(null, -1, "") } : s.Ports.ToArray();
+        // Indexed loops: a foreach over the model's interfaces made an enumerator per endpoint (100,000 per full build).
+        var endpoints = s.Endpoints;
         int n = 0;
-        foreach (var e in s.Endpoints)
-            if (e.Ready ?? true) n += e.Addresses.Count;
+        for (int k = 0; k < endpoints.Count; k++)
+            if (endpoints[k].Ready ?? true) n += endpoints[k].Addresses.Count;
         Ready = new (Endpoint, string)[n];
         int i = 0;
-        foreach (var e in s.Endpoints)
-            if (e.Ready ?? true)
-                foreach (var a in e.Addresses)
-                    Ready[i++] = (e, a);
+        for (int k = 0; k < endpoints.Count; k++)
+        {
+            var e = endpoints[k];
+            if (!(e.Ready ?? true)) continue;
+            for (int a = 0; a < e.Addresses.Count; a++) Ready[i++] = (e, e.Addresses[a]);
+        }
         Namespace = s.Namespace;
         Service = s.ServiceName!;
         Key = s.Meta.Key;
