@@ -70,6 +70,17 @@ internal sealed class AnswerWriter
         End(lenAt);
     }
 
+    /// <summary>A PTR record in the answer section whose target is <paramref name="first"/>.<paramref name="rest"/> (no string made for it).</summary>
+    public void PtrRecord(NameRef owner, uint ttl, string first, string rest)
+    {
+        int lenAt = Begin(Section.Answer, owner, PlanType.PTR, ttl);
+        Labels(first);
+        Labels(rest);
+        Reserve(1);
+        _buf[_len++] = 0;
+        End(lenAt);
+    }
+
     public void Srv(Section s, NameRef owner, uint ttl, ushort weight, ushort port, NameRef target)
     {
         int lenAt = Begin(s, owner, PlanType.SRV, ttl);

@@ -305,13 +305,40 @@ public sealed partial class DnsPlanner
             for (int i = 0; i < eps.Count; i++)
             {
                 var (sl, e) = eps[i];
-                var t = $"{_view.NameOf(e, ip)}.{sl.Service}.{sl.Namespace}.svc.{primary}";
-                if (seen.Add(t)) _w.NameRecord(Section.Answer, NameRef.QName, PlanType.PTR, _ttl, NameRef.Literal(t));
+                // endpoint.service.namespace.svc.primary, written from its two parts: a string per reverse name was
+                // about 150 bytes (the name, its endpoint label, a NameRef) of every endpoint of a full build. The
+                // suffix always has four or more labels of fixed meaning, so two pairs name one host only when equal.
+                var target = (EndpointName(sl, e, ip), PtrSuffix(sl, primary));
+                if (seen.Add(target)) _w.PtrRecord(NameRef.QName, _ttl, target.Item1, target.Item2);
             }
     }
 
+    /// <summary>
+    /// The endpoint's label: the one the slice's forward names were planned with when the slice still holds its names
+    /// (a full build), else made again (a live update must not keep every slice's names it reads).
+    /// </summary>
+    private string EndpointName(SliceView sl, Endpoint e, string ip)
+    {
+        if (sl.MadeNames is { } names)
+        {
+            var ready = sl.Ready;
+            for (int k = 0; k < ready.Length; k++)
+                if (ReferenceEquals(ready[k].Endpoint, e) && ready[k].Ip == ip) return names[k];
+        }
+        return _view.NameOf(e, ip);
+    }
+
+    /// <summary>service.namespace.svc.primary for the slice met last (a slice's endpoints' reverse names come together).</summary>
+    private string PtrSuffix(SliceView sl, string primary)
+    {
+        if (!ReferenceEquals(sl, _ptrSuffixOf)) (_ptrSuffixOf, _ptrSuffix) = (sl, $"{sl.Service}.{sl.Namespace}.svc.{primary}");
+        return _ptrSuffix!;
+    }
+
+    private SliceView? _ptrSuffixOf;
+    private string? _ptrSuffix;
     private string? _primary;
-    private readonly HashSet<string> _ptrSeen = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, string)> _ptrSeen = new();
 
     /// <summary>The canonical address a full in-addr.arpa or ip6.arpa name stands for; null otherwise.</summary>
     internal static string? AddressOfReverseName(string name)

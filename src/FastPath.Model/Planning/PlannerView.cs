@@ -260,6 +260,9 @@ internal sealed class SliceView
     /// </summary>
     public string[] Names => _names ??= MakeNames();
 
+    /// <summary>The names if they are made (and not yet released), else null.</summary>
+    public string[]? MadeNames => _names;
+
     /// <summary>
     /// Drops the names once a plan is made: a live cluster keeps the view for its updates, which read only the changed
     /// Service's names again (a dashed address per endpoint was about 50 bytes each, kept for nothing).
