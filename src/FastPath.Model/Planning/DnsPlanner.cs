@@ -97,7 +97,7 @@ public sealed partial class DnsPlanner
             var second = new DnsPlanner(this, _nameEstimate - cut.NamesBefore);
             var theirs = Task.Run(() => second.PlanNames(cut.At, NamePosition.End));
             PlanNames(NamePosition.Start, cut.At, entries, seen);
-            Join(second, theirs.GetAwaiter().GetResult(), entries, seen);
+            Join(second, theirs.GetAwaiter().GetResult(), entries);
         }
         else PlanNames(NamePosition.Start, NamePosition.End, entries, seen);
         // fallthrough with no zones means every zone: the root stands for that.
