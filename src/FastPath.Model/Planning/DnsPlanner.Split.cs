@@ -115,7 +115,6 @@ public sealed partial class DnsPlanner
             for (int k = 0; k < ids.Length; k++) ids[k] += answers;
             sets[set] = _sets.Add(ids);
         }
-        foreach (var e in theirs) e.Set = sets[e.Set];
-        entries.AddRange(theirs);
+        foreach (var e in theirs) entries.Add(e.WithSet(sets[e.Set]));
     }
 }

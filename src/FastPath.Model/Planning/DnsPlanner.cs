@@ -119,8 +119,7 @@ public sealed partial class DnsPlanner
             {
                 // The longest configured zone owns a name; skip names another zone takes.
                 if (!Owns(z, c.Name) || !seen.Add(c.Name)) continue;
-                var entry = Entry(c, zi, z);
-                if (entry is not null) entries.Add(entry);
+                if (Entry(c, zi, z) is { } entry) entries.Add(entry);
             }
         }
     }

@@ -104,11 +104,11 @@ internal sealed class LiveDnsTable
     }
 
     /// <summary>Sets a name's entry (null removes it); false when the perfect hash cannot take it (rebuild).</summary>
-    private bool Put(string name, PlanEntry? entry)
+    private bool Put(string name, PlanEntry? planned)
     {
         int i = IndexOf(name);
         bool exists = i >= 0;
-        if (entry is null)
+        if (planned is not { } entry)
         {
             if (exists) RemoveAt(i);
             return true;
