@@ -61,7 +61,9 @@ public sealed partial class CompiledDns
     /// <summary>
     /// autopath: each name of the client's search path is tried in turn; the first that is not NXDOMAIN is answered
     /// behind a CNAME from the name asked; a forwarded try goes out as is; when all are NXDOMAIN the first one's
-    /// answer is given (plugin/autopath/autopath.go ServeDNS).
+    /// answer is given (plugin/autopath/autopath.go ServeDNS). The roads that write a try in full and rebuild it
+    /// (<see cref="TryInFull"/>, <see cref="Cnamed"/>) have their own inner buffer, so the usual one (probes, then an
+    /// answer written behind the CNAME) sets up no 2 KB stack buffer.
     /// </summary>
     private int Autopath(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain,
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
@@ -71,60 +73,87 @@ public sealed partial class CompiledDns
         var path = autopath.SearchPath(qname, client, out int baseLength, out var baseStarts);
         if (path is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
         var search = path.Suffixes;
+        // The first try is usually the question itself (a name under the client's own namespace, its suffix in
+        // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
+        // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
+        // the entry the probe found, so no name is looked up twice.
+        bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
+        int first = -1;
+        int zone = LongestZone(qname, baseStarts, baseLength, path.Starts[0]);
+        if (inPlace && ProbeTry(qname, baseStarts, baseLength, path.Starts[0], zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
+        {
+            if (probe >= 0)
+            {
+                first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _zones[zone].Wire.Length));
+                outcome = DnsOutcome.Answered;
+            }
+            else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+            if (outcome == DnsOutcome.Forward) return first;
+            if ((response[3] & 0xF) != (int)Rcode.NXDomain)
+                // An answer owned by the question alone needs no CNAME (it would name the question itself).
+                return ResponseRebuilder.OwnersAreQuestion(response.Slice(0, first), nameEnd) ? first : Cnamed(query, response, nameEnd, first);
+        }
+        System.Runtime.CompilerServices.Unsafe.SkipInit(out QuestionBuffer room); // written before it is read, as stackalloc is
+        Span<byte> attempt = room;
+        query.Slice(0, 12 + baseLength).CopyTo(attempt);
+        for (int i = inPlace ? 1 : 0; i < search.Length; i++)
+        {
+            int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
+            if (end < 0) continue; // too long to be a name
+            var name = attempt.Slice(12, end - 12);
+            int tryZone = ZoneOfTry(zone, search[i], name, baseStarts, baseLength, path.Starts[i]);
+            int found = ProbeTry(name, baseStarts, baseLength, path.Starts[i], tryZone, qtype, kubernetes, chain);
+            if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
+            if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
+            {
+                outcome = DnsOutcome.Answered;
+                return direct;
+            }
+            int n = TryInFull(query, response, nameEnd, attempt.Slice(0, end + 4), qtype, route, chain, orNxDomain: true, out outcome);
+            if (n >= 0) return n;
+        }
+        // Every try was NXDOMAIN: the first one's answer, for the question as asked.
+        outcome = DnsOutcome.Answered;
+        if (first >= 0) return first;
+        if (inPlace) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        int firstEnd = Attempt(attempt, query, nameEnd, baseLength, search[0]);
+        return TryInFull(query, response, nameEnd, attempt.Slice(0, firstEnd + 4), qtype, route, chain, orNxDomain: false, out outcome);
+    }
+
+    /// <summary>A question's room: a local of this type needs no stack allocation (which would keep the method from tiering with PGO).</summary>
+    [System.Runtime.CompilerServices.InlineArray(QuestionRoom)]
+    private struct QuestionBuffer { private byte _first; }
+
+    /// <summary>
+    /// A try (<paramref name="attempt"/>, a query) answered in full by the plugins after autopath, and written for the
+    /// question as asked, behind a CNAME unless it was forwarded; -1 when it is NXDOMAIN and
+    /// <paramref name="orNxDomain"/> (the next try is then made), else the first try's answer as it stands.
+    /// </summary>
+    private int TryInFull(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ReadOnlySpan<byte> attempt, DnsType qtype, int route,
+        CompiledChain chain, bool orNxDomain, out DnsOutcome outcome)
+    {
         byte[]? rented = null;
         Span<byte> inner = response.Length <= InnerOnStack ? stackalloc byte[InnerOnStack] : (rented = ArrayPool<byte>.Shared.Rent(response.Length));
         try
         {
-            // The first try is usually the question itself (a name under the client's own namespace, its suffix in
-            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
-            // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
-            // the entry the probe found, so no name is looked up twice.
-            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
-            int first = -1;
-            int zone = LongestZone(qname, baseStarts, baseLength, path.Starts[0]);
-            if (inPlace && ProbeTry(qname, baseStarts, baseLength, path.Starts[0], zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
-            {
-                if (probe >= 0)
-                {
-                    first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _zones[zone].Wire.Length));
-                    outcome = DnsOutcome.Answered;
-                }
-                else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
-                if (outcome == DnsOutcome.Forward) return first;
-                if ((response[3] & 0xF) != (int)Rcode.NXDomain)
-                {
-                    if (ResponseRebuilder.OwnersAreQuestion(response.Slice(0, first), nameEnd)) return first; // the CNAME would name the question itself
-                    response.Slice(0, first).CopyTo(inner);
-                    return ResponseRebuilder.Write(inner.Slice(0, first), query, nameEnd, response, cnamer: true, null, default, default, ownersToQuestion: false);
-                }
-            }
-            Span<byte> attempt = stackalloc byte[QuestionRoom];
-            query.Slice(0, 12 + baseLength).CopyTo(attempt);
-            for (int i = inPlace ? 1 : 0; i < search.Length; i++)
-            {
-                int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
-                if (end < 0) continue; // too long to be a name
-                var name = attempt.Slice(12, end - 12);
-                int tryZone = ZoneOfTry(zone, search[i], name, baseStarts, baseLength, path.Starts[i]);
-                int found = ProbeTry(name, baseStarts, baseLength, path.Starts[i], tryZone, qtype, kubernetes, chain);
-                if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
-                if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
-                {
-                    outcome = DnsOutcome.Answered;
-                    return direct;
-                }
-                int n = NextPlugin(attempt.Slice(0, end + 4), inner, end, qtype, route, chain, out outcome);
-                bool nx = outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain;
-                if (nx) continue;
-                return ResponseRebuilder.Write(inner.Slice(0, n), query, nameEnd, response, cnamer: outcome != DnsOutcome.Forward, null, default, default, ownersToQuestion: false);
-            }
-            // Every try was NXDOMAIN: the first one's answer, for the question as asked.
-            outcome = DnsOutcome.Answered;
-            if (first >= 0) return first;
-            if (inPlace) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
-            int firstEnd = Attempt(attempt, query, nameEnd, baseLength, search[0]);
-            int m = NextPlugin(attempt.Slice(0, firstEnd + 4), inner, firstEnd, qtype, route, chain, out outcome);
-            return ResponseRebuilder.Write(inner.Slice(0, m), query, nameEnd, response, cnamer: false, null, default, default, ownersToQuestion: false);
+            int n = NextPlugin(attempt, inner, attempt.Length - 4, qtype, route, chain, out outcome);
+            if (!orNxDomain)
+                return ResponseRebuilder.Write(inner.Slice(0, n), query, nameEnd, response, cnamer: false, null, default, default, ownersToQuestion: false);
+            if (outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain) return -1;
+            return ResponseRebuilder.Write(inner.Slice(0, n), query, nameEnd, response, cnamer: outcome != DnsOutcome.Forward, null, default, default, ownersToQuestion: false);
+        }
+        finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    /// <summary>The first <paramref name="length"/> bytes of the response, the question's own answer, put behind autopath's CNAME.</summary>
+    private static int Cnamed(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int length)
+    {
+        byte[]? rented = null;
+        Span<byte> inner = response.Length <= InnerOnStack ? stackalloc byte[InnerOnStack] : (rented = ArrayPool<byte>.Shared.Rent(response.Length));
+        try
+        {
+            response.Slice(0, length).CopyTo(inner);
+            return ResponseRebuilder.Write(inner.Slice(0, length), query, nameEnd, response, cnamer: true, null, default, default, ownersToQuestion: false);
         }
         finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
     }
