@@ -61,71 +61,99 @@ public sealed partial class CompiledDns
     /// <summary>
     /// autopath: each name of the client's search path is tried in turn; the first that is not NXDOMAIN is answered
     /// behind a CNAME from the name asked; a forwarded try goes out as is; when all are NXDOMAIN the first one's
-    /// answer is given (plugin/autopath/autopath.go ServeDNS).
+    /// answer is given (plugin/autopath/autopath.go ServeDNS). The roads that write a try in full and rebuild it
+    /// (<see cref="TryInFull"/>, <see cref="Cnamed"/>) have their own inner buffer, so the usual one (probes, then an
+    /// answer written behind the CNAME) sets up no 2 KB stack buffer.
     /// </summary>
     private int Autopath(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain,
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
         var qname = query.Slice(12, nameEnd - 12);
         if (chain.Autopath is not { } autopath || client.IsEmpty) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
-        var starts = LabelStarts.Of(qname);
-        var search = autopath.SearchPath(qname, starts, client, out int baseLength);
-        if (search is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        var path = autopath.SearchPath(qname, client, out int baseLength, out var baseStarts);
+        if (path is null) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        var search = path.Suffixes;
+        // The first try is usually the question itself (a name under the client's own namespace, its suffix in
+        // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
+        // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
+        // the entry the probe found, so no name is looked up twice.
+        bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
+        int first = -1;
+        int zone = LongestZone(qname, baseStarts, baseLength, path.Starts[0]);
+        if (inPlace && ProbeTry(qname, baseStarts, baseLength, path.Starts[0], zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
+        {
+            if (probe >= 0)
+            {
+                first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _zones[zone].Wire.Length));
+                outcome = DnsOutcome.Answered;
+            }
+            else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+            if (outcome == DnsOutcome.Forward) return first;
+            if ((response[3] & 0xF) != (int)Rcode.NXDomain)
+                // An answer owned by the question alone needs no CNAME (it would name the question itself).
+                return ResponseRebuilder.OwnersAreQuestion(response.Slice(0, first), nameEnd) ? first : Cnamed(query, response, nameEnd, first);
+        }
+        System.Runtime.CompilerServices.Unsafe.SkipInit(out QuestionBuffer room); // written before it is read, as stackalloc is
+        Span<byte> attempt = room;
+        query.Slice(0, 12 + baseLength).CopyTo(attempt);
+        for (int i = inPlace ? 1 : 0; i < search.Length; i++)
+        {
+            int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
+            if (end < 0) continue; // too long to be a name
+            var name = attempt.Slice(12, end - 12);
+            int tryZone = ZoneOfTry(zone, search[i], name, baseStarts, baseLength, path.Starts[i]);
+            int found = ProbeTry(name, baseStarts, baseLength, path.Starts[i], tryZone, qtype, kubernetes, chain);
+            if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
+            if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
+            {
+                outcome = DnsOutcome.Answered;
+                return direct;
+            }
+            int n = TryInFull(query, response, nameEnd, attempt.Slice(0, end + 4), qtype, route, chain, orNxDomain: true, out outcome);
+            if (n >= 0) return n;
+        }
+        // Every try was NXDOMAIN: the first one's answer, for the question as asked.
+        outcome = DnsOutcome.Answered;
+        if (first >= 0) return first;
+        if (inPlace) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
+        int firstEnd = Attempt(attempt, query, nameEnd, baseLength, search[0]);
+        return TryInFull(query, response, nameEnd, attempt.Slice(0, firstEnd + 4), qtype, route, chain, orNxDomain: false, out outcome);
+    }
+
+    /// <summary>A question's room: a local of this type needs no stack allocation (which would keep the method from tiering with PGO).</summary>
+    [System.Runtime.CompilerServices.InlineArray(QuestionRoom)]
+    private struct QuestionBuffer { private byte _first; }
+
+    /// <summary>
+    /// A try (<paramref name="attempt"/>, a query) answered in full by the plugins after autopath, and written for the
+    /// question as asked, behind a CNAME unless it was forwarded; -1 when it is NXDOMAIN and
+    /// <paramref name="orNxDomain"/> (the next try is then made), else the first try's answer as it stands.
+    /// </summary>
+    private int TryInFull(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, ReadOnlySpan<byte> attempt, DnsType qtype, int route,
+        CompiledChain chain, bool orNxDomain, out DnsOutcome outcome)
+    {
         byte[]? rented = null;
         Span<byte> inner = response.Length <= InnerOnStack ? stackalloc byte[InnerOnStack] : (rented = ArrayPool<byte>.Shared.Rent(response.Length));
         try
         {
-            // The first try is usually the question itself (a name under the client's own namespace, its suffix in
-            // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
-            // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
-            // the entry the probe found, so no name is looked up twice.
-            bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
-            int first = -1;
-            int zone = LongestZone(qname, starts);
-            if (inPlace && ProbeTry(qname, starts, zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
-            {
-                if (probe >= 0)
-                {
-                    first = CopyAnswer(query, response, nameEnd, probe, 0xC000 | (nameEnd - _zones[zone].Wire.Length));
-                    outcome = DnsOutcome.Answered;
-                }
-                else first = NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
-                if (outcome == DnsOutcome.Forward) return first;
-                if ((response[3] & 0xF) != (int)Rcode.NXDomain)
-                {
-                    if (ResponseRebuilder.OwnersAreQuestion(response.Slice(0, first), nameEnd)) return first; // the CNAME would name the question itself
-                    response.Slice(0, first).CopyTo(inner);
-                    return ResponseRebuilder.Write(inner.Slice(0, first), query, nameEnd, response, cnamer: true, null, default, default, ownersToQuestion: false);
-                }
-            }
-            Span<byte> attempt = stackalloc byte[QuestionRoom];
-            query.Slice(0, 12 + baseLength).CopyTo(attempt);
-            for (int i = inPlace ? 1 : 0; i < search.Length; i++)
-            {
-                int end = Attempt(attempt, query, nameEnd, baseLength, search[i]);
-                if (end < 0) continue; // too long to be a name
-                var name = attempt.Slice(12, end - 12);
-                var tryStarts = default(LabelStarts);
-                int tryZone = ZoneOfTry(zone, search[i], name, ref tryStarts);
-                int found = ProbeTry(name, tryStarts, tryZone, qtype, kubernetes, chain);
-                if (found == TryProbe.NxDomain || (found >= 0 && RcodeOf(found) == Rcode.NXDomain)) continue;
-                if (found >= 0 && BehindCname(query, response, nameEnd, name, found, _zones[tryZone]) is var direct and >= 0)
-                {
-                    outcome = DnsOutcome.Answered;
-                    return direct;
-                }
-                int n = NextPlugin(attempt.Slice(0, end + 4), inner, end, qtype, route, chain, out outcome);
-                bool nx = outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain;
-                if (nx) continue;
-                return ResponseRebuilder.Write(inner.Slice(0, n), query, nameEnd, response, cnamer: outcome != DnsOutcome.Forward, null, default, default, ownersToQuestion: false);
-            }
-            // Every try was NXDOMAIN: the first one's answer, for the question as asked.
-            outcome = DnsOutcome.Answered;
-            if (first >= 0) return first;
-            if (inPlace) return NextPlugin(query, response, nameEnd, qtype, route, chain, out outcome);
-            int firstEnd = Attempt(attempt, query, nameEnd, baseLength, search[0]);
-            int m = NextPlugin(attempt.Slice(0, firstEnd + 4), inner, firstEnd, qtype, route, chain, out outcome);
-            return ResponseRebuilder.Write(inner.Slice(0, m), query, nameEnd, response, cnamer: false, null, default, default, ownersToQuestion: false);
+            int n = NextPlugin(attempt, inner, attempt.Length - 4, qtype, route, chain, out outcome);
+            if (!orNxDomain)
+                return ResponseRebuilder.Write(inner.Slice(0, n), query, nameEnd, response, cnamer: false, null, default, default, ownersToQuestion: false);
+            if (outcome != DnsOutcome.Forward && (inner[3] & 0xF) == (int)Rcode.NXDomain) return -1;
+            return ResponseRebuilder.Write(inner.Slice(0, n), query, nameEnd, response, cnamer: outcome != DnsOutcome.Forward, null, default, default, ownersToQuestion: false);
+        }
+        finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
+    }
+
+    /// <summary>The first <paramref name="length"/> bytes of the response, the question's own answer, put behind autopath's CNAME.</summary>
+    private static int Cnamed(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, int length)
+    {
+        byte[]? rented = null;
+        Span<byte> inner = response.Length <= InnerOnStack ? stackalloc byte[InnerOnStack] : (rented = ArrayPool<byte>.Shared.Rent(response.Length));
+        try
+        {
+            response.Slice(0, length).CopyTo(inner);
+            return ResponseRebuilder.Write(inner.Slice(0, length), query, nameEnd, response, cnamer: true, null, default, default, ownersToQuestion: false);
         }
         finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
     }
@@ -140,15 +168,16 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>
-    /// What a search-path try in <paramref name="zone"/> comes to, learned without writing it (its label
-    /// <paramref name="starts"/> are walked here if they were not already and a miss needs them): the answer a table
+    /// What a search-path try in <paramref name="zone"/> comes to, learned without writing it (its label starts are
+    /// its base's, <paramref name="baseStarts"/>, and its suffix's): the answer a table
     /// entry gives it when hosts passes it on and <see cref="Kubernetes"/> (<paramref name="kubernetes"/>: the route
     /// has it) would copy that answer;
     /// <see cref="TryProbe.NxDomain"/> when hosts passes it on and in <see cref="Kubernetes"/> no entry holds it and
     /// no rule answers it (the underscore-less SRV form, a pod name, a fallthrough zone, SOA's NODATA); else
     /// <see cref="TryProbe.Unsure"/>.
     /// </summary>
-    private int ProbeTry(ReadOnlySpan<byte> name, LabelStarts starts, int zone, DnsType qtype, bool kubernetes, CompiledChain chain)
+    private int ProbeTry(ReadOnlySpan<byte> name, in LabelStarts baseStarts, int baseLength, in LabelStarts suffixStarts, int zone, DnsType qtype,
+        bool kubernetes, CompiledChain chain)
     {
         if (qtype is DnsType.SOA or DnsType.PTR or DnsType.AXFR or DnsType.IXFR || !kubernetes) return TryProbe.Unsure;
         if (chain.Hosts is { } hosts && !hosts.Passes(name)) return TryProbe.Unsure;
@@ -156,37 +185,44 @@ public sealed partial class CompiledDns
         var z = _zones[zone];
         if (z.IsReverse) return TryProbe.Unsure;
         int e = FindEntry(name);
-        if (e < 0 && !starts.Known) starts = LabelStarts.Of(name); // a hit needs no walk
+        if (e >= 0) return EntryAnswer(name, e, z, qtype) is var hit and >= 0 ? hit : TryProbe.Unsure;
         // FindCanonical finds nothing unless five labels stand before the zone: the count saves its walk.
-        if (e < 0 && starts.CountBelow(name.Length - z.Wire.Length) == 5) e = FindCanonical(name, z);
+        if (LabelStarts.CountBelowJoined(baseStarts, baseLength, suffixStarts, name.Length - z.Wire.Length) == 5) e = FindCanonical(name, z);
         if (e >= 0) return EntryAnswer(name, e, z, qtype) is var answer and >= 0 ? answer : TryProbe.Unsure;
         if (FallsThrough(name)) return TryProbe.Unsure;
-        return _d.PodMode == PodMode.Disabled || !starts.HasLabel(name, "pod"u8) ? TryProbe.NxDomain : TryProbe.Unsure;
+        // PodAnswer answers only names whose label before the zone is "pod".
+        return _d.PodMode == PodMode.Disabled || !LabelStarts.LabelBeforeIs(name, baseStarts, baseLength, suffixStarts, name.Length - z.Wire.Length, "pod"u8)
+            ? TryProbe.NxDomain : TryProbe.Unsure;
     }
 
     /// <summary>
     /// The zone of a try (<see cref="LongestZone(ReadOnlySpan{byte})"/>), from the question's zone
     /// <paramref name="questionZone"/> when that is certain: the suffix is at least as long as every zone (so no zone
     /// reaches into the base) and as the question's zone. Every zone that ends the suffix then ends the question too (the
-    /// suffixes end the client's own search suffix, which ends the question), so the longest is the question's. Else the
-    /// try's labels are walked into <paramref name="starts"/> and its zone looked for.
+    /// suffixes end the client's own search suffix, which ends the question), so the longest is the question's. Else
+    /// the try's zone is looked for among its label starts (its base's and its suffix's).
     /// </summary>
-    private int ZoneOfTry(int questionZone, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> name, ref LabelStarts starts)
+    private int ZoneOfTry(int questionZone, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> name, in LabelStarts baseStarts, int baseLength,
+        in LabelStarts suffixStarts)
     {
         if (suffix.Length >= _longestZone && (questionZone < 0 || _zones[questionZone].Wire.Length <= suffix.Length)) return questionZone;
-        starts = LabelStarts.Of(name);
-        return LongestZone(name, starts);
+        return LongestZone(name, baseStarts, baseLength, suffixStarts);
     }
 
-    /// <summary><see cref="LongestZone(ReadOnlySpan{byte})"/> on a name whose label starts are known.</summary>
-    private int LongestZone(ReadOnlySpan<byte> name, in LabelStarts starts)
+    /// <summary>
+    /// <see cref="LongestZone(ReadOnlySpan{byte})"/> on a name made of a base and a search suffix whose label starts
+    /// are known (<paramref name="baseStarts"/> below <paramref name="baseLength"/>, <paramref name="suffixStarts"/> above).
+    /// </summary>
+    private int LongestZone(ReadOnlySpan<byte> name, in LabelStarts baseStarts, int baseLength, in LabelStarts suffixStarts)
     {
         var zones = _zones;
         int best = -1, bestLen = -1;
         for (int i = 0; i < zones.Length; i++)
         {
             var w = zones[i].Wire;
-            if (w.Length > bestLen && starts.EndsIn(name, w)) { best = i; bestLen = w.Length; }
+            int at = name.Length - w.Length;
+            if (w.Length > bestLen && at >= 0 && (at < baseLength ? baseStarts.Has(at) : suffixStarts.Has(at - baseLength))
+                && NameCompare.EqualsIgnoreCaseShort(name.Slice(at), w)) { best = i; bestLen = w.Length; }
         }
         return best;
     }

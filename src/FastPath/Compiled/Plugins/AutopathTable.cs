@@ -13,10 +13,10 @@ namespace FastPath.Compiled.Plugins;
 internal sealed class AutopathTable
 {
     private readonly byte[][] _zones, _kubernetesZones;
-    private readonly ByteKeyTable _clients;
+    private readonly ClientTable _clients;
     private readonly int[] _namespaceOfClient;
-    /// <summary>Per namespace, per kubernetes zone: the four suffixes of the search path, the last the root alone.</summary>
-    private readonly byte[][][][] _search;
+    /// <summary>Per namespace, per kubernetes zone (at <c>namespace * zones + zone</c>): the search path.</summary>
+    private readonly SearchList[] _search;
 
     public AutopathTable(AutopathPlan plan)
     {
@@ -32,18 +32,16 @@ internal sealed class AutopathTable
             if (ns < 0) { ns = namespaces.Count; namespaces.Add(plan.Pods[i].Namespace); }
             _namespaceOfClient[i] = ns;
         }
-        _clients = new ByteKeyTable(clients);
-        _search = new byte[namespaces.Count][][][];
+        _clients = new ClientTable(clients);
+        _search = new SearchList[namespaces.Count * _kubernetesZones.Length];
         for (int n = 0; n < namespaces.Count; n++)
-        {
-            _search[n] = new byte[plan.KubernetesZones.Count][][];
-            for (int z = 0; z < plan.KubernetesZones.Count; z++)
+            for (int z = 0; z < _kubernetesZones.Length; z++)
             {
                 var zone = plan.KubernetesZones[z];
                 var rooted = zone == "." ? "" : zone;
-                _search[n][z] = [WireNames.Of(namespaces[n] + ".svc." + rooted), WireNames.Of("svc." + rooted), WireNames.Of(zone), [0]];
+                byte[][] suffixes = [WireNames.Of(namespaces[n] + ".svc." + rooted), WireNames.Of("svc." + rooted), WireNames.Of(zone), [0]];
+                _search[n * _kubernetesZones.Length + z] = new SearchList(suffixes, Settles(suffixes[0], z));
             }
-        }
     }
 
     private static byte[][] Wire(IReadOnlyList<string> names)
@@ -54,25 +52,95 @@ internal sealed class AutopathTable
     }
 
     /// <summary>
+    /// Whether a name's ending in <paramref name="first"/> (the search path's first suffix in kubernetes zone
+    /// <paramref name="zone"/>) settles the rest of <see cref="SearchPath"/>'s question: some autopath zone no
+    /// longer than the suffix holds it, <paramref name="zone"/> is the longest kubernetes zone holding it (the first
+    /// of that length), and no kubernetes zone lies under it (a longer zone could then hold the name through its base).
+    /// </summary>
+    private bool Settles(byte[] first, int zone)
+    {
+        var starts = LabelStarts.Of(first);
+        bool inAutopath = false;
+        foreach (var a in _zones) inAutopath |= a.Length <= first.Length && (a.Length == 1 || starts.EndsIn(first, a));
+        if (!inAutopath) return false;
+        for (int i = 0; i < _kubernetesZones.Length; i++)
+        {
+            var k = _kubernetesZones[i];
+            if (k.Length > first.Length)
+            {
+                if (NameCompare.EqualsIgnoreCase(k.AsSpan(k.Length - first.Length), first)) return false;
+            }
+            else if (i != zone && starts.EndsIn(first, k) && (k.Length > _kubernetesZones[zone].Length || (k.Length == _kubernetesZones[zone].Length && i < zone)))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The search path for this name and client (address bytes, 4 or 16), or null when autopath does not apply: the
     /// name outside autopath's zones or every kubernetes zone, an unknown client, or a name not strictly under the
-    /// client's <c>NS.svc.ZONE</c>. <paramref name="baseLength"/> is the length of the labels before that suffix;
-    /// <paramref name="starts"/> are the name's <see cref="LabelStarts"/>.
+    /// client's <c>NS.svc.ZONE</c>. <paramref name="baseLength"/> is the length of the labels before that suffix, and
+    /// <paramref name="baseStarts"/> their <see cref="LabelStarts"/>: the client's namespace is looked up first, so
+    /// only the base is walked (the suffix is compared as bytes), not every label of the name.
     /// </summary>
-    public byte[][]? SearchPath(ReadOnlySpan<byte> qname, in LabelStarts starts, ReadOnlySpan<byte> client, out int baseLength)
+    public SearchList? SearchPath(ReadOnlySpan<byte> qname, ReadOnlySpan<byte> client, out int baseLength, out LabelStarts baseStarts)
     {
         baseLength = 0;
-        if (client.IsEmpty || !starts.EndsInAny(qname, _zones)) return null;
+        baseStarts = default;
+        if (client.IsEmpty) return null;
+        int pod = _clients.Find(client);
+        if (pod < 0) return null;
+        int row = _namespaceOfClient[pod] * _kubernetesZones.Length;
+        for (int z = 0; z < _kubernetesZones.Length; z++)
+        {
+            var search = _search[row + z];
+            var first = search.Suffixes[0];
+            int at = qname.Length - first.Length;
+            if (at <= 0 || !NameCompare.EqualsIgnoreCaseShort(qname.Slice(at), first) || !LabelStarts.OfBase(qname, at, out baseStarts)) continue;
+            if (!search.Settled) return Walked(qname, row, out baseLength, out baseStarts);
+            baseLength = at;
+            return search;
+        }
+        return null;
+    }
+
+    /// <summary><see cref="SearchPath"/> by the general road: every label walked, the zones looked for one by one.</summary>
+    private SearchList? Walked(ReadOnlySpan<byte> qname, int row, out int baseLength, out LabelStarts starts)
+    {
+        baseLength = 0;
+        starts = LabelStarts.Of(qname);
+        if (!starts.EndsInAny(qname, _zones)) return null;
         int zone = -1;
         for (int i = 0; i < _kubernetesZones.Length; i++)
             if ((zone < 0 || _kubernetesZones[i].Length > _kubernetesZones[zone].Length) && starts.EndsIn(qname, _kubernetesZones[i])) zone = i;
         if (zone < 0) return null;
-        int pod = _clients.Find(client);
-        if (pod < 0) return null;
-        var search = _search[_namespaceOfClient[pod]][zone];
-        if (qname.Length <= search[0].Length || !starts.EndsIn(qname, search[0])) return null;
-        baseLength = qname.Length - search[0].Length;
+        var search = _search[row + zone];
+        var first = search.Suffixes[0];
+        if (qname.Length <= first.Length || !starts.EndsIn(qname, first)) return null;
+        baseLength = qname.Length - first.Length;
+        LabelStarts.OfBase(qname, baseLength, out starts); // the base's alone: a try puts another suffix after it
         return search;
     }
+}
 
+/// <summary>
+/// A client's search path in one zone: the four wire suffixes (the last the root alone) and their
+/// <see cref="LabelStarts"/>, so a try's starts are its base's and its suffix's put together, never walked.
+/// </summary>
+internal sealed class SearchList
+{
+    public SearchList(byte[][] suffixes, bool settled)
+    {
+        Suffixes = suffixes;
+        Starts = new LabelStarts[suffixes.Length];
+        for (int i = 0; i < suffixes.Length; i++) Starts[i] = LabelStarts.Of(suffixes[i]);
+        Settled = settled;
+    }
+
+    public byte[][] Suffixes { get; }
+
+    public LabelStarts[] Starts { get; }
+
+    /// <summary>Whether a name under the first suffix is surely under this path (<c>AutopathTable.Settles</c>).</summary>
+    public bool Settled { get; }
 }

@@ -17,6 +17,8 @@ internal sealed class HostsTable
 {
     private readonly byte[][] _zones;
     private readonly byte[][]? _fallthrough;
+    /// <summary>Whether <c>fallthrough</c> names the root (or no zone): every name the plugin does not hold is passed on.</summary>
+    private readonly bool _passesUnheld;
     private readonly uint _ttl;
     private readonly bool _noReverse;
     private readonly ByteKeyTable _names;
@@ -28,6 +30,7 @@ internal sealed class HostsTable
     {
         _zones = Wire(plan.Zones);
         _fallthrough = plan.Fallthrough is null ? null : plan.Fallthrough.Count == 0 ? [[0]] : Wire(plan.Fallthrough);
+        _passesUnheld = _fallthrough is not null && Array.Exists(_fallthrough, z => z.Length == 1);
         _ttl = plan.Ttl;
         _noReverse = plan.NoReverse;
         var names = new List<byte[]>();
@@ -119,9 +122,12 @@ internal sealed class HostsTable
 
     /// <summary>
     /// Whether <see cref="Answer"/> passes an A, AAAA or other non-PTR query on without writing anything: the name is
-    /// outside the plugin's zones, or it holds no entry and falls through. Autopath asks this before trying a name.
+    /// outside the plugin's zones, or it holds no entry and falls through. Autopath asks this before trying a name: a
+    /// name as long as no entry, under <c>fallthrough</c> for every zone (the usual line), is one test of the length bitmap.
     /// </summary>
-    public bool Passes(ReadOnlySpan<byte> qname)
+    public bool Passes(ReadOnlySpan<byte> qname) => (_passesUnheld && !_names.MayHold(qname.Length)) || PassesLookedUp(qname);
+
+    private bool PassesLookedUp(ReadOnlySpan<byte> qname)
     {
         if (!WireNames.InAny(qname, _zones)) return true;
         Span<byte> lower = stackalloc byte[WireNames.MaxLength];

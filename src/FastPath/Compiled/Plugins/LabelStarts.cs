@@ -7,8 +7,9 @@ namespace FastPath.Compiled.Plugins;
 /// <summary>
 /// Where a wire name's labels start, as a set of offsets (a name is at most 255 bytes), found in one walk. autopath
 /// asks the same name several questions (which zone it ends in, whether the search suffix follows its base, how many
-/// labels stand before the zone, whether one is <c>pod</c>); each would otherwise walk the labels again, one dependent
-/// load per label.
+/// labels stand before the zone, whether the last is <c>pod</c>); each would otherwise walk the labels again, one
+/// dependent load per label. A search-path try is a base and a suffix: it is asked through the base's starts and the
+/// suffix's (precomputed), never walked whole.
 /// </summary>
 internal struct LabelStarts
 {
@@ -25,8 +26,54 @@ internal struct LabelStarts
         return starts;
     }
 
-    /// <summary>Whether the starts were found (every name's first label starts at 0): a default value is not yet walked.</summary>
-    public readonly bool Known => _bits[0] != 0;
+    /// <summary>
+    /// The label starts of a name's first <paramref name="end"/> bytes (a base before a suffix), walked from the
+    /// front; false when no label starts at <paramref name="end"/>, so the name does not end in a suffix standing there.
+    /// A name known to end in a search suffix is walked over its base only: the suffix's labels are known already.
+    /// </summary>
+    public static bool OfBase(ReadOnlySpan<byte> name, int end, out LabelStarts starts)
+    {
+        starts = default;
+        int p = 0;
+        while (p < end)
+        {
+            starts._bits[p >> 6] |= 1UL << (p & 63);
+            p += name[p] + 1;
+        }
+        return p == end;
+    }
+
+    /// <summary>
+    /// <see cref="CountBelow"/> for a name made of a base (<paramref name="head"/>, its <see cref="OfBase"/> starts,
+    /// <paramref name="baseLength"/> bytes) and a suffix whose starts are <paramref name="suffix"/>, without putting
+    /// the two together (a shifted copy read back at once stalls on store forwarding).
+    /// </summary>
+    public static int CountBelowJoined(in LabelStarts head, int baseLength, in LabelStarts suffix, int offset) =>
+        offset <= baseLength ? head.CountBelow(offset) : head.CountBelow(baseLength) + suffix.CountBelow(offset - baseLength);
+
+    /// <summary>
+    /// Whether the label that ends at <paramref name="offset"/> (the one just before a zone) is
+    /// <paramref name="letters"/> in any case, for a name made of a base and a suffix as <see cref="CountBelowJoined"/>;
+    /// false when no label stands before the offset. The letters must be lower-case ASCII letters: then setting a
+    /// byte's 0x20 bit gives the letter exactly when the byte is that letter in either case, and the compare needs no call.
+    /// </summary>
+    public static bool LabelBeforeIs(ReadOnlySpan<byte> name, in LabelStarts head, int baseLength, in LabelStarts suffix, int offset, ReadOnlySpan<byte> letters)
+    {
+        int p = offset > baseLength ? baseLength + suffix.LastBelow(offset - baseLength) : head.LastBelow(offset);
+        return p >= 0 && p + 1 + letters.Length == offset && name[p] == letters.Length && IsLetters(name.Slice(p + 1, letters.Length), letters);
+    }
+
+    /// <summary>The last label start below <paramref name="offset"/> (at most 256), or -1.</summary>
+    private readonly int LastBelow(int offset)
+    {
+        for (int w = (offset - 1) >> 6; w >= 0; w--)
+        {
+            int top = offset - (w << 6); // bits of word w below the offset: all 64 when the offset lies above it
+            ulong bits = top >= 64 ? _bits[w] : _bits[w] & ((1UL << top) - 1);
+            if (bits != 0) return (w << 6) + 63 - BitOperations.LeadingZeroCount(bits);
+        }
+        return -1;
+    }
 
     public readonly bool Has(int offset) => (uint)offset < 256 && (_bits[offset >> 6] & (1UL << (offset & 63))) != 0;
 
@@ -48,22 +95,6 @@ internal struct LabelStarts
         for (int w = 0; w < 4 && offset > 0; w++, offset -= 64)
             count += BitOperations.PopCount(offset >= 64 ? _bits[w] : _bits[w] & ((1UL << offset) - 1));
         return count;
-    }
-
-    /// <summary>
-    /// Whether some label of the name is <paramref name="letters"/> in any case. It must be lower-case ASCII letters:
-    /// then setting a byte's 0x20 bit gives the letter exactly when the byte is that letter in either case, and the
-    /// compare needs no call.
-    /// </summary>
-    public readonly bool HasLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> letters)
-    {
-        for (int w = 0; w < 4; w++)
-            for (ulong bits = _bits[w]; bits != 0; bits &= bits - 1)
-            {
-                int p = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                if (name[p] == letters.Length && IsLetters(name.Slice(p + 1, letters.Length), letters)) return true;
-            }
-        return false;
     }
 
     private static bool IsLetters(ReadOnlySpan<byte> label, ReadOnlySpan<byte> letters)

@@ -36,9 +36,17 @@ internal sealed class RewriteRules
     public int FirstCandidate(ReadOnlySpan<byte> qname, out bool onWire)
     {
         int first = 0, dotted = qname.Length <= 1 ? 1 : qname.Length - 1;
-        onWire = qname.IndexOf((byte)'.') < 0;
-        while (first < _rules.Length && !_rules[first].MayMatch(qname, dotted, onWire)) first++;
-        return first == _rules.Length ? -1 : first;
+        // The name is searched for a '.' byte only once a rule's length fits it: most names fit none.
+        onWire = false;
+        bool searched = false;
+        for (; first < _rules.Length; first++)
+        {
+            var rule = _rules[first];
+            if (!rule.MayFit(dotted)) continue;
+            if (!searched) { onWire = qname.IndexOf((byte)'.') < 0; searched = true; }
+            if (rule.MayMatch(qname, dotted, onWire)) return first;
+        }
+        return -1;
     }
 
     /// <summary>
@@ -161,6 +169,14 @@ internal sealed class RewriteRules
         /// Whether the rule can match the name (<paramref name="dottedLength"/> long as text): an exact name has its own
         /// length, and is compared on the wire when <paramref name="onWire"/>; a prefix, suffix or substring fits in it.
         /// </summary>
+        /// <summary>Whether a name of this dotted length may match (<see cref="MayMatch"/> without the compare).</summary>
+        public bool MayFit(int dottedLength) => _match switch
+        {
+            RewriteMatch.Exact => _from.Length == dottedLength,
+            RewriteMatch.Regex => true,
+            _ => _from.Length <= dottedLength,
+        };
+
         public bool MayMatch(ReadOnlySpan<byte> qname, int dottedLength, bool onWire) => _match switch
         {
             RewriteMatch.Exact => _from.Length == dottedLength && (!onWire || _fromWire is null || System.Text.Ascii.EqualsIgnoreCase(qname, _fromWire)),
