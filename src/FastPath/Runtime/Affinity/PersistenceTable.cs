@@ -51,9 +51,9 @@ public sealed class PersistenceTable
     public long Evictions => Interlocked.Read(ref _evictions);
     public TimeProvider Time => _time;
 
-    // The system clock is read coarsely (milliseconds, a few nanoseconds): expiry works in seconds. An injected clock
-    // (FakeTimeProvider in tests) is asked directly.
-    private long Now => ReferenceEquals(_time, TimeProvider.System) ? Environment.TickCount64 : _time.GetTimestamp();
+    // The system clock is read coarsely (milliseconds, from a field a timer refreshes: one load, no call): expiry works in
+    // seconds. An injected clock (FakeTimeProvider in tests) is asked directly.
+    private long Now => ReferenceEquals(_time, TimeProvider.System) ? CoarseClock.System.Now : _time.GetTimestamp();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // on a template hit, which a miss-heavy early profile marks cold
     private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
