@@ -11,6 +11,13 @@ public sealed record AffinitySettings(PersistenceTable Table, UInt128 ServiceAdd
 {
     /// <summary>The service's share of every template key's hash (derived from the fields above, so equality is unchanged).</summary>
     internal ulong ServiceHash { get; } = PersistenceKey.ServiceHash(ServiceAddress, Port, Protocol);
+
+    /// <summary>
+    /// The endpoint id a live template in <see cref="Table"/> names for <paramref name="client"/> on this virtual service,
+    /// re-armed to the full timeout (a new connection uses it); -1 when there is none or it has expired.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Lookup(UInt128 client) => Table.Lookup(this, client);
 }
 
 /// <summary>The endpoint chosen for a connection, and whether a persistence template chose it.</summary>
@@ -84,7 +91,7 @@ public sealed class BackendSelector
         if (_ids.Length == 0) return -1;
         if (_affinity is { } a)
         {
-            int id = a.Table.Lookup(a.ServiceAddress, a.Port, a.Protocol, a.ServiceHash, client, a.TimeoutSeconds);
+            int id = a.Lookup(client);
             if (id >= 0)
             {
                 int at = IndexOfId(id);

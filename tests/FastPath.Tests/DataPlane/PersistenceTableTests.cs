@@ -52,9 +52,8 @@ public class PersistenceTableTests
         var t = new PersistenceTable(1 << 10, new FakeTimeProvider());
         var key = Key(1);
         t.Set(key, 7, 10); // placed by the whole key's hash
-        ulong share = PersistenceKey.ServiceHash(key.Service, key.Port, key.Protocol);
-        Assert.Equal(7, t.LookupFirstSlot(key.Service, key.Port, key.Protocol, share, key.Client, 10));
-        Assert.Equal(-1, t.LookupFirstSlot(key.Service, 443, key.Protocol, PersistenceKey.ServiceHash(key.Service, 443, key.Protocol), key.Client, 10));
+        Assert.Equal(7, t.LookupFirstSlot(new AffinitySettings(t, key.Service, key.Port, key.Protocol, 10), key.Client));
+        Assert.Equal(-1, t.LookupFirstSlot(new AffinitySettings(t, key.Service, 443, key.Protocol, 10), key.Client));
     }
 
     [Fact]

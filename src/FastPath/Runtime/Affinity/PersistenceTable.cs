@@ -51,9 +51,9 @@ public sealed class PersistenceTable
     public long Evictions => Interlocked.Read(ref _evictions);
     public TimeProvider Time => _time;
 
-    // The system clock is read coarsely (milliseconds, a few nanoseconds): expiry works in seconds. An injected clock
-    // (FakeTimeProvider in tests) is asked directly.
-    private long Now => ReferenceEquals(_time, TimeProvider.System) ? Environment.TickCount64 : _time.GetTimestamp();
+    // The system clock is read coarsely (milliseconds, from a field a timer refreshes: one load, no call): expiry works in
+    // seconds. An injected clock (FakeTimeProvider in tests) is asked directly.
+    private long Now => ReferenceEquals(_time, TimeProvider.System) ? CoarseClock.System.Now : _time.GetTimestamp();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // on a template hit, which a miss-heavy early profile marks cold
     private long TimeoutTicks(int seconds) => seconds * (ReferenceEquals(_time, TimeProvider.System) ? 1000L : _time.TimestampFrequency);
 
@@ -77,19 +77,18 @@ public sealed class PersistenceTable
     /// The endpoint a live template names for the key, re-armed to the full timeout (a new connection uses it);
     /// -1 when there is none or it has expired.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Lookup(in PersistenceKey key, int timeoutSeconds) =>
-        Lookup(key.Service, key.Port, key.Protocol, PersistenceKey.ServiceHash(key.Service, key.Port, key.Protocol), key.Client, timeoutSeconds);
+    public int Lookup(in PersistenceKey key, int timeoutSeconds) => Probe(key, timeoutSeconds);
 
     /// <summary>
-    /// <see cref="Lookup(in PersistenceKey, int)"/> for a selector: the key in its parts (no key struct copied to the
-    /// stack on a connection's path) with the service's share of the hash computed once per selector.
+    /// <see cref="Lookup(in PersistenceKey, int)"/> for a virtual service's selector (<see cref="AffinitySettings.Lookup"/>):
+    /// the service's share of the hash computed once, and its parts read where they are compared rather than passed in,
+    /// which kept them in registers or on the stack through the whole lookup.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int Lookup(UInt128 service, ushort port, byte protocol, ulong serviceHash, UInt128 client, int timeoutSeconds)
+    internal int Lookup(AffinitySettings service, UInt128 client)
     {
-        int endpoint = LookupFirstSlot(service, port, protocol, serviceHash, client, timeoutSeconds);
-        return endpoint >= 0 ? endpoint : Probe(new PersistenceKey(service, port, protocol, client), timeoutSeconds);
+        int endpoint = LookupFirstSlot(service, client);
+        return endpoint >= 0 ? endpoint : Probe(new PersistenceKey(service.ServiceAddress, service.Port, service.Protocol, client), service.TimeoutSeconds);
     }
 
     /// <summary>
@@ -98,17 +97,17 @@ public sealed class PersistenceTable
     /// changing under us, an expired template): the caller takes the whole probe, from the first slot.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int LookupFirstSlot(UInt128 service, ushort port, byte protocol, ulong serviceHash, UInt128 client, int timeoutSeconds)
+    internal int LookupFirstSlot(AffinitySettings service, UInt128 client)
     {
-        ref Slot s = ref Unsafe.Add(ref Locate(PersistenceKey.HashOf(client, serviceHash), out _, out int start, out ulong tag), start);
+        ref Slot s = ref Unsafe.Add(ref Locate(PersistenceKey.HashOf(client, service.ServiceHash), out _, out int start, out ulong tag), start);
         long now = Now;
         if (Volatile.Read(ref s.Tag) != tag) return -1;
-        bool same = s.Key.Equals(service, port, protocol, client);
+        bool same = s.Key.Equals(service.ServiceAddress, service.Port, service.Protocol, client);
         int endpoint = s.Endpoint;
         long expires = Volatile.Read(ref s.Expires);
         int controlled = Volatile.Read(ref s.Controlled);
         if (!same || Volatile.Read(ref s.Tag) != tag || (expires <= now && controlled == 0)) return -1;
-        Rearm(ref s, expires, now, timeoutSeconds);
+        Rearm(ref s, expires, now, service.TimeoutSeconds);
         return endpoint;
     }
 
