@@ -6,20 +6,13 @@ namespace FastPath.Model.Tables;
 /// The index tables a lookup walks (entry rows and both perfect hashes) held in fixed chunks of
 /// <see cref="UnitsPerChunk"/> units: unit <c>i</c> lives in chunk <c>i &gt;&gt; Shift</c> at unit <c>i &amp; Mask</c>.
 /// A live update copies only the chunks it writes and the small arrays of chunk references, so publishing a change
-/// costs what it touches, not the size of the cluster (see FORMAT.md). Generated code embeds the flat tables;
-/// <see cref="FromFlat"/> cuts them into chunks once, when the engine is made.
+/// costs what it touches, not the size of the cluster (see FORMAT.md). Generated code's flat tables are read as they
+/// are: a chunk costs a lookup one dependent load (its reference) per table, which only a live table needs to pay.
 /// </summary>
 internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCount, byte[][] Displacements, int SlotCount, byte[][] Slots,
     int DottedBucketCount, byte[][] DottedDisplacements, int DottedSlotCount, byte[][] DottedSlots)
 {
     public const int Shift = 8, UnitsPerChunk = 1 << Shift, Mask = UnitsPerChunk - 1;
-
-    /// <summary>Cuts flat tables (the layout <see cref="CompiledLayout"/> writes) into chunks.</summary>
-    public static SegmentedIndex FromFlat(byte[] entries, byte[] displacements, byte[] slots, byte[] dottedDisplacements, byte[] dottedSlots) =>
-        new(entries.Length / CompiledLayout.EntrySize, Split(entries, CompiledLayout.EntrySize),
-            displacements.Length / NameHash.DisplacementSize, Split(displacements, NameHash.DisplacementSize), slots.Length / SlotUnit.Size, Split(slots, SlotUnit.Size),
-            dottedDisplacements.Length / NameHash.DisplacementSize, Split(dottedDisplacements, NameHash.DisplacementSize),
-            dottedSlots.Length / SlotUnit.Size, Split(dottedSlots, SlotUnit.Size));
 
     /// <summary>A perfect hash's displacements as stored (<see cref="NameHash.Displacement"/>), in chunks.</summary>
     public static byte[][] SplitDisplacements(uint[] displacements) => Split(CompiledLayout.DisplacementBytes(displacements), NameHash.DisplacementSize);

@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -24,9 +23,12 @@ namespace FastPath.Compiled;
 public sealed partial class CompiledDns
 {
     private readonly CompiledDnsData _d;
-    // The index tables in chunks (SegmentedIndex): unit i in chunk i >> Shift, at unit i & Mask.
-    private readonly byte[][] _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots;
-    private readonly int _count, _slotMask, _bucketMask, _dottedSlotMask, _dottedBucketMask;
+    // Read by every lookup: held here, one load from the engine instead of two through _d.
+    private readonly byte[] _keys, _dottedKeys, _sets;
+    // The index tables in the shape they were handed over, exactly one of the two set: flat as generated code embeds
+    // them, or in a live snapshot's chunks. A lookup branches once on which, then runs code compiled for that shape.
+    private readonly IndexTables<FlatTable>? _flat;
+    private readonly IndexTables<ChunkedTable>? _chunked;
     private long _rotation = -1;
     /// <summary>The zones as an array: the plugins' search-path probes index them several times a query, without an interface call each.</summary>
     private readonly CompiledZone[] _zones;
@@ -36,62 +38,75 @@ public sealed partial class CompiledDns
     public CompiledDns(CompiledDnsData data)
     {
         _d = data;
-        var ix = data.Index ?? SegmentedIndex.FromFlat(data.Entries, data.Displacements, data.Slots, data.DottedDisplacements, data.DottedSlots);
-        (_count, _entries, _displacements, _slots, _dottedDisplacements, _dottedSlots) = (ix.Count, ix.Entries, ix.Displacements, ix.Slots, ix.DottedDisplacements, ix.DottedSlots);
-        _slotMask = ix.SlotCount - 1;
-        _bucketMask = ix.BucketCount - 1;
-        _dottedSlotMask = ix.DottedSlotCount - 1;
-        _dottedBucketMask = ix.DottedBucketCount - 1;
+        (_keys, _dottedKeys, _sets) = (data.Keys, data.DottedKeys, data.Sets);
+        if (data.Index is { } ix)
+            _chunked = new(ix.Count, new(ix.Entries), new(ix.Displacements), ix.BucketCount, new(ix.Slots), ix.SlotCount,
+                new(ix.DottedDisplacements), ix.DottedBucketCount, new(ix.DottedSlots), ix.DottedSlotCount);
+        else _flat = Flat(data);
         _zones = [.. data.Zones];
         foreach (var z in _zones) _longestZone = Math.Max(_longestZone, z.Wire.Length);
     }
 
-    public int NameCount => _count;
+    public int NameCount => _flat?.Count ?? _chunked!.Count;
+
+    /// <summary>
+    /// Generated code's flat tables, read in place. A lookup reads them without bounds checks, so their lengths are
+    /// checked here once: a perfect hash's tables hold a power of two of units (its masks keep every index inside), and
+    /// a lookup takes an entry only below the row count.
+    /// </summary>
+    private static IndexTables<FlatTable> Flat(CompiledDnsData d)
+    {
+        static int Units(byte[] table, int width, bool pow2, string name) =>
+            table.Length % width == 0 && (!pow2 || table.Length == 0 || System.Numerics.BitOperations.IsPow2(table.Length / width))
+                ? table.Length / width : throw new ArgumentException($"the {name} table's length ({table.Length} bytes) is not a {(pow2 ? "power of two of " : "")}{width}-byte units", nameof(d));
+        int slots = Units(d.Slots, SlotUnit.Size, true, "slot"), dottedSlots = Units(d.DottedSlots, SlotUnit.Size, true, "dotted slot");
+        int buckets = Units(d.Displacements, NameHash.DisplacementSize, true, "displacement");
+        int dottedBuckets = Units(d.DottedDisplacements, NameHash.DisplacementSize, true, "dotted displacement");
+        if ((slots > 0 && buckets == 0) || (dottedSlots > 0 && dottedBuckets == 0) || (slots == 0) != (dottedSlots == 0))
+            throw new ArgumentException("a perfect hash's slots come without its displacements", nameof(d));
+        return new(Units(d.Entries, CompiledLayout.EntrySize, false, "entry"), new(d.Entries), new(d.Displacements), buckets, new(d.Slots), slots,
+            new(d.DottedDisplacements), dottedBuckets, new(d.DottedSlots), dottedSlots);
+    }
 
     // ---- lookup -------------------------------------------------------------------------------------------------
 
     /// <summary>The slot (<see cref="SlotUnit"/>) a perfect hash has for the name: its entry and key, to be confirmed by a compare.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Probe(ReadOnlySpan<byte> name, byte[][] displacements, byte[][] slots, int bucketMask, int slotMask)
+    private static ulong Probe<T>(ReadOnlySpan<byte> name, T displacements, T slots, int bucketMask, int slotMask) where T : struct, IIndexTable
     {
-        if (slots.Length == 0) return 0;
+        if (slots.IsEmpty) return 0;
         ulong h = NameHash.Hash(name);
-        ulong disp = Unit64(displacements, NameHash.Bucket(h, bucketMask));
-        return Unit64(slots, NameHash.SlotOf(h, disp, slotMask));
+        // Both indexes are masked to the table's power-of-two unit count: in range by construction.
+        ulong disp = Unit64(ref displacements.At(NameHash.Bucket(h, bucketMask), NameHash.DisplacementSize));
+        return Unit64(ref slots.At(NameHash.SlotOf(h, disp, slotMask), SlotUnit.Size));
     }
 
-    // Every chunk is full (SegmentedIndex.Split pads the last one, CopyOnWriteChunks publishes a zero chunk for one
-    // never written), so an offset inside a chunk is in range by construction: only the chunk index is bounds-checked.
-    // Reading the unit without a span's checks is what keeps a lookup on chunks as fast as on the flat tables.
-
-    /// <summary>An 8-byte unit of a chunked table (a <see cref="SlotUnit"/>, a stored displacement).</summary>
+    /// <summary>An 8-byte little-endian unit (a <see cref="SlotUnit"/>, a stored displacement).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Unit64(byte[][] chunks, int i)
+    private static ulong Unit64(ref byte at)
     {
-        byte[] chunk = chunks[i >> SegmentedIndex.Shift];
-        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * 8);
-        ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (i & SegmentedIndex.Mask) * 8));
+        ulong v = Unsafe.ReadUnaligned<ulong>(ref at);
         return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
     }
 
-    /// <summary>An entry's row (<see cref="EntryField"/>).</summary>
+    /// <summary>An entry's row (<see cref="EntryField"/>); <paramref name="e"/> is below the row count (a lookup checked it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ReadOnlySpan<byte> Entry(int e)
-    {
-        byte[] chunk = _entries[e >> SegmentedIndex.Shift];
-        Debug.Assert(chunk.Length == SegmentedIndex.UnitsPerChunk * CompiledLayout.EntrySize);
-        return MemoryMarshal.CreateReadOnlySpan(
-            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), (e & SegmentedIndex.Mask) * CompiledLayout.EntrySize), CompiledLayout.EntrySize);
-    }
+    private static ReadOnlySpan<byte> Row<T>(T entries, int e) where T : struct, IIndexTable =>
+        MemoryMarshal.CreateReadOnlySpan(ref entries.At(e, CompiledLayout.EntrySize), CompiledLayout.EntrySize);
+
+    private ReadOnlySpan<byte> Entry(int e) => _flat is { } f ? Row(f.Entries, e) : Row(_chunked!.Entries, e);
 
     /// <summary>The entry for a wire-format name (any case), or -1.</summary>
-    public int FindEntry(ReadOnlySpan<byte> wireName)
+    public int FindEntry(ReadOnlySpan<byte> wireName) => _flat is { } f ? FindEntry(f, wireName) : FindEntry(_chunked!, wireName);
+
+    private int FindEntry<T>(IndexTables<T> t, ReadOnlySpan<byte> wireName) where T : struct, IIndexTable
     {
-        ulong slot = Probe(wireName, _displacements, _slots, _bucketMask, _slotMask);
+        ulong slot = Probe(wireName, t.Displacements, t.Slots, t.BucketMask, t.SlotMask);
         int e = SlotUnit.Entry(slot);
-        // An empty slot has length 0, and a wire name is at least one byte: it fails the length test.
-        return SlotUnit.KeyLength(slot) == wireName.Length
-            && NameCompare.EqualsIgnoreCase(wireName, _d.Keys.AsSpan(SlotUnit.KeyOffset(slot), wireName.Length)) ? e : -1;
+        // An empty slot has length 0, and a wire name is at least one byte: it fails the length test. The entry is
+        // checked against the row count so that the rows can be read unchecked.
+        return (uint)e < (uint)t.Count && SlotUnit.KeyLength(slot) == wireName.Length
+            && NameCompare.EqualsIgnoreCase(wireName, _keys.AsSpan(SlotUnit.KeyOffset(slot), wireName.Length)) ? e : -1;
     }
 
     /// <summary>
@@ -101,13 +116,21 @@ public sealed partial class CompiledDns
     public int LookupAnswer(ReadOnlySpan<byte> dottedUtf8, DnsType type)
     {
         if (dottedUtf8.Length > 0 && dottedUtf8[dottedUtf8.Length - 1] == '.') dottedUtf8 = dottedUtf8.Slice(0, dottedUtf8.Length - 1);
-        ulong slot = Probe(dottedUtf8, _dottedDisplacements, _dottedSlots, _dottedBucketMask, _dottedSlotMask);
+        return _flat is { } f ? LookupAnswer(f, dottedUtf8, type) : LookupAnswer(_chunked!, dottedUtf8, type);
+    }
+
+    // Not inlined into the dispatch above: two shapes' copies inlined into a caller exhaust the JIT's inlining budget,
+    // which then leaves the hash and the reads below as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int LookupAnswer<T>(IndexTables<T> t, ReadOnlySpan<byte> dottedUtf8, DnsType type) where T : struct, IIndexTable
+    {
+        ulong slot = Probe(dottedUtf8, t.DottedDisplacements, t.DottedSlots, t.DottedBucketMask, t.DottedSlotMask);
         int e = SlotUnit.Entry(slot);
-        if (e < 0) return -1;
+        if ((uint)e >= (uint)t.Count) return -1; // an empty slot (-1), or an entry the rows do not hold
         // The row is read while the name is compared: the key's place came with the slot.
-        var entry = Entry(e);
+        var entry = Row(t.Entries, e);
         int len = SlotUnit.KeyLength(slot) - 2; // the wire key's length, less its first length byte and final zero
-        if (dottedUtf8.Length != Math.Max(len, 0) || !NameCompare.EqualsIgnoreCase(dottedUtf8, _d.DottedKeys.AsSpan(SlotUnit.KeyOffset(slot), dottedUtf8.Length))) return -1;
+        if (dottedUtf8.Length != Math.Max(len, 0) || !NameCompare.EqualsIgnoreCase(dottedUtf8, _dottedKeys.AsSpan(SlotUnit.KeyOffset(slot), dottedUtf8.Length))) return -1;
         return AnswerOf(entry, ClassOf(type));
     }
 
@@ -131,19 +154,23 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>The answer for a query-type group of an entry's row (read once by the caller: a chunked table costs a load per row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int AnswerOf(ReadOnlySpan<byte> entry, QueryTypeGroup qc)
     {
         int set = BinaryPrimitives.ReadInt32LittleEndian(entry.Slice(EntryField.AnswerSet));
-        return BinaryPrimitives.ReadInt32LittleEndian(_d.Sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
+        return BinaryPrimitives.ReadInt32LittleEndian(_sets.AsSpan((set * QueryTypeGroups.Count + (int)qc) * 4));
     }
 
+    /// <summary>The query-type group of a type: one load from a table instead of a switch's compares and jump table.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static QueryTypeGroup ClassOf(DnsType t) => t switch
-    {
-        DnsType.A => QueryTypeGroup.A, DnsType.AAAA => QueryTypeGroup.AAAA, DnsType.CNAME => QueryTypeGroup.CNAME, DnsType.TXT => QueryTypeGroup.TXT,
-        DnsType.PTR => QueryTypeGroup.PTR, DnsType.MX => QueryTypeGroup.MX, DnsType.SRV => QueryTypeGroup.SRV, DnsType.SOA => QueryTypeGroup.SOA,
-        DnsType.NS => QueryTypeGroup.NS, _ => QueryTypeGroup.Other,
-    };
+    internal static QueryTypeGroup ClassOf(DnsType t) => (uint)t < (uint)Groups.Length ? (QueryTypeGroup)Groups[(int)t] : QueryTypeGroup.Other;
+
+    // QueryTypeGroup by type number below 34 (SRV, 33, is the highest grouped type): A 1, NS 2, CNAME 5, SOA 6, PTR 12,
+    // MX 15, TXT 16, AAAA 28, SRV 33; 9 (Other) elsewhere.
+    private static ReadOnlySpan<byte> Groups =>
+    [
+        9, 0, 8, 9, 9, 2, 7, 9, 9, 9, 9, 9, 4, 9, 9, 5, 3, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 9, 9, 9, 9, 6,
+    ];
 
     // ---- responding -----------------------------------------------------------------------------------------------
 

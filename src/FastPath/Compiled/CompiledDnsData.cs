@@ -30,8 +30,8 @@ public sealed class CompiledDnsData
     public required byte[] RecordOffsets { get; init; }
     public required byte[] Fixups { get; init; }
     public required byte[] DottedKeys { get; init; }
-    // The index tables, flat as generated code embeds them (the engine cuts them into chunks once), or already
-    // chunked (Index) when a live snapshot hands them over.
+    // The index tables, flat as generated code embeds them (the engine reads them in place), or chunked (Index) when a
+    // live snapshot hands them over.
     public byte[] Entries { get; init; } = [];
     public byte[] Displacements { get; init; } = [];
     public byte[] Slots { get; init; } = [];
