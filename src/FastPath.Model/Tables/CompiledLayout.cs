@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using System.Collections.Generic;
 using System.Buffers.Binary;
 using FastPath.Model.Planning;
@@ -43,20 +44,28 @@ public sealed class CompiledLayout
     public int AnswerCount { get; private set; }
     public int SetCount { get; private set; }
 
-    public static CompiledLayout Build(DnsPlan plan)
+    public static CompiledLayout Build(DnsPlan plan) => Build(plan, DnsPlanner.SplitFromNames);
+
+    /// <summary><see cref="Build(DnsPlan)"/>, with the dotted perfect hash on another thread from <paramref name="parallelFrom"/> entries (tests force it).</summary>
+    internal static CompiledLayout Build(DnsPlan plan, int parallelFrom)
     {
         int n = plan.Entries.Count;
         var entries = new byte[n * EntrySize];
         var (keys, dotted, hashes, dottedHashes) = WriteNames(plan.Entries, i => entries.AsSpan(i * EntrySize, EntrySize));
+        // The two perfect hashes share nothing but the rows they read: a big plan's dotted one is built on another
+        // thread, as a snapshot's is (SnapshotTables). Each is the same on any thread, so the output stays the same.
+        Func<(byte[], byte[])> dottedTables = () => { var d = PerfectHash.Build(dottedHashes); return (DisplacementBytes(d.Displacements), SlotBytes(d.Slots, entries)); };
+        var dottedBuild = n >= parallelFrom ? Task.Run(dottedTables) : null;
         var ph = PerfectHash.Build(hashes);
-        var dph = PerfectHash.Build(dottedHashes);
+        var (displacements, slots) = (DisplacementBytes(ph.Displacements), SlotBytes(ph.Slots, entries));
+        var (dottedDisplacements, dottedSlots) = dottedBuild?.GetAwaiter().GetResult() ?? dottedTables();
         var store = plan.Store;
         return new CompiledLayout
         {
             Keys = keys, Entries = entries, Sets = plan.Sets.ToArray(), Answers = store.Rows(),
             AnswerData = store.Data(), RecordOffsets = store.Offsets(), Fixups = store.Fixups(),
-            Displacements = DisplacementBytes(ph.Displacements), Slots = SlotBytes(ph.Slots, entries),
-            DottedKeys = dotted, DottedDisplacements = DisplacementBytes(dph.Displacements), DottedSlots = SlotBytes(dph.Slots, entries),
+            Displacements = displacements, Slots = slots,
+            DottedKeys = dotted, DottedDisplacements = dottedDisplacements, DottedSlots = dottedSlots,
             EntryCount = n, AnswerCount = store.Count, SetCount = plan.Sets.Count,
         };
     }

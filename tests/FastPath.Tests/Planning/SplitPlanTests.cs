@@ -98,6 +98,21 @@ public class SplitPlanTests
             if (one != two) throw new Exception("the split plan differs:\n" + spec.Yaml() + "\n" + spec.Corefile.Text());
         }));
 
+    [Fact]
+    public void The_flat_layout_is_the_same_with_its_dotted_hash_built_on_another_thread()
+    {
+        var plan = DnsPlanner.Plan(TestClusters.Load(Yaml(), Zones), null, int.MaxValue);
+        var one = CompiledLayout.Build(plan, parallelFrom: int.MaxValue);
+        var two = CompiledLayout.Build(plan, parallelFrom: 1);
+        Assert.NotEmpty(one.DottedSlots);
+        Assert.Equal(one.Displacements, two.Displacements);
+        Assert.Equal(one.Slots, two.Slots);
+        Assert.Equal(one.DottedDisplacements, two.DottedDisplacements);
+        Assert.Equal(one.DottedSlots, two.DottedSlots);
+        Assert.Equal(one.Keys, two.Keys);
+        Assert.Equal(one.Entries, two.Entries);
+    }
+
     /// <summary>Every entry of a plan in order, with each class's answer written out (rcode, counts, bytes, record starts, fixups).</summary>
     private static string Describe(DnsPlan p)
     {
