@@ -54,12 +54,7 @@ public sealed partial class DnsPlanner
     private List<PlanEntry> PlanNames(NamePosition from, NamePosition to)
     {
         var entries = new List<PlanEntry>(_nameEstimate);
-#if NET
-        var seen = new HashSet<string>(_nameEstimate, StringComparer.Ordinal);
-#else
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-#endif
-        PlanNames(from, to, entries, seen);
+        PlanNames(from, to, entries, NameSet(_nameEstimate));
         return entries;
     }
 

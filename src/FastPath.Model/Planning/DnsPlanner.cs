@@ -85,21 +85,16 @@ public sealed partial class DnsPlanner
         var zones = _options.Zones.Select(z => new PlanZone(z, ZoneName.IsReverse(z), _ttl, _serial, false)).ToList();
         // Entries in the order names are met (the cluster's sorted order): answers are encoded as each name is planned.
         var entries = new List<PlanEntry>(_nameEstimate);
-#if NET
-        var seen = new HashSet<string>(_nameEstimate, StringComparer.Ordinal);
-#else
-        var seen = new HashSet<string>(StringComparer.Ordinal); // netstandard2.0 has no sized constructor
-#endif
         if (SplitPoint() is { } cut)
         {
             // A second planner takes the names from the cut on, on another thread; its entries and answers are then
             // appended to this planner's (see DnsPlanner.Split.cs).
             var second = new DnsPlanner(this, _nameEstimate - cut.NamesBefore);
             var theirs = Task.Run(() => second.PlanNames(cut.At, NamePosition.End));
-            PlanNames(NamePosition.Start, cut.At, entries, seen);
+            PlanNames(NamePosition.Start, cut.At, entries, NameSet(cut.NamesBefore));
             Join(second, theirs.GetAwaiter().GetResult(), entries);
         }
-        else PlanNames(NamePosition.Start, NamePosition.End, entries, seen);
+        else PlanNames(NamePosition.Start, NamePosition.End, entries, NameSet(_nameEstimate));
         // fallthrough with no zones means every zone: the root stands for that.
         IReadOnlyList<string> fall = _options.Fallthrough is null ? [] : _options.Fallthrough.Count == 0 ? ["."] : _options.Fallthrough;
         // The address cache pays while every address is read many times; a live update re-plans one Service and reads
@@ -107,6 +102,14 @@ public sealed partial class DnsPlanner
         _addresses = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
         return new DnsPlan(zones, entries, routes, _options.Pods, _loadBalance, _view.Exposed, fall, _store, _sets);
     }
+
+    /// <summary>The names a planner has met (a name is planned once), sized for about <paramref name="names"/>.</summary>
+    private static HashSet<string> NameSet(int names) =>
+#if NET
+        new(names, StringComparer.Ordinal);
+#else
+        new(StringComparer.Ordinal); // netstandard2.0 has no sized constructor
+#endif
 
     /// <summary>Plans, in order, every candidate name from <paramref name="from"/> up to <paramref name="to"/>.</summary>
     private void PlanNames(NamePosition from, NamePosition to, List<PlanEntry> entries, HashSet<string> seen)
