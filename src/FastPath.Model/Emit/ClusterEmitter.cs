@@ -57,7 +57,13 @@ public static partial class ClusterEmitter
         w.Line("for (int i = 0; i < names.Length; i++) result[i] = WireName(names[i]);");
         w.Line("return result;");
         w.Close();
-        if (!resources) return;
+        if (!resources)
+        {
+            w.DocSummary("A table's bytes from its little-endian words (the last one padded).");
+            w.Line("internal static byte[] Bytes(global::System.ReadOnlySpan<ulong> words, int length) =>");
+            w.Line("    global::FastPath.Compiled.TableWords.ToBytes(words, length);");
+            return;
+        }
         w.DocSummary("Reads a table stored as a manifest resource of this assembly (clusters compiled at run time).");
         w.Open("internal static byte[] ReadResource(string name)");
         w.Line($"using var stream = typeof({DataClass}).Assembly.GetManifestResourceStream(name)");

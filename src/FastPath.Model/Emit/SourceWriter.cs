@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -9,8 +10,20 @@ public sealed class SourceWriter
     /// <summary>Emitted lines stay within this many characters, so generated code reads without scrolling.</summary>
     public const int MaxLineLength = 120;
 
-    private readonly StringBuilder _sb = new();
+    /// <summary>Text written since the last block; earlier text and blocks wait in <see cref="_parts"/>.</summary>
+    private StringBuilder _sb = new();
+    private readonly List<object> _parts = new();
     private int _indent;
+
+    /// <summary>
+    /// Text whose length is known before it is written (a table's items): it goes straight into the final string, so a
+    /// table of hundreds of megabytes of text is written once instead of into a buffer and then copied.
+    /// </summary>
+    internal abstract class Block
+    {
+        public abstract int Length { get; }
+        public abstract void Write(Span<char> dest);
+    }
 
     public int IndentWidth => _indent * 4;
 
@@ -42,6 +55,14 @@ public sealed class SourceWriter
     internal StringBuilder BeginLine() => _sb.Append(' ', _indent * 4);
 
     internal void EndLine() => _sb.Append('\n');
+
+    /// <summary>Whole lines written later, into the final string, each already indented and ended.</summary>
+    internal void Append(Block lines)
+    {
+        _parts.Add(_sb);
+        _parts.Add(lines);
+        _sb = new StringBuilder();
+    }
 
     public void Indent() => _indent++;
     public void Outdent() => _indent--;
@@ -79,7 +100,52 @@ public sealed class SourceWriter
         return lines;
     }
 
-    public override string ToString() => _sb.ToString();
+    /// <summary>The whole text, allocated once at its final length and written in place.</summary>
+    public override string ToString()
+    {
+        long total = _sb.Length;
+        foreach (var part in _parts) total += part is StringBuilder sb ? sb.Length : ((Block)part).Length;
+        if (total > int.MaxValue) throw new InvalidOperationException($"generated source of {total} characters is over a string's limit");
+#if NET
+        return string.Create((int)total, this, static (dest, w) => w.WriteTo(dest));
+#else
+        var chars = new char[total];
+        WriteTo(chars);
+        return new string(chars);
+#endif
+    }
+
+    private void WriteTo(Span<char> dest)
+    {
+        int at = 0;
+        foreach (var part in _parts)
+        {
+            if (part is StringBuilder sb) at += CopyText(sb, dest.Slice(at));
+            else
+            {
+                var block = (Block)part;
+                block.Write(dest.Slice(at, block.Length));
+                at += block.Length;
+            }
+        }
+        CopyText(_sb, dest.Slice(at));
+    }
+
+    private static int CopyText(StringBuilder sb, Span<char> dest)
+    {
+#if NET
+        sb.CopyTo(0, dest, sb.Length);
+#else
+        var chunk = new char[Math.Min(sb.Length, 8192)];
+        for (int at = 0; at < sb.Length; at += chunk.Length)
+        {
+            int n = Math.Min(chunk.Length, sb.Length - at);
+            sb.CopyTo(at, chunk, 0, n);
+            chunk.AsSpan(0, n).CopyTo(dest.Slice(at));
+        }
+#endif
+        return sb.Length;
+    }
 
     /// <summary>A C# string literal (regular, escaped).</summary>
     public static string Literal(string s)

@@ -31,7 +31,7 @@ internal sealed class TableSink(bool asResources)
         // costs the compiler more than a byte array does.
         bool text = asText && bytes.Length <= MaxTextBytes && System.Array.TrueForAll(bytes, b => b < 0x80);
         _literals.Add((name, description, bytes, text));
-        return name + "Table.ToArray()";
+        return text ? name + "Table.ToArray()" : "Bytes(" + name + "Table, " + Num(bytes.Length) + ")";
     }
 
     /// <summary>Writes each literal table with a comment saying what it holds, its bytes wrapped to the line limit.</summary>
@@ -46,17 +46,15 @@ internal sealed class TableSink(bool asResources)
                 WriteText(w, name, bytes);
                 continue;
             }
-            w.Line($"private static global::System.ReadOnlySpan<byte> {name}Table => new byte[]");
+            // Words, not bytes: an eighth of the items for the compiler to parse (Bytes reads them back, little-endian).
+            w.Line($"private static global::System.ReadOnlySpan<ulong> {name}Table => new ulong[]");
             w.Line("{");
             w.Indent();
-            WriteBytes(w, bytes);
+            WriteWords(w, bytes);
             w.Outdent();
             w.Line("};");
         }
     }
-
-    /// <summary>"0," to "255,": a table of tens of megabytes is written without a string per byte or per line.</summary>
-    private static readonly string[] ByteItems = MakeTable(b => b.ToString(CultureInfo.InvariantCulture) + ",");
 
     /// <summary>Each byte as it stands inside a <c>u8</c> literal.</summary>
     private static readonly string[] TextItems = MakeTable(b => b switch
@@ -75,22 +73,16 @@ internal sealed class TableSink(bool asResources)
         return table;
     }
 
-    /// <summary>Bytes as <c>12,</c> items separated by a space, in lines that stay within the line limit.</summary>
-    private static void WriteBytes(SourceWriter w, byte[] bytes)
+    private static void WriteWords(SourceWriter w, byte[] bytes) => w.Append(new WordBlock(bytes, w.IndentWidth));
+
+    /// <summary>A table's word items, written straight into the final string.</summary>
+    private sealed class WordBlock(byte[] bytes, int indent) : SourceWriter.Block
     {
-        int limit = SourceWriter.MaxLineLength - w.IndentWidth;
-        StringBuilder? line = null;
-        int length = 0;
-        foreach (var b in bytes)
-        {
-            var item = ByteItems[b];
-            if (length > 0 && length + 1 + item.Length > limit) { w.EndLine(); length = 0; }
-            if (length == 0) line = w.BeginLine();
-            else { line!.Append(' '); length++; }
-            line.Append(item);
-            length += item.Length;
-        }
-        if (length > 0) w.EndLine();
+        private readonly int _length = checked((int)WordLines.Length(WordLines.WordCount(bytes.Length), indent));
+
+        public override int Length => _length;
+
+        public override void Write(System.Span<char> dest) => WordLines.Write(bytes, indent, dest);
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public class GoldenFileTests
         Assert.DoesNotContain(lines, l => l.Contains("\"u8)", StringComparison.Ordinal) || l.Contains("Base64", StringComparison.Ordinal));
         // Each table says what it holds; the data are span literals, names readable as text.
         Assert.Contains(lines, l => l.Contains("/// <summary>Keys (", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("private static global::System.ReadOnlySpan<byte> EntriesTable => new byte[]", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("private static global::System.ReadOnlySpan<ulong> EntriesTable => new ulong[]", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Trim() == "\"10-244-1-10.my-service.default.svc.cluster.local\\0\\0\"u8 +");
     }
 
