@@ -39,7 +39,7 @@ public static partial class ClusterEmitter
         w.Open($"private static class {DataClass}");
         EmitPlanData(w, r, tables);
         EmitDnsData(w, r, tables);
-        EmitHelpers(w, r.TablesAsResources);
+        EmitHelpers(w, r.TablesAsResources, tables.AnyDeflated);
         tables.WriteLiterals(w);
         w.Close();
         w.Close();
@@ -47,7 +47,7 @@ public static partial class ClusterEmitter
         return new EmitOutput(w.ToString(), tables.Resources);
     }
 
-    private static void EmitHelpers(SourceWriter w, bool resources)
+    private static void EmitHelpers(SourceWriter w, bool resources, bool deflated)
     {
         w.DocSummary("A zone's name as lower-case DNS wire bytes, the form the engine compares.");
         w.Line("internal static byte[] WireName(string name) => global::FastPath.Model.Tables.WireEncoder.Name(name);");
@@ -62,6 +62,10 @@ public static partial class ClusterEmitter
             w.DocSummary("A table's bytes from its little-endian words (the last one padded).");
             w.Line("internal static byte[] Bytes(global::System.ReadOnlySpan<ulong> words, int length) =>");
             w.Line("    global::FastPath.Compiled.TableWords.ToBytes(words, length);");
+            if (!deflated) return;
+            w.DocSummary("A deflated table's bytes, from the words of its deflated form.");
+            w.Line("internal static byte[] Inflate(global::System.ReadOnlySpan<ulong> words, int deflated, int length) =>");
+            w.Line("    global::FastPath.Compiled.TableWords.Inflate(words, deflated, length);");
             return;
         }
         w.DocSummary("Reads a table stored as a manifest resource of this assembly (clusters compiled at run time).");

@@ -1,21 +1,34 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
+using System.IO.Compression;
 using System.Text;
 
 namespace FastPath.Model.Emit;
 
 /// <summary>
-/// Where the emitted tables' bytes go: <c>static ReadOnlySpan&lt;byte&gt;</c> literals in the source (the compiler
-/// keeps them in the assembly's data, nothing is decoded at run time), or manifest resources for the run-time
+/// Where the emitted tables' bytes go: <c>static ReadOnlySpan&lt;ulong&gt;</c> literals in the source (the compiler
+/// keeps them in the assembly's data), deflated first when they are big, or manifest resources for the run-time
 /// compiler, which copies resources faster than it parses literals.
 /// </summary>
-internal sealed class TableSink(bool asResources)
+/// <param name="deflateFrom">Tables of this many bytes or more are deflated (tests lower it to cover every length).</param>
+internal sealed class TableSink(bool asResources, int deflateFrom = TableSink.DeflateFrom)
 {
-    private readonly List<(string Name, string Description, byte[] Bytes, bool AsText)> _literals = new();
+    /// <summary>
+    /// A big cluster's tables are a hundred megabytes that deflate to a fifth: the source's text, the time to write it
+    /// (most of it the first touch of the string's pages) and the compiler's parse shrink with it. Small tables, such
+    /// as the demo's, stay plain words a reader can follow.
+    /// </summary>
+    public const int DeflateFrom = 64 * 1024;
+
+    private readonly List<(string Name, string Description, byte[] Bytes, bool AsText, int Length)> _literals = new();
 
     private const int MaxTextBytes = 64 * 1024;
 
     public List<KeyValuePair<string, byte[]>> Resources { get; } = new();
+
+    /// <summary>Whether some table is deflated, so the source needs its <c>Inflate</c> helper.</summary>
+    public bool AnyDeflated { get; private set; }
 
     /// <summary>An expression that yields the table as a <c>byte[]</c> at run time.</summary>
     /// <param name="asText">Names: written as UTF-8 string literals, one name a line, when every byte is ASCII.</param>
@@ -30,17 +43,36 @@ internal sealed class TableSink(bool asResources)
         // Text stays for tables a reader would scan (a few thousand names); a long chain of concatenated literals
         // costs the compiler more than a byte array does.
         bool text = asText && bytes.Length <= MaxTextBytes && System.Array.TrueForAll(bytes, b => b < 0x80);
-        _literals.Add((name, description, bytes, text));
-        return text ? name + "Table.ToArray()" : "Bytes(" + name + "Table, " + Num(bytes.Length) + ")";
+        if (text || bytes.Length < deflateFrom)
+        {
+            _literals.Add((name, description, bytes, text, bytes.Length));
+            return text ? name + "Table.ToArray()" : "Bytes(" + name + "Table, " + Num(bytes.Length) + ")";
+        }
+        var deflated = Deflate(bytes);
+        AnyDeflated = true;
+        _literals.Add((name, description, deflated, false, bytes.Length));
+        return "Inflate(" + name + "Table, " + Num(deflated.Length) + ", " + Num(bytes.Length) + ")";
+    }
+
+    /// <summary>
+    /// Raw deflate at the fastest level: the same bytes for the same input on a given runtime (its zlib), which is what
+    /// the generator's and the compiler's caches compare.
+    /// </summary>
+    private static byte[] Deflate(byte[] bytes)
+    {
+        using var output = new MemoryStream(bytes.Length / 4 + 64);
+        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true)) deflate.Write(bytes, 0, bytes.Length);
+        return output.ToArray();
     }
 
     /// <summary>Writes each literal table with a comment saying what it holds, its bytes wrapped to the line limit.</summary>
     public void WriteLiterals(SourceWriter w)
     {
-        foreach (var (name, description, bytes, asText) in _literals)
+        foreach (var (name, description, bytes, asText, length) in _literals)
         {
             w.Line();
-            w.DocSummary($"{name} ({Num(bytes.Length)} bytes): {description}");
+            var size = length == bytes.Length ? $"{Num(length)} bytes" : $"{Num(length)} bytes, deflated to {Num(bytes.Length)}";
+            w.DocSummary($"{name} ({size}): {description}");
             if (asText)
             {
                 WriteText(w, name, bytes);

@@ -1,5 +1,7 @@
 using System;
 using System.Buffers.Binary;
+using System.IO;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 
 namespace FastPath.Compiled;
@@ -21,6 +23,19 @@ public static class TableWords
         var bytes = new byte[length];
         if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(words).Slice(0, length).CopyTo(bytes);
         else CopyLittleEndian(words, bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// A table the emitter deflated (big ones: a fifth of the source text to write and parse): its words hold
+    /// <paramref name="deflated"/> bytes of raw deflate that inflate to exactly <paramref name="length"/> bytes.
+    /// </summary>
+    public static byte[] Inflate(ReadOnlySpan<ulong> words, int deflated, int length)
+    {
+        var bytes = new byte[length];
+        using var inflate = new DeflateStream(new MemoryStream(ToBytes(words, deflated)), CompressionMode.Decompress);
+        inflate.ReadExactly(bytes);
+        if (inflate.ReadByte() != -1) throw new InvalidDataException($"a deflated table holds more than its {length} bytes");
         return bytes;
     }
 

@@ -22,11 +22,12 @@ namespace FastPath.Tests.Emit;
 /// </summary>
 public class LiteralTablesTests
 {
+    // The demo's tables are all plain words; 400 Services make tables over TableSink.DeflateFrom, so some are deflated.
     public static TheoryData<string> Clusters => new() { "demo", "synthetic" };
 
     private static Cluster Load(string name) => name == "demo"
         ? ClusterLoader.LoadPaths([TestClusters.DemoPath]).Cluster!
-        : ClusterLoader.LoadTexts([new ManifestText("synthetic.yaml", SyntheticCluster.Yaml(60, 3))], new LoadOptions()).Cluster!;
+        : ClusterLoader.LoadTexts([new ManifestText("synthetic.yaml", SyntheticCluster.Yaml(400, 3))], new LoadOptions()).Cluster!;
 
     [Theory]
     [MemberData(nameof(Clusters))]
@@ -35,6 +36,7 @@ public class LiteralTablesTests
         var cluster = Load(name);
         var plan = ClusterPlan.Build(cluster, null);
         var source = ClusterEmitter.Emit(new EmitRequest { Namespace = "FastPath.LiteralTest", ClassName = "C", Accessibility = "public", Plan = plan });
+        Assert.Equal(name == "synthetic", source.Contains("AnswerData = Inflate(AnswerDataTable, ", System.StringComparison.Ordinal));
         var context = new AssemblyLoadContext("literal-tables", isCollectible: true);
         try
         {

@@ -45,24 +45,33 @@ public class TableWordsTests
         Assert.Equal(16 + 5 * 20 - 1, lines[0].Length);
     }
 
-    [Fact]
-    public void Emitted_word_tables_compile_and_read_back_every_byte_at_every_length()
+    [Theory]
+    [InlineData(TableSink.DeflateFrom)]
+    [InlineData(0)] // every table deflated, down to the empty one
+    public void Emitted_word_tables_compile_and_read_back_every_byte_at_every_length(int deflateFrom)
     {
-        var tables = Lengths.Select((n, i) => RandomBytes(n, seed: i)).ToArray();
+        // Random bytes do not deflate; repeated ones, as real tables' names and rows, do: both forms are covered.
+        var tables = Lengths.Select((n, i) => i % 2 == 0 ? RandomBytes(n, seed: i) : Enumerable.Range(0, n).Select(b => (byte)(b % 7)).ToArray())
+            .Append(Enumerable.Range(0, 200_000).Select(b => (byte)(b % 251 / 3)).ToArray()).ToArray();
         var w = new SourceWriter();
-        var sink = new TableSink(asResources: false);
+        var sink = new TableSink(asResources: false, deflateFrom);
         w.Open("namespace FastPath.TableTest");
         w.Open("public static class Tables");
         w.Open("private static class Nested"); // the generated tables' depth: namespace, class, data class
         for (int i = 0; i < tables.Length; i++) w.Line($"public static byte[] Get{i}() => {sink.Expression("T" + i, "test bytes", tables[i])};");
         w.Line("internal static byte[] Bytes(global::System.ReadOnlySpan<ulong> words, int length) =>");
         w.Line("    global::FastPath.Compiled.TableWords.ToBytes(words, length);");
+        w.Line("internal static byte[] Inflate(global::System.ReadOnlySpan<ulong> words, int deflated, int length) =>");
+        w.Line("    global::FastPath.Compiled.TableWords.Inflate(words, deflated, length);");
         sink.WriteLiterals(w);
+        Assert.True(sink.AnyDeflated);
+
         w.Close();
         for (int i = 0; i < tables.Length; i++) w.Line($"public static byte[] Get{i}() => Nested.Get{i}();");
         w.Close();
         w.Close();
         var source = w.ToString();
+        Assert.Equal(deflateFrom == 0 ? tables.Length : 1, source.Split("=> Inflate(T").Length - 1);
         Assert.DoesNotContain('\0', source);
         Assert.All(source.Split('\n'), l => Assert.True(l.Length <= SourceWriter.MaxLineLength, l));
 
@@ -90,6 +99,23 @@ public class TableWordsTests
             Assert.Equal(RandomBytes(n, seed: n), copied);
             Assert.Equal(copied, TableWords.ToBytes(words, n));
         }
+    }
+
+    [Fact]
+    public void A_deflated_table_that_inflates_to_another_length_is_refused()
+    {
+        var bytes = Enumerable.Range(0, 1000).Select(b => (byte)(b % 5)).ToArray();
+        var w = new SourceWriter();
+        var sink = new TableSink(asResources: false, deflateFrom: 0);
+        var expression = sink.Expression("T", "test", bytes); // Inflate(TTable, deflated, 1000)
+        int deflated = int.Parse(expression.Split(", ")[1], System.Globalization.CultureInfo.InvariantCulture);
+        sink.WriteLiterals(w);
+        var words = w.ToString().Split('\n').Where(l => l.TrimStart().StartsWith("0x", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(item => Convert.ToUInt64(item.TrimEnd(','), 16)).ToArray();
+        Assert.Equal(bytes, TableWords.Inflate(words, deflated, 1000));
+        Assert.Throws<System.IO.InvalidDataException>(() => TableWords.Inflate(words, deflated, 999));
+        Assert.Throws<System.IO.EndOfStreamException>(() => TableWords.Inflate(words, deflated, 1001));
     }
 
     [Fact]
