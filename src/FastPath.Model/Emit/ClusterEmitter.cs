@@ -64,8 +64,8 @@ public static partial class ClusterEmitter
             w.Line("    global::FastPath.Compiled.TableWords.ToBytes(words, length);");
             if (!deflated) return;
             w.DocSummary("A deflated table's bytes, from the words of its deflated form.");
-            w.Line("internal static byte[] Inflate(global::System.ReadOnlySpan<ulong> words, int deflated, int length) =>");
-            w.Line("    global::FastPath.Compiled.TableWords.Inflate(words, deflated, length);");
+            w.Line("internal static byte[] Inflate(global::System.ReadOnlySpan<ulong> words, int length) =>");
+            w.Line("    global::FastPath.Compiled.TableWords.Inflate(words, length);");
             return;
         }
         w.DocSummary("Reads a table stored as a manifest resource of this assembly (clusters compiled at run time).");

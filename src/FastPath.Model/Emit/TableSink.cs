@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
+using System.Threading.Tasks;
 using System.Text;
 
 namespace FastPath.Model.Emit;
@@ -21,7 +22,8 @@ internal sealed class TableSink(bool asResources, int deflateFrom = TableSink.De
     /// </summary>
     public const int DeflateFrom = 64 * 1024;
 
-    private readonly List<(string Name, string Description, byte[] Bytes, bool AsText, int Length)> _literals = new();
+    /// <summary>Each table's literal bytes: the table's own, or its deflated form, made on another thread meanwhile.</summary>
+    private readonly List<(string Name, string Description, Task<byte[]> Bytes, bool AsText, int Length)> _literals = new();
 
     private const int MaxTextBytes = 64 * 1024;
 
@@ -45,13 +47,14 @@ internal sealed class TableSink(bool asResources, int deflateFrom = TableSink.De
         bool text = asText && bytes.Length <= MaxTextBytes && System.Array.TrueForAll(bytes, b => b < 0x80);
         if (text || bytes.Length < deflateFrom)
         {
-            _literals.Add((name, description, bytes, text, bytes.Length));
+            _literals.Add((name, description, Task.FromResult(bytes), text, bytes.Length));
             return text ? name + "Table.ToArray()" : "Bytes(" + name + "Table, " + Num(bytes.Length) + ")";
         }
-        var deflated = Deflate(bytes);
+        // The deflated length is not needed here (a deflate stream ends itself; the last word's padding is not read),
+        // so the tables deflate in parallel with each other and with the rest of the emit.
         AnyDeflated = true;
-        _literals.Add((name, description, deflated, false, bytes.Length));
-        return "Inflate(" + name + "Table, " + Num(deflated.Length) + ", " + Num(bytes.Length) + ")";
+        _literals.Add((name, description, Task.Run(() => Deflate(bytes)), false, bytes.Length));
+        return "Inflate(" + name + "Table, " + Num(bytes.Length) + ")";
     }
 
     /// <summary>
@@ -68,8 +71,9 @@ internal sealed class TableSink(bool asResources, int deflateFrom = TableSink.De
     /// <summary>Writes each literal table with a comment saying what it holds, its bytes wrapped to the line limit.</summary>
     public void WriteLiterals(SourceWriter w)
     {
-        foreach (var (name, description, bytes, asText, length) in _literals)
+        foreach (var (name, description, literal, asText, length) in _literals)
         {
+            var bytes = literal.GetAwaiter().GetResult();
             w.Line();
             var size = length == bytes.Length ? $"{Num(length)} bytes" : $"{Num(length)} bytes, deflated to {Num(bytes.Length)}";
             w.DocSummary($"{name} ({size}): {description}");

@@ -27,13 +27,14 @@ public static class TableWords
     }
 
     /// <summary>
-    /// A table the emitter deflated (big ones: a fifth of the source text to write and parse): its words hold
-    /// <paramref name="deflated"/> bytes of raw deflate that inflate to exactly <paramref name="length"/> bytes.
+    /// A table the emitter deflated (big ones: a fifth of the source text to write and parse): its words hold raw
+    /// deflate that inflates to exactly <paramref name="length"/> bytes. The stream marks its own end, so the last
+    /// word's padding is never read.
     /// </summary>
-    public static byte[] Inflate(ReadOnlySpan<ulong> words, int deflated, int length)
+    public static byte[] Inflate(ReadOnlySpan<ulong> words, int length)
     {
         var bytes = new byte[length];
-        using var inflate = new DeflateStream(new MemoryStream(ToBytes(words, deflated)), CompressionMode.Decompress);
+        using var inflate = new DeflateStream(new MemoryStream(ToBytes(words, words.Length * 8)), CompressionMode.Decompress);
         inflate.ReadExactly(bytes);
         if (inflate.ReadByte() != -1) throw new InvalidDataException($"a deflated table holds more than its {length} bytes");
         return bytes;
