@@ -31,6 +31,10 @@ internal sealed class LiveDnsTable
     private ulong[] _hashes, _dottedHashes;
     private readonly byte[] _probe = new byte[256];
     private IncrementalPerfectHash _wire = null!, _dottedHash = null!;
+    // The NameFilter, sized for as many names as the wire perfect hash takes before a full build: a new name sets its
+    // bits (copying the chunk a snapshot shares), a removed one leaves them (a false "maybe" until the next build).
+    private CopyOnWriteChunks? _filter;
+    private int _filterWords;
     private readonly HashSet<string> _externalIntoZones = new(StringComparer.Ordinal);
 
     public LiveDnsTable(DnsPlanner planner, DnsPlan plan)
@@ -165,9 +169,18 @@ internal sealed class LiveDnsTable
             Array.Resize(ref _dottedHashes, _hashes.Length);
         }
         _hashes[i] = NameHash.Hash(_keys.AsSpan(_keysLength, len));
+        FilterAdd(_keys.AsSpan(_keysLength, len));
         _dottedHashes[i] = NameHash.Hash(_dotted.AsSpan(_keysLength, Math.Max(0, len - 2)));
         CompiledLayout.WriteEntry(_rows.Write(i), _keysLength, len, e.Zone, e.Flags, e.Set);
         _keysLength += len;
+    }
+
+    /// <summary>Sets a key's filter bits, writing (and so copying a shared chunk) only when one is new.</summary>
+    private void FilterAdd(ReadOnlySpan<byte> key)
+    {
+        if (_filter is null || !NameFilter.Place(key, _filterWords - 1, out int word, out ulong bits)) return;
+        ulong now = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_filter.Read(word));
+        if ((now & bits) != bits) System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_filter.Write(word), now | bits);
     }
 
     /// <summary>The entry holding <paramref name="name"/>, or -1: its dotted key's slot in the perfect hash, then a compare of the key bytes.</summary>
@@ -185,7 +198,7 @@ internal sealed class LiveDnsTable
         return _dotted.AsSpan(offset, dottedLen).SequenceEqual(_probe.AsSpan(0, dottedLen)) ? i : -1;
     }
 
-    /// <summary>Rebuilds both perfect hashes over the current entries (the start, and when one is too full to take a key).</summary>
+    /// <summary>Rebuilds both perfect hashes and the filter over the current entries (the start, and when one is too full to take a key).</summary>
     public void RebuildHashes()
     {
         var hashes = new ulong[_count];
@@ -195,6 +208,14 @@ internal sealed class LiveDnsTable
         Func<int, ulong> unitOf = i => SlotUnit.Of(i, _rows.Read(i));
         _wire = new IncrementalPerfectHash(PerfectHash.Build(hashes), hashes, i => _hashes[i], unitOf);
         _dottedHash = new IncrementalPerfectHash(PerfectHash.Build(dotted), dotted, i => _dottedHashes[i], unitOf);
+        // Sized for the names the wire perfect hash takes before Put asks for a full build.
+        _filterWords = NameFilter.WordsFor(_wire.SlotCount);
+        _filter = new CopyOnWriteChunks(NameFilter.WordSize, _filterWords);
+        for (int i = 0; i < _count; i++)
+        {
+            var row = _rows.Read(i);
+            FilterAdd(_keys.AsSpan(System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(row.Slice(EntryField.KeyOffset)), row[EntryField.KeyLength]));
+        }
     }
 
     /// <summary>The tables as they are now, for a snapshot; from here on, changes write copies of the ones that change.</summary>
@@ -203,7 +224,7 @@ internal sealed class LiveDnsTable
         var (disp, slots) = _wire.Publish();
         var (dottedDisp, dottedSlots) = _dottedHash.Publish();
         var index = new SegmentedIndex(_count, _rows.Publish(), _wire.BucketCount, disp, _wire.SlotCount, slots,
-            _dottedHash.BucketCount, dottedDisp, _dottedHash.SlotCount, dottedSlots);
+            _dottedHash.BucketCount, dottedDisp, _dottedHash.SlotCount, dottedSlots, _filterWords, _filter!.Publish());
         var store = _planner.Store;
         return new Tables(_keys, _planner.Sets.Buffer, store.RowsBuffer, store.DataBuffer, store.OffsetsBuffer, store.FixupsBuffer, _dotted, index);
     }

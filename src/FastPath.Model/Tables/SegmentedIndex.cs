@@ -8,9 +8,11 @@ namespace FastPath.Model.Tables;
 /// A live update copies only the chunks it writes and the small arrays of chunk references, so publishing a change
 /// costs what it touches, not the size of the cluster (see FORMAT.md). Generated code's flat tables are read as they
 /// are: a chunk costs a lookup one dependent load (its reference) per table, which only a live table needs to pay.
+/// <see cref="Filter"/> (a <see cref="NameFilter"/> of <see cref="FilterWords"/> 8-byte words) is chunked the same way;
+/// an index without one (null) filters nothing.
 /// </summary>
 internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCount, byte[][] Displacements, int SlotCount, byte[][] Slots,
-    int DottedBucketCount, byte[][] DottedDisplacements, int DottedSlotCount, byte[][] DottedSlots)
+    int DottedBucketCount, byte[][] DottedDisplacements, int DottedSlotCount, byte[][] DottedSlots, int FilterWords = 0, byte[][]? Filter = null)
 {
     public const int Shift = 8, UnitsPerChunk = 1 << Shift, Mask = UnitsPerChunk - 1;
 
@@ -46,7 +48,7 @@ internal sealed record SegmentedIndex(int Count, byte[][] Entries, int BucketCou
     public long Bytes()
     {
         long n = 0;
-        foreach (var t in new[] { Entries, Displacements, Slots, DottedDisplacements, DottedSlots })
+        foreach (var t in new[] { Entries, Displacements, Slots, DottedDisplacements, DottedSlots, Filter ?? [] })
         {
             n += t.Length * 8L;
             foreach (var c in t) n += c?.Length ?? 0;

@@ -63,8 +63,11 @@ public sealed partial class CompiledDns
     /// behind a CNAME from the name asked; a forwarded try goes out as is; when all are NXDOMAIN the first one's
     /// answer is given (plugin/autopath/autopath.go ServeDNS). The roads that write a try in full and rebuild it
     /// (<see cref="TryInFull"/>, <see cref="Cnamed"/>) have their own inner buffer, so the usual one (probes, then an
-    /// answer written behind the CNAME) sets up no 2 KB stack buffer.
+    /// answer written behind the CNAME) sets up no 2 KB stack buffer. Never inlined: inlined into
+    /// <see cref="ThroughPlugins"/> it shared that method's inlining budget, which ran out, leaving span conversions
+    /// and small helpers on its path as calls.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private int Autopath(ReadOnlySpan<byte> query, Span<byte> response, int nameEnd, DnsType qtype, int route, CompiledChain chain,
         ReadOnlySpan<byte> client, out DnsOutcome outcome)
     {
@@ -77,7 +80,7 @@ public sealed partial class CompiledDns
         // lower case): it is answered in place, and kept there in case every try is NXDOMAIN. Each try is probed
         // first: one that is surely NXDOMAIN is not written at all, and one a table entry answers is written from
         // the entry the probe found, so no name is looked up twice.
-        bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _d.Routes[route].Kubernetes;
+        bool inPlace = qname.Slice(baseLength).SequenceEqual(search[0]), kubernetes = _routes[route].Kubernetes;
         int first = -1;
         int zone = LongestZone(qname, baseStarts, baseLength, path.Starts[0]);
         if (inPlace && ProbeTry(qname, baseStarts, baseLength, path.Starts[0], zone, qtype, kubernetes, chain) is var probe && probe != TryProbe.NxDomain)
@@ -184,7 +187,7 @@ public sealed partial class CompiledDns
         if (zone < 0) return TryProbe.Unsure;
         var z = _zones[zone];
         if (z.IsReverse) return TryProbe.Unsure;
-        int e = FindEntry(name);
+        int e = FindTry(name);
         if (e >= 0) return EntryAnswer(name, e, z, qtype) is var hit and >= 0 ? hit : TryProbe.Unsure;
         // FindCanonical finds nothing unless five labels stand before the zone: the count saves its walk.
         if (LabelStarts.CountBelowJoined(baseStarts, baseLength, suffixStarts, name.Length - z.Wire.Length) == 5) e = FindCanonical(name, z);
@@ -194,6 +197,15 @@ public sealed partial class CompiledDns
         return _d.PodMode == PodMode.Disabled || !LabelStarts.LabelBeforeIs(name, baseStarts, baseLength, suffixStarts, name.Length - z.Wire.Length, "pod"u8)
             ? TryProbe.NxDomain : TryProbe.Unsure;
     }
+
+    /// <summary>
+    /// <see cref="FindEntry(ReadOnlySpan{byte})"/> for a search-path try, behind the <see cref="NameFilter"/>: most
+    /// tries are no entry's name, and the filter proves that for most without the name's hash.
+    /// </summary>
+    private int FindTry(ReadOnlySpan<byte> name) => _flat is { } f ? FindTry(f, name) : FindTry(_chunked!, name);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int FindTry<T>(IndexTables<T> t, ReadOnlySpan<byte> name) where T : struct, IIndexTable => MayHold(t, name) ? FindEntry(t, name) : -1;
 
     /// <summary>
     /// The zone of a try (<see cref="LongestZone(ReadOnlySpan{byte})"/>), from the question's zone
@@ -237,7 +249,7 @@ public sealed partial class CompiledDns
     {
         var a = _d.Answers.AsSpan(answer * CompiledLayout.AnswerSize);
         int an = BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.AnswerCount));
-        if (an == 0 || System.Text.Ascii.EqualsIgnoreCase(tried, query.Slice(12, nameEnd - 12))) return -1;
+        if (an == 0 || (tried.Length == nameEnd - 12 && System.Text.Ascii.EqualsIgnoreCase(tried, query.Slice(12, nameEnd - 12)))) return -1;
         int cname = nameEnd + 4, target = cname + 12, start = target + tried.Length;
         if (start + BinaryPrimitives.ReadUInt16LittleEndian(a.Slice(AnswerField.DataLength)) > Math.Min(response.Length, 0x3FFF)) return -1;
         Header(query, response, (Rcode)a[AnswerField.Rcode], a[AnswerField.Authoritative] != 0, cname);

@@ -34,6 +34,9 @@ public sealed partial class CompiledDns
     private readonly CompiledZone[] _zones;
     /// <summary>The longest zone's wire length: a name's suffix at least this long settles which zones the name is in.</summary>
     private readonly int _longestZone;
+    /// <summary>The routes and the fallthrough zones as arrays, for the same reason as <see cref="_zones"/> (the probes read both).</summary>
+    private readonly CompiledRoute[] _routes;
+    private readonly byte[][] _fallthrough;
 
     public CompiledDns(CompiledDnsData data)
     {
@@ -41,9 +44,11 @@ public sealed partial class CompiledDns
         (_keys, _dottedKeys, _sets) = (data.Keys, data.DottedKeys, data.Sets);
         if (data.Index is { } ix)
             _chunked = new(ix.Count, new(ix.Entries), new(ix.Displacements), ix.BucketCount, new(ix.Slots), ix.SlotCount,
-                new(ix.DottedDisplacements), ix.DottedBucketCount, new(ix.DottedSlots), ix.DottedSlotCount);
+                new(ix.DottedDisplacements), ix.DottedBucketCount, new(ix.DottedSlots), ix.DottedSlotCount, new(ix.Filter ?? []), ix.FilterWords);
         else _flat = Flat(data);
         _zones = [.. data.Zones];
+        _routes = [.. data.Routes];
+        _fallthrough = [.. data.Fallthrough];
         foreach (var z in _zones) _longestZone = Math.Max(_longestZone, z.Wire.Length);
     }
 
@@ -64,8 +69,10 @@ public sealed partial class CompiledDns
         int dottedBuckets = Units(d.DottedDisplacements, NameHash.DisplacementSize, true, "dotted displacement");
         if ((slots > 0 && buckets == 0) || (dottedSlots > 0 && dottedBuckets == 0) || (slots == 0) != (dottedSlots == 0))
             throw new ArgumentException("a perfect hash's slots come without its displacements", nameof(d));
+        // Generated code carries no NameFilter: one is made from its keys here, once, when autopath will read it.
+        byte[] filter = d.Plugins?.HasAutopath == true ? NameFilter.Build(d.Keys, d.Entries) : [];
         return new(Units(d.Entries, CompiledLayout.EntrySize, false, "entry"), new(d.Entries), new(d.Displacements), buckets, new(d.Slots), slots,
-            new(d.DottedDisplacements), dottedBuckets, new(d.DottedSlots), dottedSlots);
+            new(d.DottedDisplacements), dottedBuckets, new(d.DottedSlots), dottedSlots, new(filter), filter.Length / NameFilter.WordSize);
     }
 
     // ---- lookup -------------------------------------------------------------------------------------------------
@@ -110,6 +117,21 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>
+    /// False when no entry holds the wire name (the index's <see cref="NameFilter"/> says so without its hash or the
+    /// perfect hash's reads); true when one may (then <see cref="FindEntry(ReadOnlySpan{byte})"/> tells).
+    /// </summary>
+    internal bool MayHold(ReadOnlySpan<byte> wireName) => _flat is { } f ? MayHold(f, wireName) : MayHold(_chunked!, wireName);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MayHold<T>(IndexTables<T> t, ReadOnlySpan<byte> wireName) where T : struct, IIndexTable
+    {
+        if (wireName.Length < NameFilter.MinLength || t.Filter.IsEmpty) return true;
+        ulong h = NameFilter.Hash(wireName), bits = NameFilter.Bits(h);
+        // The index is masked to the filter's power-of-two word count: in range by construction.
+        return (Unit64(ref t.Filter.At(NameFilter.WordOf(h, t.FilterMask), NameFilter.WordSize)) & bits) == bits;
+    }
+
+    /// <summary>
     /// Looks a dotted name (UTF-8, any case, trailing dot optional) up without converting it: the dotted names have
     /// their own perfect hash. Returns the answer index for the type, or -1 when no entry holds the name.
     /// </summary>
@@ -143,6 +165,7 @@ public sealed partial class CompiledDns
     }
 
     /// <summary>The rcode of an answer found by <see cref="LookupAnswer(ReadOnlySpan{byte}, DnsType)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Rcode RcodeOf(int answer) => (Rcode)_d.Answers[answer * CompiledLayout.AnswerSize + AnswerField.Rcode];
 
     /// <summary>The answer section's wire bytes (names point into the question, see <see cref="CompiledLayout"/>).</summary>
@@ -440,11 +463,18 @@ public sealed partial class CompiledDns
         return best;
     }
 
-    private bool FallsThrough(ReadOnlySpan<byte> qname) => InAny(qname, _d.Fallthrough);
+    private bool FallsThrough(ReadOnlySpan<byte> qname) => _fallthrough.Length != 0 && InAny(qname, _fallthrough);
 
     private static bool InAny(ReadOnlySpan<byte> qname, System.Collections.Generic.IReadOnlyList<byte[]> zones)
     {
         for (int i = 0; i < zones.Count; i++) if (IsSubdomain(qname, zones[i])) return true;
+        return false;
+    }
+
+    /// <summary><see cref="InAny(ReadOnlySpan{byte}, System.Collections.Generic.IReadOnlyList{byte[]})"/> over an array, without an interface call per zone.</summary>
+    private static bool InAny(ReadOnlySpan<byte> qname, byte[][] zones)
+    {
+        foreach (var zone in zones) if (IsSubdomain(qname, zone)) return true;
         return false;
     }
 }

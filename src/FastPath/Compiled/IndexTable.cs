@@ -49,11 +49,16 @@ internal readonly struct ChunkedTable(byte[][] chunks) : IIndexTable
     }
 }
 
-/// <summary>The five index tables of one engine in one shape, with the masks and counts a lookup needs.</summary>
+/// <summary>
+/// The five index tables of one engine in one shape, with the masks and counts a lookup needs, and the
+/// <see cref="NameFilter"/> (empty: none) of <paramref name="filterWords"/> words.
+/// </summary>
 internal sealed class IndexTables<T>(int count, T entries, T displacements, int bucketCount, T slots, int slotCount,
-    T dottedDisplacements, int dottedBucketCount, T dottedSlots, int dottedSlotCount) where T : struct, IIndexTable
+    T dottedDisplacements, int dottedBucketCount, T dottedSlots, int dottedSlotCount, T filter, int filterWords) where T : struct, IIndexTable
 {
     public readonly int Count = count;
-    public readonly T Entries = entries, Displacements = displacements, Slots = slots, DottedDisplacements = dottedDisplacements, DottedSlots = dottedSlots;
-    public readonly int BucketMask = bucketCount - 1, SlotMask = slotCount - 1, DottedBucketMask = dottedBucketCount - 1, DottedSlotMask = dottedSlotCount - 1;
+    public readonly T Entries = entries, Displacements = displacements, Slots = slots, DottedDisplacements = dottedDisplacements, DottedSlots = dottedSlots,
+        Filter = filter;
+    public readonly int BucketMask = bucketCount - 1, SlotMask = slotCount - 1, DottedBucketMask = dottedBucketCount - 1, DottedSlotMask = dottedSlotCount - 1,
+        FilterMask = filterWords - 1;
 }

@@ -17,8 +17,15 @@ public sealed class CompiledPlugins
     {
         _chainOfRoute = [.. plan.ChainOfRoute];
         _chains = new CompiledChain[plan.Chains.Count];
-        for (int i = 0; i < _chains.Length; i++) _chains[i] = new CompiledChain(plan.Chains[i]);
+        for (int i = 0; i < _chains.Length; i++)
+        {
+            _chains[i] = new CompiledChain(plan.Chains[i]);
+            HasAutopath |= _chains[i].Autopath is not null;
+        }
     }
+
+    /// <summary>Whether some block has autopath, whose search-path probes read the index's <c>NameFilter</c>.</summary>
+    internal bool HasAutopath { get; }
 
     /// <summary>
     /// The compiled plugins of a plan. A live cluster builds several snapshots from one plan (Service updates), so

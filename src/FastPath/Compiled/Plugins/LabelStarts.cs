@@ -63,8 +63,17 @@ internal struct LabelStarts
         return p >= 0 && p + 1 + letters.Length == offset && name[p] == letters.Length && IsLetters(name.Slice(p + 1, letters.Length), letters);
     }
 
-    /// <summary>The last label start below <paramref name="offset"/> (at most 256), or -1.</summary>
+    /// <summary>The last label start below <paramref name="offset"/> (at most 256), or -1. A name up to 64 bytes long
+    /// (most are) has its starts in the first word: that case is inlined, the rest is a call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly int LastBelow(int offset)
+    {
+        if ((uint)offset >= 64) return LastBelowFar(offset);
+        ulong bits = _bits[0] & ((1UL << offset) - 1);
+        return bits == 0 ? -1 : 63 - BitOperations.LeadingZeroCount(bits);
+    }
+
+    private readonly int LastBelowFar(int offset)
     {
         for (int w = (offset - 1) >> 6; w >= 0; w--)
         {
@@ -88,8 +97,11 @@ internal struct LabelStarts
         return false;
     }
 
-    /// <summary>How many labels start before <paramref name="offset"/>.</summary>
-    public readonly int CountBelow(int offset)
+    /// <summary>How many labels start before <paramref name="offset"/>: inlined below 64, as <see cref="LastBelow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int CountBelow(int offset) => (uint)offset < 64 ? BitOperations.PopCount(_bits[0] & ((1UL << offset) - 1)) : CountBelowFar(offset);
+
+    private readonly int CountBelowFar(int offset)
     {
         int count = 0;
         for (int w = 0; w < 4 && offset > 0; w++, offset -= 64)
@@ -97,6 +109,7 @@ internal struct LabelStarts
         return count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsLetters(ReadOnlySpan<byte> label, ReadOnlySpan<byte> letters)
     {
         for (int i = 0; i < letters.Length; i++) if ((label[i] | 0x20) != letters[i]) return false;
