@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
-using System.Security.Cryptography;
-using System.Text;
 using FastPath.Model.Corefile;
 using FastPath.Model.Derivation;
 using FastPath.Model.Diagnostics;
@@ -112,7 +110,7 @@ internal sealed class ClusterAssembler
             pods.OrderBy(p => p.Meta.Key, StringComparer.Ordinal).ToList(),
             nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList(),
             corefile,
-            ContentHash(texts, corefile.Text),
+            ManifestHash.Compute(texts.Select(t => t.Text), corefile.Text),
             texts.OrderBy(t => t.Path, StringComparer.Ordinal).ToList(),
             _options.ServiceCidr);
 
@@ -286,15 +284,5 @@ internal sealed class ClusterAssembler
         foreach (var svc in services)
             if (!covered.Contains(svc.Meta.Key)) result.AddRange(EndpointSliceController.Derive(svc, pods, nodes));
         return result;
-    }
-
-    private static string ContentHash(List<ManifestText> texts, string corefile)
-    {
-        using var sha = SHA256.Create();
-        var sb = new StringBuilder();
-        foreach (var t in texts.Select(t => t.Text).OrderBy(t => t, StringComparer.Ordinal)) sb.Append(t).Append('\0');
-        sb.Append(corefile);
-        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
-        return BitConverter.ToString(hash).Replace("-", "").ToLowerInvariant();
     }
 }
