@@ -48,25 +48,37 @@ internal sealed partial class FastYamlReader
     /// <summary>The file's documents, or null when the file is not certainly within this reader's subset.</summary>
     public static List<YamlValue>? TryRead(string text, ManifestLimits limits)
     {
-        if (text.IndexOfAny(Unsupported) >= 0) return null;
+        var documents = new List<YamlValue>();
+        return TryRead(text, limits, documents.Add) ? documents : null;
+    }
+
+    /// <summary>
+    /// Hands each document to <paramref name="onDocument"/> as soon as it is read, so a caller can read it and drop
+    /// it before the next one is built. False when the file is not certainly within this reader's subset, which may
+    /// be found after some documents were handed out: the caller then forgets them.
+    /// </summary>
+    public static bool TryRead(string text, ManifestLimits limits, Action<YamlValue> onDocument)
+    {
+        if (text.IndexOfAny(Unsupported) >= 0) return false;
         try
         {
-            return new FastYamlReader(text, limits).ReadStream();
+            new FastYamlReader(text, limits).ReadStream(onDocument);
+            return true;
         }
         catch (DeclinedException)
         {
-            return null;
+            return false;
         }
     }
 
-    private List<YamlValue> ReadStream()
+    private void ReadStream(Action<YamlValue> onDocument)
     {
-        var documents = new List<YamlValue>();
+        int documents = 0;
         SkipToContent();
         bool first = true;
         while (_pos < _t.Length)
         {
-            if (documents.Count >= _limits.MaxDocuments) throw Decline();
+            if (documents >= _limits.MaxDocuments) throw Decline();
             bool explicitStart = false;
             if (AtMarker('-'))
             {
@@ -81,20 +93,22 @@ internal sealed partial class FastYamlReader
                 // YamlDotNet places an empty document's null where its scanner stands: just past the next '---'.
                 // Where it stands at the end of the stream is not modelled here.
                 if (!explicitStart || _pos >= _t.Length) throw Decline();
-                documents.Add(Scalar("", ScalarStyle.Plain, _line, 4, _pos));
+                onDocument(Scalar("", ScalarStyle.Plain, _line, 4, _pos));
+                documents++;
             }
             else
             {
                 // A document that is a lone scalar brings YamlDotNet's comment and indentation rules at level -1.
                 var root = Block(-1, Context.LineStart);
                 if (root.IsScalar) throw Decline();
-                documents.Add(root);
+                // The checks that end this document come before it is handed out.
                 if (_pos < _t.Length && !AtMarker('-')) throw Decline();
+                onDocument(root);
+                documents++;
             }
             first = false;
         }
         Gap(_t.Length);
-        return documents;
     }
 
     private enum Context { LineStart, AfterDash, AfterColon }

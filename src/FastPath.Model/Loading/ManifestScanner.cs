@@ -30,6 +30,22 @@ internal static class ManifestScanner
         return ScanEvents(file, limits, bag);
     }
 
+    /// <summary>
+    /// The documents of a file that passes every limit, handed to <paramref name="onDocument"/> one by one so that
+    /// each can be read and dropped before the next is built: a load then keeps its model, not every node of the file.
+    /// When the fast reader declines after handing some out, <paramref name="restart"/> tells the caller to forget
+    /// them, and the YamlDotNet pass hands out all documents again (or none, after reporting why not).
+    /// </summary>
+    public static void Stream(ManifestText file, ManifestLimits limits, DiagnosticBag bag, Action<YamlValue> onDocument, Action restart)
+    {
+        if (!CheckSize(file.Path, file.Text, limits, bag) || !CheckCharacters(file.Path, file.Text, bag)) return;
+        bool handedOut = false;
+        if (FastYamlReader.TryRead(file.Text, limits, d => { handedOut = true; onDocument(d); })) return;
+        if (handedOut) restart();
+        if (ScanEvents(file, limits, bag) is { } documents)
+            foreach (var d in documents) onDocument(d);
+    }
+
     private static IReadOnlyList<YamlValue>? ScanEvents(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
     {
         // The scanner reads a whole scalar before it yields it; a budget on the characters read per event stops a

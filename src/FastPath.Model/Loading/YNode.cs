@@ -27,6 +27,14 @@ internal sealed class YNode
         Node = node; File = parent.File; Bag = parent.Bag; _parent = parent; _key = key; _index = index;
     }
 
+    private YNode(YNode same, DiagnosticBag bag)
+    {
+        Node = same.Node; File = same.File; Bag = bag; _parent = same._parent; _key = same._key; _index = same._index; _path = same._path;
+    }
+
+    /// <summary>The same node, reporting (and its children reporting) to <paramref name="bag"/>.</summary>
+    public YNode ReportingTo(DiagnosticBag bag) => new(this, bag);
+
     public YamlValue Node { get; }
     public string File { get; }
     /// <summary>The field path in Kubernetes' notation, e.g. <c>spec.ports[1].targetPort</c>.</summary>
