@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using FastPath.Model.Diagnostics;
@@ -137,8 +138,21 @@ public static class ClusterLoader
             // What reading the documents reports stays apart until the file is read to its end: a file the fast
             // reader declines half-way is read again from the start, and what it reported is forgotten.
             var documentBag = new DiagnosticBag();
+            Action<ManifestDocument> stage = d => staged.Add(assembler.Stage(d));
             ManifestScanner.Stream(file, options.Limits, bag,
-                doc => Collect(new YNode(doc, file.Path, "", documentBag), d => staged.Add(assembler.Stage(d)), documentBag),
+                onDocument: (doc, itemsHandedOut) =>
+                {
+                    // A List's items were read one by one (kubectl's listing is one document); what is left of it
+                    // only says whether it was a List, and when it was not, the file is read again whole.
+                    if (itemsHandedOut) return IsList(doc, file.Path);
+                    Collect(new YNode(doc, file.Path, "", documentBag), stage, documentBag);
+                    return true;
+                },
+                onItem: (item, i) =>
+                {
+                    // As Collect would read it from the List: null items skipped, the path items[i].
+                    if (!item.IsNull) Collect(new YNode(item, file.Path, "items[" + i.ToString(CultureInfo.InvariantCulture) + "]", documentBag), stage, documentBag);
+                },
                 restart: () => { staged.Clear(); documentBag = new DiagnosticBag(); });
             foreach (var s in staged) assembler.Add(s);
             staged.Clear();
@@ -162,6 +176,15 @@ public static class ClusterLoader
         }
         var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
         return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
+    }
+
+    /// <summary>Whether <see cref="Collect"/> reads the document as a List (then it reports nothing of the root itself).</summary>
+    private static bool IsList(YamlValue doc, string path)
+    {
+        if (!doc.IsMapping) return false;
+        var root = new YNode(doc, path, "", new DiagnosticBag()); // a wrong type is reported when the file is read again
+        var kind = root.Str("kind");
+        return !string.IsNullOrEmpty(kind) && !string.IsNullOrEmpty(root.Str("apiVersion")) && (kind == "List" || kind!.EndsWith("List", StringComparison.Ordinal));
     }
 
     private static void Collect(YNode root, Action<ManifestDocument> into, DiagnosticBag bag)

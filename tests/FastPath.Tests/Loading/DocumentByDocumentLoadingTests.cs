@@ -94,7 +94,7 @@ public sealed class DocumentByDocumentLoadingTests
         var text = Good + "\n---\napiVersion: v1\nkind: Service\nmetadata: &m {name: late, namespace: shop}\nspec: {ports: [{port: 1}]}\n";
         Assert.Null(FastYamlReader.TryRead(text, new ManifestLimits()));
         var handedOut = 0;
-        Assert.False(FastYamlReader.TryRead(text, new ManifestLimits(), _ => handedOut++));
+        Assert.False(FastYamlReader.TryRead(text, new ManifestLimits(), _ => { handedOut++; return true; }));
         Assert.Equal(6, handedOut);
         AssertSame(new ManifestText("a.yaml", text));
         var r = ClusterLoader.LoadTexts([new ManifestText("a.yaml", text)], Options);
@@ -108,6 +108,20 @@ public sealed class DocumentByDocumentLoadingTests
             "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: db, namespace: shop}, spec: {clusterIP: 10.96.0.10, ports: [{port: 5432}]}}\n- {apiVersion: v1, kind: Pod, metadata: {name: p, namespace: shop}}\n";
         var broken = "apiVersion: v1\nkind: Service\nmetadata: {name: x\n";
         AssertSame(new ManifestText("b.yaml", other), new ManifestText("a.yaml", Good), new ManifestText("c.yaml", broken));
+    }
+
+    [Theory]
+    // kubectl get -o yaml: a List of block mappings, with a null item and one that is no object, then a document.
+    [InlineData("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n  spec: {ports: [{port: 80}]}\n-\n- just text\n- {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {ports: [{port: x}]}}\nkind: List\nmetadata: {resourceVersion: \"\"}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {ports: [{port: 80}]}\n")]
+    // A root with items that is no List: its items are not objects of the cluster, so the file is read again whole.
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems: [{apiVersion: v1, kind: Service, metadata: {name: a}, spec: {ports: [{port: 80}]}}]\n")]
+    [InlineData("{\"apiVersion\": \"v1\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"a\"}}], \"kind\": [\"List\"]}\n")]
+    [InlineData("{\"items\": [{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}], \"kind\": \"PodList\"}\n")]
+    // A List in a List, and an items list that is not the root's.
+    [InlineData("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: [{apiVersion: v1, kind: Node, metadata: {name: n}}]\n- {apiVersion: v1, kind: Widget, spec: {items: [1, 2]}}\n")]
+    public void Lists_read_item_by_item_load_as_before(string text)
+    {
+        AssertSame(new ManifestText("list.yaml", text));
     }
 
     [Fact]
