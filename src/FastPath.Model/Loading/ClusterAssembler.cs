@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
-using System.Security.Cryptography;
-using System.Text;
 using FastPath.Model.Corefile;
 using FastPath.Model.Derivation;
 using FastPath.Model.Diagnostics;
@@ -20,8 +18,8 @@ internal sealed class ClusterAssembler
     private readonly LoadOptions _options;
     private readonly DiagnosticBag _bag;
     private readonly PortRange _nodePorts;
-    /// <summary>Each Service's document, so checks across Services can point at the field that clashes.</summary>
-    private readonly Dictionary<string, YNode> _serviceNodes = new(StringComparer.Ordinal);
+    /// <summary>Where each Service's clusterIPs and nodePorts stand, so checks across Services can point at the field that clashes.</summary>
+    private readonly Dictionary<string, ServiceSites> _serviceSites = new(StringComparer.Ordinal);
 
     public ClusterAssembler(LoadOptions options, DiagnosticBag bag)
     {
@@ -31,102 +29,133 @@ internal sealed class ClusterAssembler
         _nodePorts = range ?? PortRange.DefaultNodePorts;
     }
 
+    private readonly List<Service> _services = new();
+    private readonly List<EndpointSlice> _slices = new();
+    private readonly List<(ObjectMeta Meta, IReadOnlyList<EndpointSlice> Slices)> _endpoints = new();
+    private readonly List<Pod> _pods = new();
+    private readonly List<Node> _nodes = new();
+    private readonly List<string> _declaredNamespaces = new();
+    private string? _corefileFromConfigMap;
+    private SourceLocation? _corefileLocation;
+    private readonly Dictionary<string, SourceLocation?> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>Every document read and added in order, then <see cref="Finish"/>.</summary>
     public Cluster Assemble(List<ManifestDocument> docs, List<ManifestText> texts)
     {
-        var services = new List<Service>();
-        var slices = new List<EndpointSlice>();
-        var endpoints = new List<(ObjectMeta Meta, IReadOnlyList<EndpointSlice> Slices)>();
-        var pods = new List<Pod>();
-        var nodes = new List<Node>();
-        var declaredNamespaces = new List<string>();
-        string? corefileFromConfigMap = null;
-        SourceLocation? corefileLocation = null;
-        var seen = new Dictionary<string, SourceLocation?>(StringComparer.Ordinal);
+        foreach (var doc in docs) Add(Stage(doc));
+        return Finish(texts);
+    }
 
-        foreach (var doc in docs)
+    /// <summary>
+    /// Reads a document as far as it can be read on its own: the kinds whose reader does not depend on other
+    /// documents are read now (reporting to the document's bag), so the caller can drop its tree; the others wait
+    /// for <see cref="Add"/>. Nothing of the assembler changes, so a staged document can still be forgotten.
+    /// </summary>
+    public StagedDocument Stage(ManifestDocument doc)
+    {
+        var root = doc.Root;
+        switch ((doc.Kind, doc.ApiVersion))
         {
-            var root = doc.Root;
-            switch ((doc.Kind, doc.ApiVersion))
-            {
-                case ("Service", "v1"):
-                    if (ServiceReader.Read(root, _nodePorts) is { } svc && Unique("Service", svc.Meta)) { services.Add(svc); _serviceNodes[svc.Meta.Key] = root; }
-                    break;
-                case ("EndpointSlice", "discovery.k8s.io/v1"):
-                    if (EndpointSliceReader.Read(root) is { } slice && Unique("EndpointSlice", slice.Meta)) slices.Add(slice);
-                    break;
-                case ("Endpoints", "v1"):
-                    var meta = MetaReader.Read(root);
-                    if (meta is not null && Unique("Endpoints", meta) && EndpointsReader.Read(root) is { } mirrored) endpoints.Add((meta, mirrored));
-                    break;
-                case ("Pod", "v1"):
-                    if (PodReader.Read(root) is { } pod && Unique("Pod", pod.Meta)) pods.Add(pod);
-                    break;
-                case ("Node", "v1"):
-                    if (NodeReader.Read(root) is { } node && Unique("Node", node.Meta)) nodes.Add(node);
-                    break;
-                case ("Namespace", "v1"):
-                    if (MetaReader.Read(root, namespaced: false) is { } nsMeta && Unique("Namespace", nsMeta))
-                    {
-                        bool valid = MetaReader.Validate(root, NameRule.Checked);
-                        if (!DnsNames.IsDns1123Label(nsMeta.Name)) { _bag.Report(Descriptors.InvalidName, nsMeta.Location, "metadata.name", nsMeta.Name, "DNS-1123 label"); valid = false; }
-                        if (valid) declaredNamespaces.Add(nsMeta.Name);
-                    }
-                    break;
-                case ("ConfigMap", "v1"):
-                    var cm = MetaReader.Read(root);
-                    if (cm is { Namespace: "kube-system", Name: "coredns" } && Unique("ConfigMap", cm) && MetaReader.Validate(root, NameRule.Dns1123Subdomain))
-                    {
-                        var data = root.Map("data");
-                        var cfNode = data?.Get("Corefile");
-                        if (cfNode is null) _bag.Report(Descriptors.ConfigMapWithoutCorefile, cm.Location);
-                        else
-                        {
-                            corefileFromConfigMap = cfNode.AsString();
-                            // A block scalar's text starts on the line after its key.
-                            bool block = cfNode.Node.IsBlockScalar;
-                            corefileLocation = new SourceLocation(cfNode.File, cfNode.Location.Line + (block ? 1 : 0) - 1, 1);
-                        }
-                    }
-                    break;
-                default:
-                    _bag.Report(Descriptors.UnknownKind, doc.Location, doc.Kind, doc.ApiVersion);
-                    break;
-            }
+            case ("Service", "v1"):
+                var svc = ServiceReader.Read(root, _nodePorts);
+                return new StagedDocument(doc.Kind, doc.ApiVersion, svc, svc is null ? null : ServiceSites.Of(svc, root));
+            case ("EndpointSlice", "discovery.k8s.io/v1"): return new StagedDocument(doc.Kind, doc.ApiVersion, EndpointSliceReader.Read(root));
+            case ("Pod", "v1"): return new StagedDocument(doc.Kind, doc.ApiVersion, PodReader.Read(root));
+            case ("Node", "v1"): return new StagedDocument(doc.Kind, doc.ApiVersion, NodeReader.Read(root));
+            default: return new StagedDocument(doc);
         }
+    }
 
-        var corefile = LoadCorefile(corefileFromConfigMap, corefileLocation);
-        services = AllocateAndCheck(services);
-        var nodeMap = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var allSlices = ResolveEndpoints(services, slices, endpoints, pods, nodeMap);
+    /// <summary>Adds a staged document, in document order: the checks across objects, and the kinds read only now.</summary>
+    public void Add(StagedDocument staged)
+    {
+        // Only the kinds read in Add keep their document (and its tree) until here.
+        var doc = staged.Document;
+        var root = doc?.Root!;
+        switch ((staged.Kind, staged.ApiVersion))
+        {
+            case ("Service", "v1"):
+                if (staged.Model is Service svc && Unique("Service", svc.Meta)) { _services.Add(svc); _serviceSites[svc.Meta.Key] = staged.Sites!; }
+                break;
+            case ("EndpointSlice", "discovery.k8s.io/v1"):
+                if (staged.Model is EndpointSlice slice && Unique("EndpointSlice", slice.Meta)) _slices.Add(slice);
+                break;
+            case ("Endpoints", "v1"):
+                var meta = MetaReader.Read(root);
+                if (meta is not null && Unique("Endpoints", meta) && EndpointsReader.Read(root) is { } mirrored) _endpoints.Add((meta, mirrored));
+                break;
+            case ("Pod", "v1"):
+                if (staged.Model is Pod pod && Unique("Pod", pod.Meta)) _pods.Add(pod);
+                break;
+            case ("Node", "v1"):
+                if (staged.Model is Node node && Unique("Node", node.Meta)) _nodes.Add(node);
+                break;
+            case ("Namespace", "v1"):
+                if (MetaReader.Read(root, namespaced: false) is { } nsMeta && Unique("Namespace", nsMeta))
+                {
+                    bool valid = MetaReader.Validate(root, NameRule.Checked);
+                    if (!DnsNames.IsDns1123Label(nsMeta.Name)) { _bag.Report(Descriptors.InvalidName, nsMeta.Location, "metadata.name", nsMeta.Name, "DNS-1123 label"); valid = false; }
+                    if (valid) _declaredNamespaces.Add(nsMeta.Name);
+                }
+                break;
+            case ("ConfigMap", "v1"):
+                var cm = MetaReader.Read(root);
+                if (cm is { Namespace: "kube-system", Name: "coredns" } && Unique("ConfigMap", cm) && MetaReader.Validate(root, NameRule.Dns1123Subdomain))
+                {
+                    var data = root.Map("data");
+                    var cfNode = data?.Get("Corefile");
+                    if (cfNode is null) _bag.Report(Descriptors.ConfigMapWithoutCorefile, cm.Location);
+                    else
+                    {
+                        _corefileFromConfigMap = cfNode.AsString();
+                        // A block scalar's text starts on the line after its key.
+                        bool block = cfNode.Node.IsBlockScalar;
+                        _corefileLocation = new SourceLocation(cfNode.File, cfNode.Location.Line + (block ? 1 : 0) - 1, 1);
+                    }
+                }
+                break;
+            default:
+                _bag.Report(Descriptors.UnknownKind, doc!.Location, doc.Kind, doc.ApiVersion);
+                break;
+        }
+    }
 
-        var namespaces = new SortedSet<string>(declaredNamespaces, StringComparer.Ordinal);
+    /// <summary>After every document: the Corefile, the checks and allocation across Services, endpoints, the cluster.</summary>
+    public Cluster Finish(List<ManifestText> texts)
+    {
+        var corefile = LoadCorefile(_corefileFromConfigMap, _corefileLocation);
+        var services = AllocateAndCheck(_services);
+        var nodeMap = _nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var allSlices = ResolveEndpoints(services, _slices, _endpoints, _pods, nodeMap);
+
+        var namespaces = new SortedSet<string>(_declaredNamespaces, StringComparer.Ordinal);
         foreach (var s in services) namespaces.Add(s.Namespace);
         foreach (var s in allSlices) namespaces.Add(s.Namespace);
-        foreach (var p in pods) namespaces.Add(p.Namespace);
-        foreach (var (m, _) in endpoints) namespaces.Add(m.Namespace);
+        foreach (var p in _pods) namespaces.Add(p.Namespace);
+        foreach (var (m, _) in _endpoints) namespaces.Add(m.Namespace);
 
         return new Cluster(
             namespaces.ToList(),
             services.OrderBy(s => s.Meta.Key, StringComparer.Ordinal).ToList(),
             allSlices.OrderBy(s => s.Meta.Key, StringComparer.Ordinal).ToList(),
-            pods.OrderBy(p => p.Meta.Key, StringComparer.Ordinal).ToList(),
-            nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList(),
+            _pods.OrderBy(p => p.Meta.Key, StringComparer.Ordinal).ToList(),
+            _nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList(),
             corefile,
-            ContentHash(texts, corefile.Text),
+            ManifestHash.Compute(texts.Select(t => t.Text), corefile.Text),
             texts.OrderBy(t => t.Path, StringComparer.Ordinal).ToList(),
             _options.ServiceCidr);
+    }
 
-        bool Unique(string kind, ObjectMeta m)
+    private bool Unique(string kind, ObjectMeta m)
+    {
+        var key = kind + " " + m.Key;
+        if (_seen.TryGetValue(key, out var first))
         {
-            var key = kind + " " + m.Key;
-            if (seen.TryGetValue(key, out var first))
-            {
-                _bag.Report(Descriptors.Duplicate, m.Location, kind, m.Key, first?.ToString() ?? "?");
-                return false;
-            }
-            seen[key] = m.Location;
-            return true;
+            _bag.Report(Descriptors.Duplicate, m.Location, kind, m.Key, first?.ToString() ?? "?");
+            return false;
         }
+        _seen[key] = m.Location;
+        return true;
     }
 
     private CorefileConfig LoadCorefile(string? fromConfigMap, SourceLocation? configMapLocation)
@@ -156,11 +185,12 @@ internal sealed class ClusterAssembler
         foreach (var s in ordered)
         {
             if (s.IsHeadless || s.IsExternalName) continue;
-            var spec = _serviceNodes.TryGetValue(s.Meta.Key, out var root) ? root.Map("spec") : null;
+            var sites = _serviceSites[s.Meta.Key];
+            _bag.AddRange(sites.Diagnostics);
             for (int i = 0; i < s.ClusterIPs.Count; i++)
             {
                 var ip = s.ClusterIPs[i];
-                var at = (spec?.Get("clusterIPs") ?? spec?.Get("clusterIP"))?.Location ?? s.Meta.Location;
+                var at = sites.ClusterIPs ?? s.Meta.Location;
                 IpText.TryParse(ip, out var addr);
                 var canon = IpText.Canonical(addr);
                 if (takenIps.TryGetValue(canon, out var other)) _bag.Report(Descriptors.ClusterIpShared, at, $"spec.clusterIPs[{i}]", ip, other.Meta.Key);
@@ -169,12 +199,11 @@ internal sealed class ClusterAssembler
                 if (enforced && (cidr is null || !cidr.Contains(addr)))
                     _bag.Report(Descriptors.ClusterIpOutsideCidr, at, $"spec.clusterIPs[{i}]", ip, _options.ServiceCidr!);
             }
-            var portNodes = spec?.Seq("ports");
             for (int i = 0; i < s.Ports.Count; i++)
             {
                 var p = s.Ports[i];
                 if (p.NodePort == 0) continue;
-                var at = portNodes is not null && i < portNodes.Count ? portNodes[i].Get("nodePort")?.Location : null;
+                var at = sites.NodePorts[i];
                 if (takenPorts.TryGetValue(p.NodePort + "/" + p.Protocol, out var other))
                     _bag.Report(Descriptors.NodePortTaken, at ?? s.Meta.Location, $"spec.ports[{i}].nodePort", p.NodePort, other.Meta.Key);
                 else takenPorts[p.NodePort + "/" + p.Protocol] = s;
@@ -286,15 +315,5 @@ internal sealed class ClusterAssembler
         foreach (var svc in services)
             if (!covered.Contains(svc.Meta.Key)) result.AddRange(EndpointSliceController.Derive(svc, pods, nodes));
         return result;
-    }
-
-    private static string ContentHash(List<ManifestText> texts, string corefile)
-    {
-        using var sha = SHA256.Create();
-        var sb = new StringBuilder();
-        foreach (var t in texts.Select(t => t.Text).OrderBy(t => t, StringComparer.Ordinal)) sb.Append(t).Append('\0');
-        sb.Append(corefile);
-        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
-        return BitConverter.ToString(hash).Replace("-", "").ToLowerInvariant();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using FastPath.Model.Diagnostics;
@@ -122,8 +123,44 @@ public static class ClusterLoader
         return new ParsedManifest(file, documents, bag.Sorted());
     }
 
-    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag) =>
-        Assemble(texts.OrderBy(t => t.Path, StringComparer.Ordinal).Select(t => Parse(t, options.Limits)).ToList(), texts, options, bag);
+    /// <summary>
+    /// Reads the files in path order, each document as soon as it is scanned, and drops its tree before the next is
+    /// built: only the model survives, where parsing every file first kept every node of a 10,000-Service file alive
+    /// (and copied by each collection) until the last object was read. The result and diagnostics are those of
+    /// <see cref="Parse"/> then <see cref="LoadParsed"/>.
+    /// </summary>
+    private static LoadResult Load(List<ManifestText> texts, LoadOptions options, DiagnosticBag bag)
+    {
+        var assembler = new ClusterAssembler(options, bag);
+        var staged = new List<StagedDocument>();
+        foreach (var file in texts.OrderBy(t => t.Path, StringComparer.Ordinal))
+        {
+            // What reading the documents reports stays apart until the file is read to its end: a file the fast
+            // reader declines half-way is read again from the start, and what it reported is forgotten.
+            var documentBag = new DiagnosticBag();
+            Action<ManifestDocument> stage = d => staged.Add(assembler.Stage(d));
+            ManifestScanner.Stream(file, options.Limits, bag,
+                onDocument: (doc, itemsHandedOut) =>
+                {
+                    // A List's items were read one by one (kubectl's listing is one document); what is left of it
+                    // only says whether it was a List, and when it was not, the file is read again whole.
+                    if (itemsHandedOut) return IsList(doc, file.Path);
+                    Collect(new YNode(doc, file.Path, "", documentBag), stage, documentBag);
+                    return true;
+                },
+                onItem: (item, i) =>
+                {
+                    // As Collect would read it from the List: null items skipped, the path items[i].
+                    if (!item.IsNull) Collect(new YNode(item, file.Path, "items[" + i.ToString(CultureInfo.InvariantCulture) + "]", documentBag), stage, documentBag);
+                },
+                restart: () => { staged.Clear(); documentBag = new DiagnosticBag(); });
+            foreach (var s in staged) assembler.Add(s);
+            staged.Clear();
+            bag.AddRange(documentBag.Items);
+        }
+        var cluster = assembler.Finish(texts);
+        return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
+    }
 
     /// <param name="files">Parsed files in path order (documents are read in this order).</param>
     /// <param name="texts">The files as given (the cluster keeps them as its sources).</param>
@@ -135,13 +172,22 @@ public static class ClusterLoader
             foreach (var d in f.Errors) bag.Add(d);
             if (f.Documents is null) continue;
             foreach (var doc in f.Documents)
-                Collect(new YNode(doc, f.File.Path, "", bag), docs, bag);
+                Collect(new YNode(doc, f.File.Path, "", bag), docs.Add, bag);
         }
         var cluster = new ClusterAssembler(options, bag).Assemble(docs, texts);
         return new LoadResult(bag.HasErrors ? null : cluster, bag.Sorted());
     }
 
-    private static void Collect(YNode root, List<ManifestDocument> into, DiagnosticBag bag)
+    /// <summary>Whether <see cref="Collect"/> reads the document as a List (then it reports nothing of the root itself).</summary>
+    private static bool IsList(YamlValue doc, string path)
+    {
+        if (!doc.IsMapping) return false;
+        var root = new YNode(doc, path, "", new DiagnosticBag()); // a wrong type is reported when the file is read again
+        var kind = root.Str("kind");
+        return !string.IsNullOrEmpty(kind) && !string.IsNullOrEmpty(root.Str("apiVersion")) && (kind == "List" || kind!.EndsWith("List", StringComparison.Ordinal));
+    }
+
+    private static void Collect(YNode root, Action<ManifestDocument> into, DiagnosticBag bag)
     {
         if (root.IsNull) return; // an empty document between '---' separators
         if (!root.Node.IsMapping)
@@ -158,6 +204,6 @@ public static class ClusterLoader
             foreach (var item in root.Seq("items")) Collect(item, into, bag);
             return;
         }
-        into.Add(new ManifestDocument(apiVersion!, kind, root));
+        into(new ManifestDocument(apiVersion!, kind, root));
     }
 }

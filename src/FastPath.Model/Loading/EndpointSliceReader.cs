@@ -50,9 +50,13 @@ internal static class EndpointSliceReader
             var addrs = e.StrList("addresses");
             if (addrs.Count == 0) { bag.Report(Descriptors.EndpointNoAddress, e.Location, e.Path + ".addresses"); ok = false; }
             else if (addrs.Count > MaxAddresses) { bag.Report(Descriptors.InvalidValue, e.Get("addresses")!.Location, e.Path + ".addresses", addrs.Count, $"Too many: must have at most {MaxAddresses} items"); ok = false; }
+            YNode? addrNode = null;
             for (int i = 0; i < addrs.Count; i++)
             {
-                var addrNode = e.Get("addresses")!;
+                // The usual address, a plain IPv4 one in an IPv4 slice, has nothing to report and needs no node.
+                if (addressType == "IPv4" && Ipv4Quad.TryParse(addrs[i], out var b0, out var b1, out var b2, out var b3) && Ipv4Quad.IsOrdinary(b0, b1, b2, b3))
+                    continue;
+                addrNode ??= e.Get("addresses")!;
                 var where = addrNode.Location;
                 if (addressType == "FQDN") { ok &= addrNode.Check(FqdnErrors(addrs[i]), addrs[i], $"{e.Path}.addresses[{i}]"); continue; }
                 if (!IpText.TryParse(addrs[i], out var ip)) { bag.Report(Descriptors.InvalidIp, where, $"{e.Path}.addresses[{i}]", addrs[i]); ok = false; }
@@ -61,7 +65,8 @@ internal static class EndpointSliceReader
                 else ok &= ApiRules.CheckEndpointIp(addrNode, addrs[i], $"{e.Path}.addresses[{i}]");
             }
             if (e.Get("hostname") is { } hn && hn.AsString() is { } hostname) ok &= hn.Check(ApiRules.IsDns1123Label(hostname), hostname);
-            if (e.Get("nodeName") is { } nn && nn.AsString() is { } nodeName) ok &= nn.Check(ApiRules.IsDns1123Subdomain(nodeName), nodeName);
+            if (e.Str("nodeName") is { } nodeName && ApiRules.IsDns1123Subdomain(nodeName) is { Count: > 0 } nodeErrs)
+                ok &= e.Get("nodeName")!.Check(nodeErrs, nodeName);
             var cond = e.Map("conditions");
             var hints = e.Map("hints");
             endpoints.Add(new Endpoint

@@ -35,6 +35,12 @@ internal sealed partial class FastYamlReader
     private YamlValue[] _stack = new YamlValue[64];
     private int _top;
 
+    // A root mapping's "items" list, whose items go to _onItem instead of into it (the depth of that list while it
+    // is open, else -1), and the index of its next item.
+    private Action<YamlValue, int>? _onItem;
+    private int _itemsDepth = -1, _itemIndex;
+    private bool _rootIsMapping;
+
     private FastYamlReader(string text, ManifestLimits limits)
     {
         _t = text;
@@ -48,25 +54,42 @@ internal sealed partial class FastYamlReader
     /// <summary>The file's documents, or null when the file is not certainly within this reader's subset.</summary>
     public static List<YamlValue>? TryRead(string text, ManifestLimits limits)
     {
-        if (text.IndexOfAny(Unsupported) >= 0) return null;
+        var documents = new List<YamlValue>();
+        return TryRead(text, limits, d => { documents.Add(d); return true; }) ? documents : null;
+    }
+
+    /// <summary>
+    /// Hands each document to <paramref name="onDocument"/> as soon as it is read, so a caller can read it and drop
+    /// it before the next one is built. False when the file is not certainly within this reader's subset, which may
+    /// be found after some documents were handed out: the caller then forgets them.
+    /// </summary>
+    /// <param name="onItem">
+    /// When set, each item of a root mapping's <c>items</c> list (a <c>kind: List</c>, as kubectl prints a listing) is
+    /// handed to it with its index as soon as it is read, and left out of the list; <paramref name="onDocument"/> may
+    /// then refuse the document (it was no List after all), which ends the reading as a decline does.
+    /// </param>
+    public static bool TryRead(string text, ManifestLimits limits, Func<YamlValue, bool> onDocument, Action<YamlValue, int>? onItem = null)
+    {
+        if (text.IndexOfAny(Unsupported) >= 0) return false;
         try
         {
-            return new FastYamlReader(text, limits).ReadStream();
+            new FastYamlReader(text, limits) { _onItem = onItem }.ReadStream(onDocument);
+            return true;
         }
         catch (DeclinedException)
         {
-            return null;
+            return false;
         }
     }
 
-    private List<YamlValue> ReadStream()
+    private void ReadStream(Func<YamlValue, bool> onDocument)
     {
-        var documents = new List<YamlValue>();
+        int documents = 0;
         SkipToContent();
         bool first = true;
         while (_pos < _t.Length)
         {
-            if (documents.Count >= _limits.MaxDocuments) throw Decline();
+            if (documents >= _limits.MaxDocuments) throw Decline();
             bool explicitStart = false;
             if (AtMarker('-'))
             {
@@ -81,20 +104,22 @@ internal sealed partial class FastYamlReader
                 // YamlDotNet places an empty document's null where its scanner stands: just past the next '---'.
                 // Where it stands at the end of the stream is not modelled here.
                 if (!explicitStart || _pos >= _t.Length) throw Decline();
-                documents.Add(Scalar("", ScalarStyle.Plain, _line, 4, _pos));
+                if (!onDocument(Scalar("", ScalarStyle.Plain, _line, 4, _pos))) throw Decline();
+                documents++;
             }
             else
             {
                 // A document that is a lone scalar brings YamlDotNet's comment and indentation rules at level -1.
                 var root = Block(-1, Context.LineStart);
                 if (root.IsScalar) throw Decline();
-                documents.Add(root);
+                // The checks that end this document come before it is handed out.
                 if (_pos < _t.Length && !AtMarker('-')) throw Decline();
+                if (!onDocument(root)) throw Decline();
+                documents++;
             }
             first = false;
         }
         Gap(_t.Length);
-        return documents;
     }
 
     private enum Context { LineStart, AfterDash, AfterColon }
@@ -285,6 +310,13 @@ internal sealed partial class FastYamlReader
     {
         if (++_depth > _limits.MaxDepth || _depth > MaxRecursion) throw Decline();
         Gap(at);
+        if (_depth == 1) _rootIsMapping = mapping;
+        // A list opening right under the root mapping follows the key it is the value of.
+        else if (_depth == 2 && _onItem is not null && !mapping && _rootIsMapping && _stack[_top - 1] is { IsScalar: true, Value: "items" })
+        {
+            _itemsDepth = 2;
+            _itemIndex = 0;
+        }
         return YamlValue.Container(mapping, line, column);
     }
 
@@ -303,6 +335,11 @@ internal sealed partial class FastYamlReader
 
     private void Push(YamlValue node)
     {
+        if (_depth == _itemsDepth)
+        {
+            _onItem!(node, _itemIndex++);
+            return;
+        }
         if (_top == _stack.Length) Array.Resize(ref _stack, _stack.Length * 2);
         _stack[_top++] = node;
     }
@@ -319,6 +356,7 @@ internal sealed partial class FastYamlReader
             _top = first;
             node.SetChildren(children);
         }
+        if (_depth == _itemsDepth) _itemsDepth = -1;
         _depth--;
         return node;
     }

@@ -30,6 +30,39 @@ internal static class ManifestScanner
         return ScanEvents(file, limits, bag);
     }
 
+    /// <summary>
+    /// The documents of a file that passes every limit, handed to <paramref name="onDocument"/> one by one so that
+    /// each can be read and dropped before the next is built: a load then keeps its model, not every node of the file.
+    /// When the fast reader declines after handing some out, <paramref name="restart"/> tells the caller to forget
+    /// them, and the YamlDotNet pass hands out all documents again (or none, after reporting why not).
+    /// </summary>
+    /// <param name="onDocument">
+    /// Gets each document, and whether items of its root's <c>items</c> list went to <paramref name="onItem"/>
+    /// instead of into it; it may refuse such a document (one that is no <c>kind: List</c>), and the file is read
+    /// again with every document whole.
+    /// </param>
+    /// <param name="onItem">Gets each item of a root mapping's <c>items</c> list with its index, as soon as it is read.</param>
+    public static void Stream(ManifestText file, ManifestLimits limits, DiagnosticBag bag,
+        Func<YamlValue, bool, bool> onDocument, Action<YamlValue, int> onItem, Action restart)
+    {
+        if (!CheckSize(file.Path, file.Text, limits, bag) || !CheckCharacters(file.Path, file.Text, bag)) return;
+        bool handedOut = false, items = false, anyItems = false;
+        if (FastYamlReader.TryRead(file.Text, limits,
+                d => { handedOut = true; bool had = items; items = false; return onDocument(d, had); },
+                (item, i) => { handedOut = items = anyItems = true; onItem(item, i); }))
+            return;
+        if (handedOut) restart();
+        if (anyItems)
+        {
+            // Declined, or refused for a document that was no List: read it with whole documents.
+            handedOut = false;
+            if (FastYamlReader.TryRead(file.Text, limits, d => { handedOut = true; return onDocument(d, false); })) return;
+            if (handedOut) restart();
+        }
+        if (ScanEvents(file, limits, bag) is { } documents)
+            foreach (var d in documents) onDocument(d, false);
+    }
+
     private static IReadOnlyList<YamlValue>? ScanEvents(ManifestText file, ManifestLimits limits, DiagnosticBag bag)
     {
         // The scanner reads a whole scalar before it yields it; a budget on the characters read per event stops a

@@ -27,6 +27,14 @@ internal sealed class YNode
         Node = node; File = parent.File; Bag = parent.Bag; _parent = parent; _key = key; _index = index;
     }
 
+    private YNode(YNode same, DiagnosticBag bag)
+    {
+        Node = same.Node; File = same.File; Bag = bag; _parent = same._parent; _key = same._key; _index = same._index; _path = same._path;
+    }
+
+    /// <summary>The same node, reporting (and its children reporting) to <paramref name="bag"/>.</summary>
+    public YNode ReportingTo(DiagnosticBag bag) => new(this, bag);
+
     public YamlValue Node { get; }
     public string File { get; }
     /// <summary>The field path in Kubernetes' notation, e.g. <c>spec.ports[1].targetPort</c>.</summary>
@@ -46,14 +54,23 @@ internal sealed class YNode
     public bool IsNull => Node.IsNull;
 
     /// <summary>The value under <paramref name="key"/>, or null when absent or null.</summary>
-    public YNode? Get(string key)
+    public YNode? Get(string key) => Find(key) is { } v ? new YNode(this, v, key, 0) : null;
+
+    /// <summary>Whether <paramref name="key"/> holds a value that is not null (what <c>Get(key) is not null</c> says, without a node).</summary>
+    public bool Has(string key) => Find(key) is not null;
+
+    /// <summary>
+    /// The raw value under <paramref name="key"/>, or null when absent or null: the scalar accessors read it without
+    /// wrapping it in a node (a 100,000-endpoint load made a million of them), and wrap it only to report.
+    /// </summary>
+    private YamlValue? Find(string key)
     {
         if (!Node.IsMapping) return null;
         var c = Node.Children;
         for (int i = 0; i < c.Count; i += 2)
         {
             if (c[i].IsScalar && c[i].Value == key)
-                return c[i + 1].IsNull ? null : new YNode(this, c[i + 1], key, 0);
+                return c[i + 1].IsNull ? null : c[i + 1];
         }
         return null;
     }
@@ -83,7 +100,12 @@ internal sealed class YNode
         return list;
     }
 
-    public string? Str(string key) => Get(key)?.AsString();
+    public string? Str(string key)
+    {
+        var v = Find(key);
+        if (v is null) return null;
+        return v.IsScalar ? v.Value : new YNode(this, v, key, 0).AsString();
+    }
 
     public string? AsString()
     {
@@ -92,16 +114,23 @@ internal sealed class YNode
         return null;
     }
 
-    public int? Int(string key) => Get(key)?.AsInt();
+    public int? Int(string key)
+    {
+        var v = Find(key);
+        if (v is null) return null;
+        return ParseInt(v) ?? new YNode(this, v, key, 0).AsInt();
+    }
 
     public int? AsInt()
     {
-        if (Node.IsScalar && long.TryParse(Node.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
-            && v >= int.MinValue && v <= int.MaxValue)
-            return (int)v;
+        if (ParseInt(Node) is int v) return v;
         Bag.Report(Descriptors.WrongType, Location, Path, "an integer");
         return null;
     }
+
+    private static int? ParseInt(YamlValue n) =>
+        n.IsScalar && long.TryParse(n.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
+            && v >= int.MinValue && v <= int.MaxValue ? (int)v : null;
 
     /// <summary>True when the scalar is a plain integer (used for int-or-string fields such as targetPort).</summary>
     public bool IsIntScalar => Node.IsScalar && Node.Style == YamlDotNet.Core.ScalarStyle.Plain
@@ -109,16 +138,17 @@ internal sealed class YNode
 
     public bool? Bool(string key)
     {
-        var n = Get(key);
-        if (n is null) return null;
-        if (n.Node.IsScalar)
+        var v = Find(key);
+        if (v is null) return null;
+        if (v.IsScalar)
         {
-            switch (n.Node.Value)
+            switch (v.Value)
             {
                 case "true": case "True": case "TRUE": return true;
                 case "false": case "False": case "FALSE": return false;
             }
         }
+        var n = new YNode(this, v, key, 0);
         Bag.Report(Descriptors.WrongType, n.Location, n.Path, "true or false");
         return null;
     }
@@ -163,14 +193,26 @@ internal sealed class YNode
     }
 
     /// <summary>The list's strings as an exact-size array: the model keeps these (an endpoint's addresses), a List would add 32 bytes each.</summary>
+    /// <remarks>Nodes are made only for a wrong type, to report it: a list of strings costs its array alone.</remarks>
     public IReadOnlyList<string> StrList(string key)
     {
-        var items = Seq(key);
-        if (items.Count == 0) return [];
-        var result = new string[items.Count];
+        var v = Find(key);
+        if (v is null) return [];
+        if (!v.IsSequence) { Seq(key); return []; } // Seq reports the wrong type
+        var items = v.Children;
+        int count = 0;
+        for (int i = 0; i < items.Count; i++) if (!items[i].IsNull) count++;
+        if (count == 0) return [];
+        var result = new string[count];
         int n = 0;
-        foreach (var item in items)
-            if (item.AsString() is { } s) result[n++] = s;
+        YNode? list = null;
+        for (int i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item.IsNull) continue;
+            if (item.IsScalar) result[n++] = item.Value!;
+            else new YNode(list ??= new YNode(this, v, key, 0), item, null, i).AsString();
+        }
         if (n < result.Length) System.Array.Resize(ref result, n);
         return result;
     }
