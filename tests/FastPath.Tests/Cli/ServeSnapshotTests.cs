@@ -24,10 +24,10 @@ public sealed class ServeSnapshotTests
     [Fact]
     public void The_snapshot_engine_holds_only_the_dns_tables_and_the_reference_engine_the_model_too()
     {
-        var snapshot = ServeCommand.LoadManifests(Args("--manifests", TestClusters.DemoPath), "snapshot", [], build: true, TextWriter.Null)!.Value;
+        var snapshot = ServeCommand.LoadManifests(Args("--manifests", TestClusters.DemoPath), "snapshot", [], build: true, TextWriter.Null)!;
         Assert.Null(snapshot.Snapshot!.Cluster);
         Assert.Empty(snapshot.Snapshot.DataPlane.Ports);
-        var reference = ServeCommand.LoadManifests(Args("--manifests", TestClusters.DemoPath), "reference", [], build: true, TextWriter.Null)!.Value;
+        var reference = ServeCommand.LoadManifests(Args("--manifests", TestClusters.DemoPath), "reference", [], build: true, TextWriter.Null)!;
         Assert.NotNull(reference.Snapshot!.Cluster);
         Assert.Equal(reference.Snapshot.Cluster!.ContentHash, snapshot.ContentHash);
         Assert.Equal(reference.Snapshot.Cluster.Services.Count, snapshot.Services);
@@ -37,7 +37,7 @@ public sealed class ServeSnapshotTests
     [Fact]
     public void Watch_builds_its_own_snapshots_so_the_first_load_builds_none()
     {
-        var first = ServeCommand.LoadManifests(Args("--manifests", TestClusters.DemoPath), "snapshot", [], build: false, TextWriter.Null)!.Value;
+        var first = ServeCommand.LoadManifests(Args("--manifests", TestClusters.DemoPath), "snapshot", [], build: false, TextWriter.Null)!;
         Assert.Null(first.Snapshot);
         Assert.NotNull(first.Corefile.KubernetesBlock);
     }
@@ -51,7 +51,7 @@ public sealed class ServeSnapshotTests
             var file = Path.Combine(dir.FullName, "web.yaml");
             File.WriteAllText(file, Service("10.96.0.20"));
             var args = Args("--manifests", dir.FullName);
-            var first = ServeCommand.LoadManifests(args, "snapshot", [], build: true, TextWriter.Null)!.Value;
+            var first = ServeCommand.LoadManifests(args, "snapshot", [], build: true, TextWriter.Null)!;
             var publisher = new SnapshotPublisher(first.Snapshot!);
             string? hash = first.ContentHash;
             long version = 1;

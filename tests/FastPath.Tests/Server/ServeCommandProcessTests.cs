@@ -88,6 +88,8 @@ public sealed class ServeCommandProcessTests
         try
         {
             var banner = await stdout.WaitFor("listening on", TimeSpan.FromSeconds(60));
+            Assert.Matches(@"^  started in \d+\.\d\d s: manifests loaded in \d+\.\d\d s, snapshot built in \d+\.\d\d s, build garbage returned in \d+\.\d\d s$",
+                await stdout.WaitFor("started in", TimeSpan.FromSeconds(30)));
             var at = IPEndPoint.Parse(Regex.Match(banner, @"listening on (\S+) ").Groups[1].Value);
             string Ask() => DnsWireReader.ReadMessage(ServeHarness.Udp(at, DnsWireWriter.Query(1, "web.default.svc.cluster.local", DnsType.A)))!.Answer.Single().Data.ToText();
             Assert.Equal("10.96.0.20", Ask());
