@@ -77,7 +77,13 @@ internal static partial class ServeCommand
                 var live = new LiveCluster(new LiveClusterOptions { Load = load, DnsIps = dnsIps.Count > 0 ? dnsIps : null, Debounce = TimeSpan.FromSeconds(1) }); // the watcher flushes each edit itself, all kinds at once
                 watcher = new ManifestWatcher(ClusterInput.Paths(args), live, load, err, TimeProvider.System, TimeSpan.FromMilliseconds(100));
                 watcher.Start();
-                live.SnapshotChanged += (_, e) => { lock (err) err.WriteLine($"[INFO] watch: snapshot {e.Current.Version} ({e.Current.Cluster?.Services.Count} services)"); };
+                // Not the model's Service count: reading Cluster would assemble the model (a sort of the whole cluster)
+                // on every edit, and keep it, when an incremental snapshot otherwise never builds one.
+                live.SnapshotChanged += (_, e) =>
+                {
+                    var what = e.Change.Full ? "rebuilt whole" : $"{e.Change.Services.Count} services changed";
+                    lock (err) err.WriteLine($"[INFO] watch: snapshot {e.Current.Version} ({what}, {e.Current.Dns.NameCount} names)");
+                };
                 source = live;
             }
             else source = publisher = new SnapshotPublisher(snapshot!);

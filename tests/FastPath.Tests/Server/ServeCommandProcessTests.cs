@@ -41,7 +41,7 @@ public sealed class ServeCommandProcessTests
             Assert.Equal("10.96.0.20", Ask());
 
             File.WriteAllText(file, Service("10.96.0.21"));
-            await stderr.WaitFor("[INFO] watch: snapshot 2", TimeSpan.FromSeconds(30));
+            Assert.Equal("[INFO] watch: snapshot 2 (1 services changed, 9 names)", await stderr.WaitFor("[INFO] watch: snapshot 2", TimeSpan.FromSeconds(30)));
             Assert.Equal("10.96.0.21", Ask());
 
             File.WriteAllText(file, Service("not-an-ip"));
