@@ -78,7 +78,7 @@ public sealed class ClusterSnapshot
     /// <summary>
     /// The tables with the answer store's buffers cut to what the plan used. They grow by doubling from an estimate, so
     /// about half of each is an unused tail (19 of 40 MB at 10,000 Services); a live table appends there, but nothing
-    /// appends to a snapshot built whole, and the tail is resident once a compacting collection moves the buffer.
+    /// appends to a snapshot built whole, which would otherwise hold the tails for as long as it lives.
     /// </summary>
     private static LiveDnsTable.Tables Exact(LiveDnsTable.Tables t, DnsPlan plan) => t with
     {
