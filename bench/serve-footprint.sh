@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Footprint of `fastpath serve` (issue 16 part 5, issue 17 item 5):
-#  1. resident memory and time to the first answer at 100, 1,000 and 10,000 Services from manifests (kubernetes-only
+#  1. resident memory, time and CPU time to the first answer at 100, 1,000 and 10,000 Services from manifests (kubernetes-only
 #     Corefile, the in-memory snapshot: no Roslyn at start), for each build given, alternating builds per size so
 #     they share the machine's load;
 #  2. memory per held idle TCP connection, and UDP p99 with them held (python3 opens the connections), per build.
@@ -93,18 +93,21 @@ first_answer() { # build manifests-dir
     sleep 0.02
   done
   t=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.2f", e - s}')
-  echo "$t $(awk '/VmRSS/ {print $2}' /proc/$pid/status) $(awk '/VmHWM/ {print $2}' /proc/$pid/status) $pid"
+  # CPU seconds (user + system, every thread) the process used until then: far steadier than the wall time on a
+  # shared machine, where other work takes the cores away.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' /proc/$pid/stat)
+  echo "$t $cpu $(awk '/VmRSS/ {print $2}' /proc/$pid/status) $(awk '/VmHWM/ {print $2}' /proc/$pid/status) $pid"
 }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| Services | build | first answer after start | resident after it | peak resident |"
-echo "|---:|---|---:|---:|---:|"
+echo "| Services | build | first answer after start | CPU until then | resident after it | peak resident |"
+echo "|---:|---|---:|---:|---:|---:|"
 for n in $sizes; do
   services "$n" "$work/m$n"
   for b in "${builds[@]}"; do
-    read -r t rss hwm pid < <(first_answer "$b" "$work/m$n")
-    printf '| %d | %s | %s s | %d MB | %d MB |\n' "$n" "$b" "$t" $((rss / 1024)) $((hwm / 1024))
+    read -r t cpu rss hwm pid < <(first_answer "$b" "$work/m$n")
+    printf '| %d | %s | %s s | %s s | %d MB | %d MB |\n' "$n" "$b" "$t" "$cpu" $((rss / 1024)) $((hwm / 1024))
     kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
   done
 done

@@ -39,6 +39,35 @@ public sealed class ClusterSnapshotTests
     }
 
     [Fact]
+    public void Dns_only_snapshot_answers_as_the_full_one_and_keeps_neither_the_model_nor_the_data_plane()
+    {
+        var (dns, model) = DnsOnlyOfDemo();
+        var full = ClusterSnapshot.Build(ClusterLoader.LoadPaths([TestClusters.DemoPath]).Cluster!);
+        foreach (var (name, type) in Questions)
+        {
+            var q = new DnsQuery(name, type);
+            Assert.Equal(CompiledClusters.Describe(full.Dns.Resolve(q)), CompiledClusters.Describe(dns.Dns.Resolve(q)));
+        }
+        Assert.Equal(full.Dns.NameCount, dns.Dns.NameCount);
+        Assert.Null(dns.Cluster);
+        Assert.Empty(dns.DataPlane.Ports);
+        Assert.NotEmpty(full.DataPlane.Ports);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(model.IsAlive, "the snapshot keeps the model it was built from alive");
+        GC.KeepAlive(dns);
+    }
+
+    // Its own frame, so that only the snapshot can keep the model alive.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (ClusterSnapshot Snapshot, WeakReference Model) DnsOnlyOfDemo()
+    {
+        var cluster = ClusterLoader.LoadPaths([TestClusters.DemoPath]).Cluster!;
+        return (ClusterSnapshot.BuildDns(cluster), new WeakReference(cluster));
+    }
+
+    [Fact]
     public async Task Publisher_is_unsynced_until_the_first_snapshot_then_fires_its_change_token_once_per_publish()
     {
         var cluster = ClusterLoader.LoadPaths([TestClusters.DemoPath]).Cluster!;

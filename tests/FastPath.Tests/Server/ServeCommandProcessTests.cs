@@ -41,7 +41,7 @@ public sealed class ServeCommandProcessTests
             Assert.Equal("10.96.0.20", Ask());
 
             File.WriteAllText(file, Service("10.96.0.21"));
-            await stderr.WaitFor("[INFO] watch: snapshot 2", TimeSpan.FromSeconds(30));
+            Assert.Equal("[INFO] watch: snapshot 2 (1 services changed, 9 names)", await stderr.WaitFor("[INFO] watch: snapshot 2", TimeSpan.FromSeconds(30)));
             Assert.Equal("10.96.0.21", Ask());
 
             File.WriteAllText(file, Service("not-an-ip"));
@@ -59,6 +59,53 @@ public sealed class ServeCommandProcessTests
         finally
         {
             if (!process.HasExited) process.Kill();
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>
+    /// The reload plugin on each engine serve builds: the snapshot engine's snapshot keeps only the DNS tables (no
+    /// model), the reference engine's keeps the model it interprets (without it every answer would be SERVFAIL).
+    /// </summary>
+    [Theory]
+    [InlineData("snapshot")]
+    [InlineData("reference")]
+    public async Task Serve_reload_publishes_an_edit_and_keeps_the_running_snapshot_on_errors(string engine)
+    {
+        var dir = Directory.CreateTempSubdirectory("fastpath-serve-");
+        var manifests = Directory.CreateDirectory(Path.Combine(dir.FullName, "manifests")).FullName;
+        var file = Path.Combine(manifests, "web.yaml");
+        File.WriteAllText(file, Service("10.96.0.20"));
+        var corefile = Path.Combine(dir.FullName, "Corefile");
+        File.WriteAllText(corefile, ".:53 {\n  kubernetes cluster.local\n  reload 2s\n}\n");
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "FastPath.Cli"),
+            ["serve", "--manifests", manifests, "--corefile", corefile, "--engine", engine, "--listen", "127.0.0.1:0", "--udp-loops", "1"])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["FASTPATH_RELOAD_INTERVAL"] = "0.1";
+        using var process = Process.Start(psi)!;
+        var stdout = new LineWaiter(process.StandardOutput);
+        var stderr = new LineWaiter(process.StandardError);
+        try
+        {
+            var banner = await stdout.WaitFor("listening on", TimeSpan.FromSeconds(60));
+            Assert.Matches(@"^  started in \d+\.\d\d s: manifests loaded in \d+\.\d\d s, snapshot built in \d+\.\d\d s, build garbage returned in \d+\.\d\d s$",
+                await stdout.WaitFor("started in", TimeSpan.FromSeconds(30)));
+            var at = IPEndPoint.Parse(Regex.Match(banner, @"listening on (\S+) ").Groups[1].Value);
+            string Ask() => DnsWireReader.ReadMessage(ServeHarness.Udp(at, DnsWireWriter.Query(1, "web.default.svc.cluster.local", DnsType.A)))!.Answer.Single().Data.ToText();
+            Assert.Equal("10.96.0.20", Ask());
+
+            File.WriteAllText(file, Service("10.96.0.21"));
+            await stderr.WaitFor("[INFO] plugin/reload: running the new configuration (1 services)", TimeSpan.FromSeconds(30));
+            Assert.Equal("10.96.0.21", Ask());
+
+            File.WriteAllText(file, Service("not-an-ip"));
+            await stderr.WaitFor("[ERROR] plugin/reload: the new configuration has errors; the running one is kept:", TimeSpan.FromSeconds(30));
+            Assert.Equal("10.96.0.21", Ask());
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             dir.Delete(true);
         }
     }
